@@ -1,0 +1,103 @@
+"""Domain types shared by every page.
+
+Pages are 1-based everywhere (page 1 is the first page), as readers count them.
+All types are plain dataclasses; :func:`dataclasses.asdict` gives their JSON shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = ["Answer", "Chunk", "Citation", "Lang", "Summary", "SummarySentence"]
+
+Lang = Literal["ru", "en"]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of a document cut along sentence boundaries.
+
+    Attributes:
+        doc_id: SHA-256 hex digest of the source file's bytes.
+        chunk_id: ``"<doc_id[:12]>-<n>"``, n 0-based in reading order.
+        text: the chunk's text.
+        page: 1-based page the chunk starts on.
+        page_end: 1-based page the chunk ends on (== page for most chunks).
+        section: title of the enclosing outline entry, or "" when the PDF has none.
+        order: 0-based position of the chunk in reading order.
+    """
+
+    doc_id: str
+    chunk_id: str
+    text: str
+    page: int
+    page_end: int
+    section: str = ""
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A quoted passage and where it stands.
+
+    Attributes:
+        page: 1-based page number.
+        quote: the exact text from the page (used to highlight it).
+        score: evidence score of this passage for the question (cosine-like, 0..1).
+    """
+
+    page: int
+    quote: str
+    score: float = 0.0
+
+
+@dataclass
+class Answer:
+    """An answer to a question about a document.
+
+    Attributes:
+        text: the answer shown to the user.
+        abstained: True when the document does not answer the question.
+        citations: supporting passages, in reading order.
+        lang: language of the question.
+        mode: "extractive" (offline) or "llm".
+        notice: what happened that the user should know (e.g. LLM timed out, fell back).
+        evidence: best evidence score seen (for calibration and display).
+    """
+
+    text: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    lang: Lang = "en"
+    mode: Literal["extractive", "llm"] = "extractive"
+    notice: str = ""
+    evidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    """One sentence of a summary with its 1-based page."""
+
+    text: str
+    page: int
+
+
+@dataclass
+class Summary:
+    """A summary of a document.
+
+    Attributes:
+        text: the summary as prose.
+        sentences: extractive sentences with pages, in reading order (LLM mode: the
+            supporting sentences it was given).
+        key_parts: "problem", "method", "results" mapped to sentences, where found.
+        mode: "extractive" or "llm".
+        notice: what happened that the user should know.
+    """
+
+    text: str
+    sentences: list[SummarySentence] = field(default_factory=list)
+    key_parts: dict[str, list[SummarySentence]] = field(default_factory=dict)
+    mode: Literal["extractive", "llm"] = "extractive"
+    notice: str = ""
