@@ -1,0 +1,11 @@
+"""Margo's router: page config once, then navigation over the pages in ``pages/``."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Margo", page_icon=":material/school:", layout="wide")
+
+PAGES = [
+    st.Page("pages/reader.py", title="Reader", icon=":material/menu_book:", default=True),
+]
+
+st.navigation(PAGES).run()

@@ -1,0 +1,56 @@
+"""The one place that owns Streamlit caches and the shared sidebar.
+
+Cached resources are read-only and shared by all users (settings, models). Per-user
+state (the open paper, chat history, progress) lives in ``st.session_state`` only.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.embeddings import DEFAULT_EMBED_MODEL, Embedder, get_embedder
+from core.errors import ModelError
+from core.llm import LLMClient, llm_from_settings
+from core.settings import Settings
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    """The app's settings (environment and .streamlit/secrets.toml), read once."""
+    return Settings()
+
+
+@st.cache_resource(show_spinner="Loading the embedding model…")
+def embedder() -> tuple[Embedder, str]:
+    """The configured embedder and a notice ("" when it loaded as configured).
+
+    A named model that cannot load (offline, typo) falls back to the offline
+    multilingual default, and the notice says so.
+    """
+    cfg = settings()
+    try:
+        return get_embedder(cfg.embed_model, cfg.threads, cfg.allow_model_download), ""
+    except ModelError as exc:
+        return get_embedder(DEFAULT_EMBED_MODEL, cfg.threads), f"{exc} Using the offline multilingual model instead."
+
+
+def llm() -> LLMClient | None:
+    """The configured LLM client, or None in offline mode."""
+    return llm_from_settings(settings())
+
+
+def sidebar_status() -> None:
+    """Show, in the sidebar, whether answers are offline or from an LLM, and the embedder."""
+    client = llm()
+    model, notice = embedder()
+    with st.sidebar:
+        if client is None:
+            st.caption(
+                ":material/cloud_off: **Offline mode**: extractive answers and summaries. "
+                "Set `MARGO_LLM_BASE_URL` and `MARGO_LLM_MODEL` for generative ones."
+            )
+        else:
+            st.caption(f":material/cloud: **LLM**: {client.label} (offline fallback on failure)")
+        st.caption(f":material/hub: Embeddings: `{model.name}`")
+        if notice:
+            st.warning(notice)
