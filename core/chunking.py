@@ -1,0 +1,144 @@
+"""Pages into sentences and chunks that carry their page and section from the start.
+
+A chunk never crosses a page boundary, so every chunk cites exactly one page
+(paper-qa's lesson: citations come by construction). Chunks are packed from whole
+sentences up to ``chunk_chars`` characters, with ``overlap_sentences`` sentences
+repeated between neighbours on the same page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .pdf import OutlineEntry, ParsedPDF
+from .text import detect_lang, split_sentences
+from .types import Chunk, Lang
+
+__all__ = ["Sentence", "chunk_document", "document_lang", "is_prose"]
+
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a document.
+
+    Attributes:
+        text: the sentence, white space collapsed.
+        page: 1-based page.
+        chunk: 0-based index of the first chunk that contains it.
+        order: 0-based position in reading order over the whole document.
+        section: enclosing outline title ("" when none).
+    """
+
+    text: str
+    page: int
+    chunk: int
+    order: int
+    section: str = ""
+
+
+def is_prose(sentence: str, min_words: int = 5) -> bool:
+    """True for a sentence worth quoting: enough words, mostly letters, not a table row.
+
+    Args:
+        sentence: one sentence.
+        min_words: fewest words a quotable sentence has.
+    """
+    words = sentence.split()
+    if len(words) < min_words or len(sentence) > 700:
+        return False
+    letters = len(_LETTER.findall(sentence))
+    return letters / max(1, len(sentence.replace(" ", ""))) >= 0.65
+
+
+def document_lang(pdf: ParsedPDF) -> Lang:
+    """The main language of a document, from the text of its first pages."""
+    return detect_lang(" ".join(pdf.pages[:5])[:20000])
+
+
+def _section_marks(page_text: str, entries: list[OutlineEntry]) -> list[tuple[int, str]]:
+    marks = []
+    for entry in entries:
+        # Outline titles are often "3.2 Attention" while the page says "3.2\nAttention".
+        words = [re.escape(w) for w in entry.title.split()]
+        pos = 0
+        if words:
+            found = re.search(r"\s*".join(words), page_text)
+            pos = found.start() if found else 0
+        marks.append((pos, entry.title))
+    return sorted(marks)
+
+
+def chunk_document(
+    pdf: ParsedPDF, chunk_chars: int = 1000, overlap_sentences: int = 1
+) -> tuple[list[Chunk], list[Sentence]]:
+    """Cut a parsed PDF into chunks and sentences.
+
+    Args:
+        pdf: the parsed document.
+        chunk_chars: most characters in a chunk (a single longer sentence is kept whole).
+        overlap_sentences: sentences repeated at the start of the next chunk on a page.
+
+    Returns:
+        ``(chunks, sentences)``, both in reading order; ``chunk.page`` and
+        ``sentence.page`` are 1-based.
+    """
+    lang = document_lang(pdf)
+    by_page: dict[int, list[OutlineEntry]] = {}
+    for entry in pdf.outline:
+        by_page.setdefault(entry.page, []).append(entry)
+
+    chunks: list[Chunk] = []
+    sentences: list[Sentence] = []
+    section = ""
+    prefix = pdf.doc_id[:12]
+    for page_no, page_text in enumerate(pdf.pages, start=1):
+        marks = _section_marks(page_text, by_page.get(page_no, []))
+        # Split per paragraph-ish block so section marks can be placed by offset.
+        page_sents: list[tuple[str, str]] = []
+        offset = 0
+        block_sents = [s for block in page_text.split("\n\n") for s in split_sentences(block, lang)]
+        for sent in block_sents:
+            head = sent.split()[0] if sent.split() else sent
+            found = page_text.find(head, offset)
+            if found >= 0:
+                offset = found
+            while marks and marks[0][0] <= offset:
+                section = marks.pop(0)[1]
+            page_sents.append((sent, section))
+        while marks:
+            section = marks.pop(0)[1]
+
+        current: list[tuple[str, str]] = []
+        size = 0
+
+        def flush(carry: list[tuple[str, str]]) -> None:
+            text = " ".join(s for s, _ in current)
+            n = len(chunks)
+            chunks.append(
+                Chunk(
+                    doc_id=pdf.doc_id,
+                    chunk_id=f"{prefix}-{n}",
+                    text=text,
+                    page=page_no,
+                    page_end=page_no,
+                    section=current[0][1],
+                    order=n,
+                )
+            )
+            current[:] = carry
+            return None
+
+        for sent, sec in page_sents:
+            if current and size + len(sent) + 1 > chunk_chars:
+                carry = current[-overlap_sentences:] if overlap_sentences else []
+                flush(list(carry))
+                size = sum(len(s) + 1 for s, _ in current)
+            sentences.append(Sentence(text=sent, page=page_no, chunk=len(chunks), order=len(sentences), section=sec))
+            current.append((sent, sec))
+            size += len(sent) + 1
+        if current:
+            flush([])
+    return chunks, sentences
