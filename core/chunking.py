@@ -71,6 +71,31 @@ def _section_marks(page_text: str, entries: list[OutlineEntry]) -> list[tuple[in
     return sorted(marks)
 
 
+def _pack(
+    items: list[tuple[str, str]], chunk_chars: int, overlap: int
+) -> list[tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
+    """Greedy packing of sentences into chunks of at most ``chunk_chars`` characters.
+
+    Returns:
+        One ``(new_sentences, all_sentences)`` pair per chunk: the sentences first seen
+        in this chunk, and all of its sentences including the overlap carried over.
+    """
+    groups: list[tuple[list[tuple[str, str]], list[tuple[str, str]]]] = []
+    new: list[tuple[str, str]] = []
+    carry: list[tuple[str, str]] = []
+    size = 0
+    for item in items:
+        if new and size + len(item[0]) + 1 > chunk_chars:
+            groups.append((new, carry + new))
+            carry = new[-overlap:] if overlap else []
+            new, size = [], sum(len(s) + 1 for s, _ in carry)
+        new.append(item)
+        size += len(item[0]) + 1
+    if new:
+        groups.append((new, carry + new))
+    return groups
+
+
 def chunk_document(
     pdf: ParsedPDF, chunk_chars: int = 1000, overlap_sentences: int = 1
 ) -> tuple[list[Chunk], list[Sentence]]:
@@ -111,34 +136,19 @@ def chunk_document(
         while marks:
             section = marks.pop(0)[1]
 
-        current: list[tuple[str, str]] = []
-        size = 0
-
-        def flush(carry: list[tuple[str, str]]) -> None:
-            text = " ".join(s for s, _ in current)
+        for group in _pack(page_sents, chunk_chars, overlap_sentences):
             n = len(chunks)
+            for sent, sec in group[0]:
+                sentences.append(Sentence(text=sent, page=page_no, chunk=n, order=len(sentences), section=sec))
             chunks.append(
                 Chunk(
                     doc_id=pdf.doc_id,
                     chunk_id=f"{prefix}-{n}",
-                    text=text,
+                    text=" ".join(s for s, _ in group[1]),
                     page=page_no,
                     page_end=page_no,
-                    section=current[0][1],
+                    section=group[1][0][1],
                     order=n,
                 )
             )
-            current[:] = carry
-            return None
-
-        for sent, sec in page_sents:
-            if current and size + len(sent) + 1 > chunk_chars:
-                carry = current[-overlap_sentences:] if overlap_sentences else []
-                flush(list(carry))
-                size = sum(len(s) + 1 for s, _ in current)
-            sentences.append(Sentence(text=sent, page=page_no, chunk=len(chunks), order=len(sentences), section=sec))
-            current.append((sent, sec))
-            size += len(sent) + 1
-        if current:
-            flush([])
     return chunks, sentences

@@ -124,12 +124,14 @@ class HybridIndex:
         bm25 = _bm25_retriever(nodes, top_k=10)
         return cls(vector_index, bm25, nodes, embedder)
 
-    def persist(self, target: Path, extra: dict | None = None) -> None:
+    def persist(self, target: Path, extra: dict | None = None, write_extra=None) -> None:
         """Save to ``target`` atomically (a complete new folder replaces the old one).
 
         Args:
             target: the collection's folder.
             extra: JSON-serialisable metadata stored in ``meta.json`` (returned by :meth:`read_meta`).
+            write_extra: optional ``callable(tmp_dir: Path)`` that writes more files
+                into the new folder before it is swapped in (so they are atomic too).
 
         Raises:
             StorageError: the folder cannot be written (the previous index stays intact).
@@ -138,9 +140,12 @@ class HybridIndex:
             with atomic_write_dir(target) as tmp_name:
                 tmp = Path(tmp_name)
                 self._vector_index.storage_context.persist(persist_dir=str(tmp / "vector"))
-                self._bm25.persist(str(tmp / "bm25"))
+                self._bm25.persist(str(tmp / "bm25"), show_progress=False)
                 meta = {"format": _FORMAT, "embedder": self.embedder.name, "dim": self.embedder.dim,
                         "n_nodes": len(self.nodes), "extra": extra or {}}
+                if write_extra is not None:
+                    write_extra(tmp)
+                # meta.json last: a folder without it is never taken for a complete index.
                 (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
                 _commit_dir(tmp, target)
                 os.makedirs(tmp, exist_ok=True)  # TemporaryDirectory cleanup expects it

@@ -1,0 +1,200 @@
+"""A Reader document: parsed pages, chunks, sentence vectors and a hybrid index, saved
+under ``<data_dir>/indexes/<doc_id>`` and reopened by the file's content hash.
+
+Layout of a saved document (all written to a temporary folder, then swapped in)::
+
+    <doc_id>/
+        meta.json          HybridIndex metadata + {"title", "lang", "n_pages", ...}
+        vector/, bm25/     the LlamaIndex FAISS and BM25 stores of the chunks
+        sentences.json     [{"text", "page", "chunk", "order", "section"}, ...]
+        sentences.npy      float32 (n_sentences, dim), L2-normalised (prose sentences
+                           only; rows match sentences.json)
+        source.pdf         the original bytes (to render cited pages)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import Sentence, chunk_document, document_lang, is_prose
+from .embeddings import Embedder
+from .errors import StorageError
+from .index import HybridIndex
+from .pdf import OutlineEntry, ParsedPDF, content_hash, parse_pdf
+from .types import Chunk, Lang
+
+__all__ = ["ReaderDocument", "list_documents", "open_document"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ReaderDocument:
+    """Everything the Reader needs about one open document.
+
+    Attributes:
+        doc_id: SHA-256 of the file's bytes.
+        title: document title.
+        lang: main language of the document.
+        n_pages: number of pages.
+        sentences: quotable (prose) sentences in reading order.
+        sentence_vectors: float32 ``(len(sentences), dim)``, L2-normalised.
+        index: hybrid chunk index (chunk nodes carry ``page``, ``section``, ``order``).
+        outline: the PDF's outline.
+        pdf_bytes: the original file (for rendering cited pages).
+        loaded_from_disk: True when reopened from a saved index (no re-embedding).
+    """
+
+    doc_id: str
+    title: str
+    lang: Lang
+    n_pages: int
+    sentences: list[Sentence]
+    sentence_vectors: np.ndarray
+    index: HybridIndex
+    outline: list[OutlineEntry]
+    pdf_bytes: bytes
+    loaded_from_disk: bool = False
+
+    def page_sentences(self, page: int) -> list[int]:
+        """Indices into :attr:`sentences` of the sentences on 1-based ``page``."""
+        return [i for i, s in enumerate(self.sentences) if s.page == page]
+
+
+def _nodes(chunks: list[Chunk]):
+    from llama_index.core.schema import TextNode
+
+    return [
+        TextNode(
+            id_=c.chunk_id,
+            text=c.text,
+            metadata={"doc_id": c.doc_id, "page": c.page, "section": c.section, "order": c.order},
+            excluded_embed_metadata_keys=["doc_id", "page", "section", "order"],
+            excluded_llm_metadata_keys=["doc_id", "order"],
+        )
+        for c in chunks
+    ]
+
+
+def _build(pdf: ParsedPDF, data: bytes, embedder: Embedder, chunk_chars: int, overlap: int) -> ReaderDocument:
+    chunks, all_sentences = chunk_document(pdf, chunk_chars=chunk_chars, overlap_sentences=overlap)
+    sentences = [s for s in all_sentences if is_prose(s.text)]
+    vectors = embedder.embed([s.text for s in sentences]) if sentences else np.zeros((0, embedder.dim), np.float32)
+    index = HybridIndex.build(_nodes(chunks), embedder)
+    return ReaderDocument(
+        doc_id=pdf.doc_id,
+        title=pdf.title,
+        lang=document_lang(pdf),
+        n_pages=pdf.n_pages,
+        sentences=sentences,
+        sentence_vectors=vectors,
+        index=index,
+        outline=pdf.outline,
+        pdf_bytes=data,
+    )
+
+
+def _save(doc: ReaderDocument, target: Path) -> None:
+    extra = {
+        "title": doc.title,
+        "lang": doc.lang,
+        "n_pages": doc.n_pages,
+        "outline": [asdict(o) for o in doc.outline],
+    }
+
+    def write_extra(tmp: Path) -> None:
+        (tmp / "sentences.json").write_text(
+            json.dumps([asdict(s) for s in doc.sentences], ensure_ascii=False), encoding="utf-8"
+        )
+        np.save(tmp / "sentences.npy", doc.sentence_vectors)
+        (tmp / "source.pdf").write_bytes(doc.pdf_bytes)
+
+    doc.index.persist(target, extra=extra, write_extra=write_extra)
+
+
+def _load(target: Path, embedder: Embedder) -> ReaderDocument:
+    index = HybridIndex.load(target, embedder)
+    meta = HybridIndex.read_meta(target) or {}
+    extra = meta.get("extra", {})
+    try:
+        sentences = [Sentence(**s) for s in json.loads((target / "sentences.json").read_text(encoding="utf-8"))]
+        vectors = np.load(target / "sentences.npy")
+        data = (target / "source.pdf").read_bytes()
+    except (OSError, ValueError, TypeError) as exc:
+        raise StorageError(f"The saved document {target.name[:12]} is incomplete.") from exc
+    if len(sentences) != len(vectors):
+        raise StorageError(f"The saved document {target.name[:12]} is inconsistent.")
+    return ReaderDocument(
+        doc_id=target.name,
+        title=extra.get("title", "Untitled document"),
+        lang=extra.get("lang", "en"),
+        n_pages=int(extra.get("n_pages", 0)),
+        sentences=sentences,
+        sentence_vectors=vectors,
+        index=index,
+        outline=[OutlineEntry(**o) for o in extra.get("outline", [])],
+        pdf_bytes=data,
+        loaded_from_disk=True,
+    )
+
+
+def open_document(
+    data: bytes,
+    embedder: Embedder,
+    index_dir: Path,
+    chunk_chars: int = 1000,
+    overlap_sentences: int = 1,
+    max_bytes: int | None = None,
+    max_pages: int | None = None,
+) -> ReaderDocument:
+    """Open a PDF: reload its saved index by content hash, or parse, embed and save it.
+
+    Args:
+        data: the PDF's bytes.
+        embedder: the embedder (a saved index built with another one is rebuilt).
+        index_dir: folder of saved documents (``settings.index_dir``).
+        chunk_chars: most characters per chunk.
+        overlap_sentences: sentences shared by neighbouring chunks.
+        max_bytes: size limit in bytes.
+        max_pages: page limit.
+
+    Raises:
+        InputError: (subclasses) the file is not a usable PDF; nothing on disk changes.
+        StorageError: never for a failed save of a new document (it is logged and the
+            document is returned unsaved); saved documents are never damaged.
+    """
+    if max_bytes is not None and len(data) > max_bytes:
+        parse_pdf(data, max_bytes=max_bytes)  # raises TooLargeError with the message
+    target = index_dir / content_hash(data)
+    meta = HybridIndex.read_meta(target)
+    if meta is not None and meta.get("embedder") == embedder.name:
+        try:
+            return _load(target, embedder)
+        except StorageError as exc:
+            log.warning("rebuilding %s: %s", target.name[:12], exc)
+    pdf = parse_pdf(data, max_bytes=max_bytes, max_pages=max_pages)
+    doc = _build(pdf, data, embedder, chunk_chars, overlap_sentences)
+    try:
+        _save(doc, target)
+    except StorageError as exc:
+        log.warning("could not save %s: %s", target.name[:12], exc)
+    return doc
+
+
+def list_documents(index_dir: Path) -> list[dict]:
+    """Saved documents, newest first: ``[{"doc_id", "title", "lang", "n_pages"}]``."""
+    out = []
+    if not index_dir.is_dir():
+        return out
+    for d in sorted(index_dir.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True):
+        meta = HybridIndex.read_meta(d) if d.is_dir() and not d.name.startswith(".") else None
+        if meta:
+            extra = meta.get("extra", {})
+            out.append({"doc_id": d.name, "title": extra.get("title", d.name[:12]),
+                        "lang": extra.get("lang", "en"), "n_pages": extra.get("n_pages", 0)})
+    return out
