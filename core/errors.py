@@ -16,6 +16,7 @@ line prints it on one line and exits non-zero. Third-party errors are wrapped wi
     │   ├── TooLargeError           over the size or page limit
     │   └── MalformedExportError    a channel export that cannot be parsed
     ├── ModelError                  an embedding/speech model could not be loaded
+    │   └── SpeechError             a TTS/STT engine failed or is not installed
     ├── LLMError                    the optional LLM endpoint failed or timed out
     └── StorageError                an index or store could not be read or written
 """
@@ -33,6 +34,7 @@ __all__ = [
     "ModelError",
     "NeedsOCRError",
     "NotAPDFError",
+    "SpeechError",
     "StorageError",
     "TooLargeError",
 ]
@@ -76,6 +78,10 @@ class MalformedExportError(InputError):
 
 class ModelError(MargoError):
     """A model (embedding, speech) could not be loaded or run."""
+
+
+class SpeechError(ModelError):
+    """A speech engine (TTS or STT) failed, produced no audio, or is not installed."""
 
 
 class LLMError(MargoError):
