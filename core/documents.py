@@ -26,6 +26,7 @@ from .embeddings import Embedder
 from .errors import StorageError
 from .index import HybridIndex
 from .pdf import OutlineEntry, ParsedPDF, content_hash, parse_pdf
+from .text import stem_tokens
 from .types import Chunk, Lang
 
 __all__ = ["ReaderDocument", "list_documents", "open_document"]
@@ -60,6 +61,20 @@ class ReaderDocument:
     outline: list[OutlineEntry]
     pdf_bytes: bytes
     loaded_from_disk: bool = False
+
+    def section_vectors(self, embedder: Embedder) -> tuple[list[str], np.ndarray]:
+        """Section titles and their vectors ``(n_titles, dim)``, embedded once and cached."""
+        if getattr(self, "_sections", None) is None:
+            titles = sorted({s.section for s in self.sentences if s.section})
+            vectors = embedder.embed(titles) if titles else np.zeros((0, embedder.dim), np.float32)
+            self._sections = (titles, vectors)
+        return self._sections
+
+    def sentence_stems(self) -> list[set[str]]:
+        """Stemmed content words of each sentence (RU/EN Snowball), computed once."""
+        if getattr(self, "_stems", None) is None:
+            self._stems = [set(stem_tokens(s.text)) for s in self.sentences]
+        return self._stems
 
     def page_sentences(self, page: int) -> list[int]:
         """Indices into :attr:`sentences` of the sentences on 1-based ``page``."""
