@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["Answer", "Chunk", "Citation", "Lang", "Summary", "SummarySentence"]
+__all__ = ["Answer", "Chunk", "Citation", "Lang", "Post", "Summary", "SummarySentence"]
 
 Lang = Literal["ru", "en"]
 
@@ -101,3 +101,24 @@ class Summary:
     key_parts: dict[str, list[SummarySentence]] = field(default_factory=dict)
     mode: Literal["extractive", "llm"] = "extractive"
     notice: str = ""
+
+
+@dataclass(frozen=True)
+class Post:
+    """One post of a Telegram channel, as parsed from an export.
+
+    Attributes:
+        channel: the channel's display name.
+        post_id: Telegram's message id inside the channel (positive integer).
+        date: ISO 8601 date-time as the export gives it (``YYYY-MM-DDTHH:MM:SS``,
+            local time of the exporting machine unless a zone is given).
+        text: the post's text with entities flattened to readable text; links are kept
+            (``label (url)`` when the label differs from the url).
+        url: ``https://t.me/<username>/<post_id>`` when the public username is known, else None.
+    """
+
+    channel: str
+    post_id: int
+    date: str
+    text: str
+    url: str | None = None

@@ -1,0 +1,527 @@
+"""Streaming parsers for the channel exports people actually have.
+
+Formats (detected from the content, not the file name):
+
+* Telegram Desktop JSON (``result.json``): ``{name, type, id, messages: [...]}``, read
+  with ``ijson`` (yajl2 C backend) one message at a time, so a file of hundreds of MB
+  never sits in memory as a tree. Tolerated variants: ``text`` as a string or a list
+  of strings and entity objects, service messages (skipped), media-only posts (kept
+  only when they have a caption, a poll or a file title), older exports without
+  ``date_unixtime``/``text_entities``, and files whose top-level ``type``/``id`` were
+  stripped.
+* Telegram Desktop HTML (``messages.html``, ``messages2.html``, ...): the standard
+  library's incremental ``html.parser`` fed in 64 KB pieces; the "next messages"
+  pagination links are followed, and a folder is accepted.
+* Flat dumps made by Telethon scripts: a JSON list (or ``{"messages": [...]}``) or a CSV
+  with ``message_id``/``id``, ``date``, ``message_text``/``text``, ``message_url``.
+
+Every parser yields :class:`core.types.Post`; anything unusable raises
+:class:`core.errors.MalformedExportError` with a message a user can act on.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import MalformedExportError
+from ..types import Post
+
+__all__ = ["ExportKind", "ParsedExport", "detect_kind", "parse_export", "post_url", "username_from_url"]
+
+ExportKind = Literal["desktop-json", "flat-json", "desktop-html", "csv"]
+_CHUNK = 1 << 16
+_URL_RE = re.compile(r"^https?://(?:www\.)?t(?:elegram)?\.me/(?:s/)?([A-Za-z][A-Za-z0-9_]{3,31})/(\d+)")
+_USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+_MD_MARK = re.compile(r"(\*\*|__|~~|`)")
+
+
+@dataclass
+class ParsedExport:
+    """A fully parsed export (posts in file order).
+
+    Attributes:
+        kind: detected format.
+        name: channel name found in the export ("" when it has none).
+        username: public username found or given (None when unknown).
+        posts: posts with text, in the export's order.
+        skipped: messages skipped (service messages, media without any text).
+        files: the files read (HTML exports have several).
+    """
+
+    kind: ExportKind
+    name: str
+    username: str | None
+    posts: list[Post] = field(default_factory=list)
+    skipped: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def username_from_url(url: str | None) -> str | None:
+    """``"ai_newz"`` from ``"https://t.me/ai_newz/3547"``; None for private or other links."""
+    if not url:
+        return None
+    m = _URL_RE.match(url.strip())
+    return m.group(1) if m and m.group(1).lower() != "c" else None
+
+
+def post_url(username: str | None, post_id: int) -> str | None:
+    """``https://t.me/<username>/<post_id>``, or None without a username."""
+    return f"https://t.me/{username}/{post_id}" if username else None
+
+
+def _clean_username(username: str | None) -> str | None:
+    if not username:
+        return None
+    u = username.strip()
+    u = username_from_url(u + "/1") or u.removeprefix("@").strip("/")
+    u = u.rsplit("/", 1)[-1]
+    if not _USERNAME_RE.match(u):
+        raise MalformedExportError(
+            f"'{username}' is not a Telegram username (5-32 letters, digits or _, starting with a letter)."
+        )
+    return u
+
+
+def _iso_date(value: Any, *, day_first: bool = False) -> str:
+    """Normalise an export's date to ISO 8601 (``YYYY-MM-DDTHH:MM:SS[+HH:MM]``)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(float(value)).isoformat()
+    text = str(value).strip()
+    if day_first:  # HTML title: "05.09.2018 16:42:32" or "... UTC+03:00"
+        m = re.match(r"(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2}):(\d{2})(?: UTC([+-]\d{2}):?(\d{2}))?", text)
+        if m:
+            d, mo, y, h, mi, s, zh, zm = m.groups()
+            iso = f"{y}-{mo}-{d}T{h}:{mi}:{s}"
+            return iso + (f"{zh}:{zm}" if zh else "")
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        return text
+
+
+def flatten_text(text: Any) -> str:
+    """Telegram's ``text`` (a string or a list of strings and entity objects) as plain text.
+
+    Links are kept: a ``text_link`` entity becomes ``label (url)`` when the label is not
+    the URL itself; other entities (bold, hashtag, mention, code, ...) keep their text.
+    """
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, dict):
+        text = [text]
+    parts: list[str] = []
+    for piece in text:
+        if isinstance(piece, str):
+            parts.append(piece)
+        elif isinstance(piece, dict):
+            label = str(piece.get("text", ""))
+            href = piece.get("href")
+            if href and href.strip() != label.strip():
+                parts.append(f"{label} ({href})" if label.strip() else str(href))
+            else:
+                parts.append(label)
+    return "".join(parts)
+
+
+def _flatten_markdown(text: str) -> str:
+    """Telethon's markdown (``**bold**``, ``[label](url)``) as plain text with links kept."""
+    text = _MD_LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2) else f"{m.group(1)} ({m.group(2)})", text)
+    return _MD_MARK.sub("", text)
+
+
+def _extra_text(msg: dict) -> str:
+    """Text carried outside ``text``: a poll, or a shared file's title."""
+    bits = []
+    poll = msg.get("poll")
+    if isinstance(poll, dict):
+        bits.append(str(poll.get("question", "")))
+        bits += [str(a.get("text", "")) for a in poll.get("answers", []) if isinstance(a, dict)]
+    for key in ("title", "performer"):
+        if msg.get("media_type") and isinstance(msg.get(key), str):
+            bits.append(msg[key])
+    return "\n".join(b for b in bits if b.strip())
+
+
+def _record_to_post(rec: Any, channel: str, username: str | None, flat: bool) -> tuple[Post | None, str | None]:
+    """One message record (Desktop or flat) as a Post, plus the username its URL shows."""
+    if not isinstance(rec, dict):
+        return None, None
+    if rec.get("type", "message") != "message":
+        return None, None
+    raw_id = rec.get("id", rec.get("message_id"))
+    try:
+        post_id = int(raw_id)
+    except (TypeError, ValueError):
+        return None, None
+    if post_id <= 0:
+        return None, None
+    if "text" in rec:
+        text = flatten_text(rec.get("text"))
+        if not text and rec.get("text_entities"):
+            text = flatten_text(rec.get("text_entities"))
+    else:
+        text = str(rec.get("message_text") or rec.get("message") or "")
+        if flat:
+            text = _flatten_markdown(text)
+    extra = _extra_text(rec)
+    if extra and extra not in text:
+        text = f"{text}\n{extra}" if text.strip() else extra
+    text = text.strip()
+    url = rec.get("message_url") or rec.get("url") or rec.get("link")
+    url = str(url) if isinstance(url, str) and url.startswith("http") else None
+    seen_username = username_from_url(url)
+    if username and not url:
+        url = post_url(username, post_id)
+    if not text:
+        return None, seen_username
+    date = _iso_date(rec.get("date") or rec.get("date_unixtime"))
+    return Post(channel=channel, post_id=post_id, date=date, text=text, url=url), seen_username
+
+
+# ------------------------------------------------------------------ detection
+def _first_bytes(path: Path, n: int = 4096) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(n)
+
+
+def detect_kind(path: Path) -> ExportKind:
+    """Guess the format of ``path`` (a file or an HTML export folder) from its content.
+
+    Raises:
+        MalformedExportError: empty, not text in UTF-8, or no known format.
+    """
+    if path.is_dir():
+        return "desktop-html"
+    head = _first_bytes(path)
+    if not head.strip():
+        raise MalformedExportError(f"'{path.name}' is empty.")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise MalformedExportError(
+            f"'{path.name}' is UTF-16 encoded; Telegram exports are UTF-8. Re-save it as UTF-8."
+        )
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    try:
+        sample = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut by the 4 KB window is fine; anything else is not UTF-8
+        if exc.start < len(head) - 4:
+            raise MalformedExportError(
+                f"'{path.name}' is not UTF-8 text (Telegram exports are UTF-8); re-save it as UTF-8."
+            ) from exc
+        sample = head[: exc.start].decode("utf-8")
+    if sample.startswith("{"):
+        return "desktop-json"
+    if sample.startswith("["):
+        return "flat-json"
+    if sample.startswith("<"):
+        return "desktop-html"
+    first_line = sample.splitlines()[0].lower() if sample else ""
+    if path.suffix.lower() == ".csv" or ("," in first_line and ("id" in first_line)):
+        return "csv"
+    raise MalformedExportError(
+        f"'{path.name}' is not a Telegram export: expected Telegram Desktop JSON or HTML, "
+        "or a JSON/CSV dump with message_id, date and message_text."
+    )
+
+
+# ---------------------------------------------------------------------- JSON
+def _json_top_level(path: Path) -> dict[str, Any]:
+    """Top-level scalars (``name``, ``type``, ``id``) that come before ``messages``."""
+    import ijson
+
+    top: dict[str, Any] = {}
+    with open(path, "rb") as f:
+        try:
+            for prefix, event, value in ijson.parse(f):
+                if prefix in ("name", "type", "id", "username") and event in ("string", "number"):
+                    top[prefix] = value
+                elif prefix == "messages" and event == "start_array":
+                    break
+        except ijson.common.IncompleteJSONError:
+            pass  # reported by the second pass, with its position
+    return top
+
+
+def _iter_json(path: Path, prefix: str) -> Iterator[Any]:
+    import ijson
+
+    with open(path, "rb") as f:
+        try:
+            yield from ijson.items(f, prefix, use_float=True)
+        except ijson.common.IncompleteJSONError as exc:
+            raise MalformedExportError(
+                f"'{path.name}' is not complete JSON (cut off or damaged: {str(exc)[:80]}). "
+                "Export the chat again or re-download the file."
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise MalformedExportError(f"'{path.name}' is not UTF-8 text; Telegram exports are UTF-8.") from exc
+
+
+def _parse_json(path: Path, kind: ExportKind, name: str | None, username: str | None) -> ParsedExport:
+    top = _json_top_level(path) if kind == "desktop-json" else {}
+    channel = name or str(top.get("name") or "") or path.parent.name or path.stem
+    username = username or _clean_username_safe(top.get("username"))
+    out = ParsedExport(kind=kind, name=str(top.get("name") or ""), username=username, files=[path.name])
+    prefix = "messages.item" if kind == "desktop-json" else "item"
+    seen = 0
+    derived: str | None = None
+    for rec in _iter_json(path, prefix):
+        seen += 1
+        flat = isinstance(rec, dict) and "text" not in rec
+        post, from_url = _record_to_post(rec, channel, username, flat=flat)
+        derived = derived or from_url
+        if post is None:
+            out.skipped += 1
+        else:
+            out.posts.append(post)
+    if seen == 0 and kind == "flat-json":
+        # a flat dump may be {"messages": [...]} of flat records: handled by desktop-json;
+        # here the list itself was empty.
+        raise MalformedExportError(f"'{path.name}' holds no messages.")
+    if seen == 0:
+        raise MalformedExportError(
+            f"'{path.name}' has no messages (expected a 'messages' list, as in Telegram Desktop's result.json)."
+        )
+    out.username = out.username or derived
+    return out
+
+
+def _clean_username_safe(value: Any) -> str | None:
+    try:
+        return _clean_username(str(value)) if value else None
+    except MalformedExportError:
+        return None
+
+
+# ----------------------------------------------------------------------- CSV
+def _parse_csv(path: Path, name: str | None, username: str | None) -> ParsedExport:
+    channel = name or path.stem
+    out = ParsedExport(kind="csv", name="", username=username, files=[path.name])
+    derived = None
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            fields = {(h or "").strip().lower() for h in (reader.fieldnames or [])}
+            if not fields & {"id", "message_id"} or not fields & {"text", "message_text", "message"}:
+                raise MalformedExportError(
+                    f"'{path.name}' has no id and text columns (expected message_id or id, and "
+                    f"message_text or text; found: {', '.join(sorted(fields))[:120]})."
+                )
+            for row in reader:
+                rec = {(k or "").strip().lower(): v for k, v in row.items()}
+                if "text" in rec:  # CSV text is plain or markdown, never an entity list
+                    rec["message_text"] = rec.pop("text")
+                post, from_url = _record_to_post(rec, channel, username, flat=True)
+                derived = derived or from_url
+                if post is None:
+                    out.skipped += 1
+                else:
+                    out.posts.append(post)
+    except UnicodeDecodeError as exc:
+        raise MalformedExportError(f"'{path.name}' is not UTF-8 text; save the CSV as UTF-8.") from exc
+    except csv.Error as exc:
+        raise MalformedExportError(f"'{path.name}' is not a readable CSV: {exc}.") from exc
+    out.username = out.username or derived
+    return out
+
+
+# ---------------------------------------------------------------------- HTML
+class _TelegramHTML(HTMLParser):
+    """Incremental parser of one Telegram Desktop HTML page (``div.message`` blocks)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.messages: list[dict[str, Any]] = []
+        self.pages: list[str] = []
+        self.title_parts: list[str] = []
+        self.any_message_div = False
+        self._depth = 0  # div depth
+        self._msg: dict[str, Any] | None = None
+        self._msg_depth = 0
+        self._text_depth = 0  # depth of the div.text being captured (0: none)
+        self._title_depth = 0
+        self._header_depth = 0
+        self._links: list[tuple[str, list[str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        if tag == "div":
+            self._depth += 1
+            if "page_header" in classes:
+                self._header_depth = self._depth
+            elif self._header_depth and "text" in classes and not self._title_depth:
+                self._title_depth = self._depth
+            if "message" in classes and (a.get("id") or "").startswith("message"):
+                self.any_message_div = True
+                if "default" in classes and self._msg is None:
+                    mid = (a.get("id") or "")[len("message"):]
+                    self._msg = {"id": mid, "date": "", "parts": []}
+                    self._msg_depth = self._depth
+            elif self._msg is not None:
+                if "date" in classes and a.get("title") and not self._msg["date"]:
+                    self._msg["date"] = a["title"]
+                elif "text" in classes and not self._text_depth:
+                    self._text_depth = self._depth
+                    if self._msg["parts"]:
+                        self._msg["parts"].append("\n")
+        elif tag == "br" and self._text_depth:
+            self._msg["parts"].append("\n")  # type: ignore[index]
+        elif tag == "a":
+            if "pagination" in classes and a.get("href"):
+                self.pages.append(str(a["href"]))
+            if self._text_depth:
+                self._links.append((a.get("href") or "", []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._text_depth and self._links:
+            href, label_parts = self._links.pop()
+            label = "".join(label_parts)
+            target = self._links[-1][1] if self._links else self._msg["parts"]  # type: ignore[index]
+            if href and href.startswith(("http", "mailto:", "tg:")) and href.strip() != label.strip():
+                clean = label.strip()
+                target.append(f"{clean} ({href})" if clean else href)
+                if label.endswith("\n"):
+                    target.append("\n")
+            else:
+                target.append(label)
+            return
+        if tag != "div":
+            return
+        if self._text_depth == self._depth:
+            self._text_depth = 0
+        if self._title_depth == self._depth:
+            self._title_depth = 0
+        if self._header_depth == self._depth:
+            self._header_depth = 0
+        if self._msg is not None and self._msg_depth == self._depth:
+            self.messages.append(self._msg)
+            self._msg = None
+        self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._title_depth:
+            self.title_parts.append(data)
+        elif self._text_depth:
+            (self._links[-1][1] if self._links else self._msg["parts"]).append(data)  # type: ignore[index]
+
+
+def _html_pages(path: Path) -> list[Path]:
+    """Start pages of an HTML export: the file, or a folder's messages*.html (index.html too)."""
+    if path.is_file():
+        return [path]
+    pages = sorted(path.glob("messages*.html"), key=lambda p: int(re.sub(r"\D", "", p.stem) or 1))
+    index = path / "index.html"
+    if index.is_file() and not (path / "messages.html").is_file():
+        pages.insert(0, index)
+    if not pages:
+        pages = sorted(path.glob("*.html"))
+    if not pages:
+        raise MalformedExportError(f"The folder '{path.name}' holds no messages*.html files of a Telegram export.")
+    return pages
+
+
+def _parse_html(path: Path, name: str | None, username: str | None) -> ParsedExport:
+    out = ParsedExport(kind="desktop-html", name="", username=username)
+    queue = _html_pages(path)
+    visited: set[Path] = set()
+    raw: list[dict[str, Any]] = []
+    found_export = False
+    while queue:
+        page = queue.pop(0).resolve()
+        if page in visited or not page.is_file():
+            continue
+        visited.add(page)
+        parser = _TelegramHTML()
+        try:
+            with open(page, encoding="utf-8") as f:
+                while chunk := f.read(_CHUNK):
+                    parser.feed(chunk)
+            parser.close()
+        except UnicodeDecodeError as exc:
+            raise MalformedExportError(f"'{page.name}' is not UTF-8 text; Telegram exports are UTF-8.") from exc
+        out.files.append(page.name)
+        found_export = found_export or parser.any_message_div
+        if not out.name:
+            out.name = " ".join("".join(parser.title_parts).split())
+        raw += parser.messages
+        for href in parser.pages:  # next (and previous) pages; missing files are skipped
+            if re.fullmatch(r"messages\d*\.html", href):
+                queue.append(page.parent / href)
+    if not found_export:
+        raise MalformedExportError(
+            f"'{path.name}' is not a Telegram Desktop HTML export (no message blocks found)."
+        )
+    channel = name or out.name or path.stem
+    seen_ids: set[int] = set()
+    for m in raw:
+        text = re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(m["parts"])).strip()
+        text = re.sub(r"\n{3,}", "\n\n", text)
+        try:
+            post_id = int(m["id"])
+        except ValueError:
+            out.skipped += 1
+            continue
+        if not text or post_id <= 0 or post_id in seen_ids:
+            out.skipped += 1
+            continue
+        seen_ids.add(post_id)
+        out.posts.append(Post(channel=channel, post_id=post_id, date=_iso_date(m["date"], day_first=True),
+                              text=text, url=post_url(username, post_id)))
+    return out
+
+
+# ---------------------------------------------------------------- entry point
+def parse_export(path: str | Path, name: str | None = None, username: str | None = None) -> ParsedExport:
+    """Parse any supported export into posts (streaming; nothing is written anywhere).
+
+    Args:
+        path: a ``result.json``, ``messages.html`` (its next pages are followed), an HTML
+            export folder, or a flat JSON/CSV dump.
+        name: channel name to use (default: the export's own name, else the file name).
+        username: the channel's public username (``ai_newz``, ``@ai_newz`` or a t.me link)
+            for post links; derived from ``message_url`` in flat dumps when not given.
+
+    Returns:
+        The posts with text, in file order, and what was skipped.
+
+    Raises:
+        MalformedExportError: missing or empty file, not UTF-8, truncated JSON, a page
+            that is not a Telegram export, no messages, or no message with text.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise MalformedExportError(f"'{path.name}' does not exist.")
+    username = _clean_username(username)
+    name = (name or "").strip() or None
+    kind = detect_kind(path)
+    try:
+        if kind in ("desktop-json", "flat-json"):
+            out = _parse_json(path, kind, name, username)
+        elif kind == "csv":
+            out = _parse_csv(path, name, username)
+        else:
+            out = _parse_html(path, name, username)
+    except OSError as exc:
+        raise MalformedExportError(f"'{path.name}' cannot be read: {exc.strerror or exc}.") from exc
+    if not out.posts:
+        raise MalformedExportError(
+            f"'{path.name}' has no posts with text ({out.skipped} messages were service messages or media only)."
+        )
+    if out.username and any(p.url is None for p in out.posts):
+        out.posts = [p if p.url else Post(p.channel, p.post_id, p.date, p.text, post_url(out.username, p.post_id))
+                     for p in out.posts]
+    return out
+

@@ -1,0 +1,471 @@
+"""Import channels and search their posts: the one facade pages and the CLI use.
+
+Search over one, several or all channels:
+
+1. the query is embedded once (USE, RU/EN/cross-lingual) and tokenized for BM25;
+2. each channel's :class:`~core.channels.index.ChannelIndex` returns its top dense and
+   top BM25 chunks among rows allowed by the filters (live rows, date range);
+3. the candidates of all channels are ranked globally per retriever (cosines are
+   comparable across channels; BM25 scores roughly so) and fused by reciprocal rank
+   fusion (Cormack, Clarke & Buettcher, SIGIR 2009; k = 60, as LlamaIndex's
+   ``QueryFusionRetriever`` uses);
+4. chunks are folded into their posts (a post scores its best chunk), and the top
+   ``k`` posts are returned, by relevance or newest first.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from ..embeddings import Embedder
+from ..errors import InputError
+from ..settings import Settings
+from ..text import split_sentences, stem_tokens
+from ..types import Post
+from .index import ChannelIndex, query_tokens
+from .parsers import parse_export, post_url
+from .store import ChannelInfo, ChannelStore, date_ts, post_hash
+
+__all__ = ["ChannelLibrary", "ImportReport", "PostHit", "RRF_K", "chunk_post", "highlight"]
+
+RRF_K = 60
+"""Reciprocal rank fusion constant (Cormack et al., 2009)."""
+_COMPACT_DEAD_SHARE = 0.25
+SortBy = Literal["relevance", "date"]
+Mode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass
+class PostHit:
+    """One post found for a query.
+
+    Attributes:
+        channel: channel name.
+        post_id: Telegram message id.
+        date: ISO date of the post.
+        url: ``https://t.me/<username>/<post_id>`` or None.
+        text: the whole post.
+        score: fused relevance (RRF in hybrid mode; cosine or BM25 in single modes).
+        cosine: cosine similarity of the query and the post's best chunk (-1..1), the
+            evidence the abstention threshold looks at.
+        chunk: the best-matching chunk of the post (== text for short posts).
+    """
+
+    channel: str
+    post_id: int
+    date: str
+    url: str | None
+    text: str
+    score: float
+    cosine: float
+    chunk: str
+
+    def as_json(self) -> dict:
+        """The CLI's result object: channel, post_id, date, url, text, score."""
+        return {"channel": self.channel, "post_id": self.post_id, "date": self.date, "url": self.url,
+                "text": self.text, "score": round(float(self.score), 6)}
+
+
+@dataclass
+class ImportReport:
+    """What an import did.
+
+    Attributes:
+        channel: the channel's name.
+        kind: export format.
+        added / edited / unchanged: posts new, changed since the last import, or the same.
+        skipped: messages without text (service, media only).
+        total_posts: posts stored for the channel afterwards.
+        username: public username used for links (None when unknown).
+        seconds: wall time of parsing + indexing.
+    """
+
+    channel: str
+    kind: str
+    added: int
+    edited: int
+    unchanged: int
+    skipped: int
+    total_posts: int
+    username: str | None
+    seconds: float
+
+
+def chunk_post(text: str, max_chars: int = 1000) -> list[str]:
+    """Split a long post along sentence boundaries into chunks of at most ~``max_chars``.
+
+    Short posts (the usual case) are one chunk. A sentence longer than ``max_chars`` is
+    its own chunk. Returns at least one chunk.
+    """
+    if len(text) <= max_chars:
+        return [text]
+    chunks: list[str] = []
+    cur = ""
+    for para in re.split(r"\n\s*\n", text):
+        for sent in split_sentences(para) or [para]:
+            if cur and len(cur) + 1 + len(sent) > max_chars:
+                chunks.append(cur)
+                cur = sent
+            else:
+                cur = f"{cur} {sent}".strip()
+    if cur:
+        chunks.append(cur)
+    return chunks or [text[:max_chars]]
+
+
+def highlight(text: str, query: str, max_chars: int = 320) -> str:
+    """A Markdown snippet of ``text`` around the query's words, matches in **bold**.
+
+    Words match by stem (RU/EN Snowball), so "нейросети" highlights "нейросеть".
+    """
+    stems = set(stem_tokens(query))
+    words = list(re.finditer(r"\w\w+", text))
+    hits = [m for m in words if stem_tokens(m.group(0)) and stem_tokens(m.group(0))[0] in stems]
+    start = max(0, hits[0].start() - max_chars // 3) if hits else 0
+    end = min(len(text), start + max_chars)
+    piece = text[start:end]
+    out, last = [], 0
+    for m in hits:
+        if m.start() < start or m.end() > end:
+            continue
+        a, b = m.start() - start, m.end() - start
+        out.append(_md_escape(piece[last:a]))
+        out.append(f"**{_md_escape(piece[a:b])}**")
+        last = b
+    out.append(_md_escape(piece[last:]))
+    snippet = "".join(out).replace("\n", " ")
+    return ("…" if start else "") + snippet + ("…" if end < len(text) else "")
+
+
+def _md_escape(s: str) -> str:
+    return re.sub(r"([\\`*_\[\]#<>$~|])", r"\\\1", s)
+
+
+def _to_ts(value: str | date | datetime | None, end_of_day: bool = False) -> float | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime(value.year, value.month, value.day, 23, 59, 59) if end_of_day else datetime(
+            value.year, value.month, value.day)
+    else:
+        try:
+            dt = datetime.fromisoformat(str(value))
+        except ValueError as exc:
+            raise InputError(f"'{value}' is not a date (use YYYY-MM-DD).") from exc
+        if end_of_day and len(str(value)) <= 10:
+            dt = dt.replace(hour=23, minute=59, second=59)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp()
+
+
+class _Loaded:
+    """A channel's index with its per-row arrays (post id, live flag, post time)."""
+
+    def __init__(self, index: ChannelIndex, posts: list[int], active: list[int], ts: list[float | None]) -> None:
+        self.index = index
+        n = index.ntotal
+        self.post_ids = np.full(n, -1, dtype=np.int64)
+        self.active = np.zeros(n, dtype=bool)
+        self.ts = np.full(n, np.nan)
+        m = min(n, len(posts))
+        self.post_ids[:m] = posts[:m]
+        self.active[:m] = np.asarray(active[:m], dtype=bool)
+        self.ts[:m] = [np.nan if t is None else t for t in ts[:m]]
+
+    def mask(self, ts_from: float | None, ts_to: float | None) -> np.ndarray | None:
+        m = self.active.copy()
+        if ts_from is not None:
+            m &= self.ts >= ts_from
+        if ts_to is not None:
+            m &= self.ts <= ts_to
+        return None if m.all() else m
+
+
+_CACHE: dict[str, tuple[int, _Loaded]] = {}
+_CACHE_LOCK = threading.Lock()
+_IMPORT_LOCK = threading.Lock()
+
+
+class ChannelLibrary:
+    """All imported channels under ``<data_dir>/channels``.
+
+    Args:
+        settings: app settings (``data_dir``, ``chunk_chars``).
+        embedder: the embedder (its name is stored with each index).
+
+    Raises:
+        StorageError: the database cannot be opened.
+    """
+
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.root = Path(settings.data_dir) / "channels"
+        self.store = ChannelStore(self.root / "channels.sqlite")
+
+    # ----------------------------------------------------------------- channels
+    def channels(self) -> list[ChannelInfo]:
+        """Imported channels with post counts and date ranges."""
+        return self.store.channels()
+
+    def _folder(self, channel_id: int) -> Path:
+        return self.root / "index" / str(channel_id)
+
+    def _resolve(self, names: Sequence[str] | None) -> list[ChannelInfo]:
+        all_channels = self.store.channels()
+        if not names:
+            return all_channels
+        out = []
+        for name in names:
+            match = [c for c in all_channels if c.name.casefold() == name.strip().casefold()]
+            if not match:
+                known = ", ".join(c.name for c in all_channels) or "none yet"
+                raise InputError(f"No channel called '{name}'. Imported channels: {known}.")
+            out += match
+        return out
+
+    def delete_channel(self, name: str) -> None:
+        """Remove a channel, its posts and its index."""
+        import shutil
+
+        (info,) = self._resolve([name])
+        self.store.delete_channel(info.id)
+        shutil.rmtree(self._folder(info.id), ignore_errors=True)
+
+    # ------------------------------------------------------------------- import
+    def import_export(self, path: str | Path, name: str | None = None, username: str | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> ImportReport:
+        """Parse an export and add its new and edited posts to the channel.
+
+        Args:
+            path: file or HTML export folder (see :func:`core.channels.parsers.parse_export`).
+            name: channel name (default: the export's name, else the file or folder name).
+            username: public username for post links.
+            progress: called with (chunks embedded, chunks to embed).
+
+        Raises:
+            MalformedExportError: the export cannot be parsed (nothing is changed).
+            StorageError: the index or database cannot be written (the old state stays).
+        """
+        t0 = time.perf_counter()
+        parsed = parse_export(path, name=name, username=username)
+        channel = name or parsed.name or parsed.username or Path(path).stem
+        if channel != parsed.posts[0].channel:
+            parsed.posts = [Post(channel, p.post_id, p.date, p.text, p.url) for p in parsed.posts]
+        source = f"{parsed.kind}: {', '.join(parsed.files)}"
+        report = self.import_posts(parsed.posts, channel, parsed.username, source, progress=progress)
+        report.kind = parsed.kind
+        report.skipped = parsed.skipped
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def import_posts(self, posts: Sequence[Post], channel: str, username: str | None = None,
+                     source: str = "posts", progress: Callable[[int, int], None] | None = None) -> ImportReport:
+        """Add posts to ``channel`` (created if new): only new or edited posts are embedded.
+
+        Everything happens in one SQLite transaction that commits only after the new
+        index folder has been swapped in; on any error nothing visible changes.
+
+        Raises:
+            InputError: no posts.
+            StorageError: the index or database cannot be written.
+        """
+        t0 = time.perf_counter()
+        if not posts:
+            raise InputError("There are no posts to import.")
+        by_id: dict[int, Post] = {}
+        for p in posts:  # a post id repeated in one export: the last one wins
+            by_id[p.post_id] = p
+        with _IMPORT_LOCK, self.store.connect() as con:
+            row = con.execute("SELECT id, username FROM channels WHERE name = ?", (channel,)).fetchone()
+            username = username or (row[1] if row else None)
+            cid = self.store.upsert_channel(con, channel, username, source)
+            old = dict(con.execute("SELECT post_id, hash FROM posts WHERE channel_id = ?", (cid,)))
+            new, edited, same = [], [], 0
+            for pid, p in by_id.items():
+                h = post_hash(p)
+                if pid not in old:
+                    new.append((p, h))
+                elif old[pid] != h:
+                    edited.append((p, h))
+                else:
+                    same += 1
+            changed = new + edited
+            if changed or not (self._folder(cid) / "meta.json").exists():
+                index = ChannelIndex(self._folder(cid), self.embedder.dim, self.embedder.name)
+                chunk_rows: list[tuple[int, int, str]] = []  # (post_id, chunk_no, text)
+                for p, _ in changed:
+                    chunk_rows += [(p.post_id, i, c) for i, c in enumerate(chunk_post(p.text, self.settings.chunk_chars))]
+                rows = index.add_texts([c[2] for c in chunk_rows], self.embedder, progress=progress)
+                if edited:
+                    con.executemany("UPDATE chunks SET active = 0 WHERE channel_id = ? AND post_id = ?",
+                                    [(cid, p.post_id) for p, _ in edited])
+                con.executemany(
+                    "INSERT OR REPLACE INTO posts(channel_id, post_id, date, ts, text, url, hash) VALUES (?,?,?,?,?,?,?)",
+                    [(cid, p.post_id, p.date, date_ts(p.date), p.text, p.url or post_url(username, p.post_id), h)
+                     for p, h in changed],
+                )
+                con.executemany(
+                    "INSERT OR REPLACE INTO chunks(channel_id, pos, post_id, chunk_no, text, active) VALUES (?,?,?,?,?,1)",
+                    [(cid, int(r), pid, no, text) for r, (pid, no, text) in zip(rows, chunk_rows, strict=True)],
+                )
+                # rows beyond what SQLite knows (a crash after a save) are dead: mask them
+                n_active = con.execute("SELECT COUNT(*) FROM chunks WHERE channel_id = ? AND active = 1",
+                                       (cid,)).fetchone()[0]
+                if index.ntotal and 1 - n_active / index.ntotal > _COMPACT_DEAD_SHARE:
+                    self._compact(con, cid, index)
+                live = con.execute("SELECT pos, text FROM chunks WHERE channel_id = ? AND active = 1 ORDER BY pos",
+                                   (cid,)).fetchall()
+                index.rebuild_bm25([r[0] for r in live], [r[1] for r in live])
+                index.save()
+            if username:
+                con.execute("UPDATE posts SET url = 'https://t.me/' || ? || '/' || post_id "
+                            "WHERE channel_id = ? AND url IS NULL", (username, cid))
+            total = con.execute("SELECT COUNT(*) FROM posts WHERE channel_id = ?", (cid,)).fetchone()[0]
+        return ImportReport(channel=channel, kind="posts", added=len(new), edited=len(edited), unchanged=same,
+                            skipped=0, total_posts=int(total), username=username,
+                            seconds=time.perf_counter() - t0)
+
+    @staticmethod
+    def _compact(con, cid: int, index: ChannelIndex) -> None:
+        """Drop dead rows: FAISS keeps live rows in order, SQLite positions are renumbered."""
+        live = [r[0] for r in con.execute(
+            "SELECT pos FROM chunks WHERE channel_id = ? AND active = 1 ORDER BY pos", (cid,))]
+        index.compact(np.asarray(live, dtype=np.int64))
+        con.execute("DELETE FROM chunks WHERE channel_id = ? AND active = 0", (cid,))
+        con.executemany("UPDATE chunks SET pos = ? WHERE channel_id = ? AND pos = ?",
+                        [(-1 - new, cid, old) for new, old in enumerate(live)])
+        con.execute("UPDATE chunks SET pos = -pos - 1 WHERE channel_id = ? AND pos < 0", (cid,))
+
+    # ------------------------------------------------------------------- search
+    def _loaded(self, info: ChannelInfo) -> _Loaded | None:
+        folder = self._folder(info.id)
+        try:
+            stamp = (folder / "meta.json").stat().st_mtime_ns
+        except OSError:
+            return None
+        key = f"{folder}|{self.embedder.name}"
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+            if hit and hit[0] == stamp:
+                return hit[1]
+        index = ChannelIndex(folder, self.embedder.dim, self.embedder.name)
+        pos, posts, active, ts = self.store.chunk_table(info.id)
+        arr_posts = [-1] * index.ntotal
+        arr_active = [0] * index.ntotal
+        arr_ts: list[float | None] = [None] * index.ntotal
+        for p, pid, a, t in zip(pos, posts, active, ts, strict=True):
+            if p < index.ntotal:
+                arr_posts[p], arr_active[p], arr_ts[p] = pid, a, t
+        loaded = _Loaded(index, arr_posts, arr_active, arr_ts)
+        with _CACHE_LOCK:
+            _CACHE[key] = (stamp, loaded)
+        return loaded
+
+    def search(
+        self,
+        query: str,
+        channels: Sequence[str] | None = None,
+        k: int = 10,
+        date_from: str | date | None = None,
+        date_to: str | date | None = None,
+        sort: SortBy = "relevance",
+        mode: Mode = "hybrid",
+        candidates: int | None = None,
+    ) -> list[PostHit]:
+        """Find the posts that best answer ``query``.
+
+        Args:
+            query: question or keywords, Russian or English (cross-lingual works).
+            channels: channel names to search (None or empty: all channels).
+            k: posts to return.
+            date_from / date_to: inclusive date range (``YYYY-MM-DD``, date or datetime).
+            sort: "relevance" (best first) or "date" (the top ``k`` by relevance, newest first).
+            mode: "hybrid" (RRF of dense and BM25), "dense" or "bm25".
+            candidates: chunks each retriever takes per channel (default ``max(50, 5 k)``).
+
+        Returns:
+            Up to ``k`` posts, each once.
+
+        Raises:
+            InputError: empty query, unknown channel, or a bad date.
+        """
+        query = (query or "").strip()
+        if not query:
+            raise InputError("Type a question or some keywords to search for.")
+        infos = self._resolve(channels)
+        ts_from, ts_to = _to_ts(date_from), _to_ts(date_to, end_of_day=True)
+        n_cand = candidates or max(50, 5 * k)
+        q_vec = self.embedder.embed([query])[0] if mode != "bm25" else None
+        q_tok = query_tokens(query) if mode != "dense" else []
+        dense: list[tuple[float, int, int]] = []  # (score, channel idx, row)
+        sparse: list[tuple[float, int, int]] = []
+        loaded: list[_Loaded | None] = [self._loaded(info) for info in infos]
+        for ci, ld in enumerate(loaded):
+            if ld is None:
+                continue
+            mask = ld.mask(ts_from, ts_to)
+            if q_vec is not None:
+                h = ld.index.dense(q_vec, n_cand, mask)
+                dense += [(float(s), ci, int(r)) for r, s in zip(h.rows, h.scores, strict=True)]
+            if q_tok:
+                h = ld.index.sparse(q_tok, n_cand, mask)
+                sparse += [(float(s), ci, int(r)) for r, s in zip(h.rows, h.scores, strict=True)]
+        dense.sort(key=lambda x: -x[0])
+        sparse.sort(key=lambda x: -x[0])
+        fused: dict[tuple[int, int], float] = {}
+        if mode == "hybrid":
+            for lst in (dense, sparse):
+                for rank, (_, ci, row) in enumerate(lst, start=1):
+                    fused[(ci, row)] = fused.get((ci, row), 0.0) + 1.0 / (RRF_K + rank)
+        else:
+            for s, ci, row in dense if mode == "dense" else sparse:
+                fused[(ci, row)] = s
+        # fold chunks into posts: a post scores its best chunk
+        best: dict[tuple[int, int], tuple[float, int]] = {}
+        for (ci, row), s in fused.items():
+            pid = int(loaded[ci].post_ids[row])  # type: ignore[union-attr]
+            if pid < 0:
+                continue
+            if (ci, pid) not in best or s > best[(ci, pid)][0]:
+                best[(ci, pid)] = (s, row)
+        top = sorted(best.items(), key=lambda kv: -kv[1][0])[:k]
+        hits: list[PostHit] = []
+        by_channel: dict[int, list[int]] = {}
+        for (ci, pid), _ in top:
+            by_channel.setdefault(ci, []).append(pid)
+        texts = {ci: self.store.posts(infos[ci].id, pids) for ci, pids in by_channel.items()}
+        chunk_texts = self._chunk_texts(infos, [(ci, row) for (ci, _), (_, row) in top])
+        for (ci, pid), (s, row) in top:
+            date_s, text, url = texts[ci].get(pid, ("", "", None))
+            cos = -1.0
+            if q_vec is not None:
+                vec = loaded[ci].index.store.client.reconstruct(int(row))  # type: ignore[union-attr]
+                cos = float(np.dot(vec, q_vec))
+            hits.append(PostHit(channel=infos[ci].name, post_id=pid, date=date_s, url=url, text=text, score=s,
+                                cosine=cos, chunk=chunk_texts.get((ci, row), text)))
+        if sort == "date":
+            hits.sort(key=lambda h: date_ts(h.date) or 0.0, reverse=True)
+        return hits
+
+    def _chunk_texts(self, infos: list[ChannelInfo], keys: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        out = {}
+        with self.store.connect() as con:
+            for ci, row in keys:
+                r = con.execute("SELECT text FROM chunks WHERE channel_id = ? AND pos = ?",
+                                (infos[ci].id, row)).fetchone()
+                if r:
+                    out[(ci, row)] = r[0]
+        return out

@@ -1,0 +1,250 @@
+"""SQLite store of channels, posts, chunks and feedback (``<data_dir>/channels/channels.sqlite``).
+
+Tables::
+
+    channels(id, name UNIQUE, username, source, created_ts, updated_ts)
+    posts(channel_id, post_id, date, ts, text, url, hash)         one row per post
+    chunks(channel_id, pos, post_id, chunk_no, text, active)      pos = row in the channel's FAISS index
+    queries(id, ts, query, channels, answer, abstained, cited, mode, vote)   answers and thumbs
+
+``hash`` is the SHA-256 of the post's date and text: a newer export re-imports only
+posts that are new or whose hash changed (edited). Edited posts' old chunks are marked
+``active = 0`` (FAISS cannot delete) until the index is compacted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..errors import StorageError
+from ..types import Post
+
+__all__ = ["ChannelInfo", "ChannelStore", "date_ts", "post_hash"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS channels (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    username TEXT,
+    source TEXT,
+    created_ts REAL,
+    updated_ts REAL
+);
+CREATE TABLE IF NOT EXISTS posts (
+    channel_id INTEGER NOT NULL,
+    post_id INTEGER NOT NULL,
+    date TEXT,
+    ts REAL,
+    text TEXT NOT NULL,
+    url TEXT,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (channel_id, post_id)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    channel_id INTEGER NOT NULL,
+    pos INTEGER NOT NULL,
+    post_id INTEGER NOT NULL,
+    chunk_no INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (channel_id, pos)
+);
+CREATE INDEX IF NOT EXISTS chunks_post ON chunks(channel_id, post_id);
+CREATE TABLE IF NOT EXISTS queries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts REAL NOT NULL,
+    query TEXT NOT NULL,
+    channels TEXT,
+    answer TEXT,
+    abstained INTEGER NOT NULL DEFAULT 0,
+    cited TEXT,
+    mode TEXT,
+    vote INTEGER
+);
+"""
+
+
+def post_hash(post: Post) -> str:
+    """SHA-256 hex of the post's date and text (what an edit changes)."""
+    return hashlib.sha256(f"{post.date}\x00{post.text}".encode()).hexdigest()
+
+
+def date_ts(date: str) -> float | None:
+    """Unix seconds of an ISO date; a date without a zone is read as UTC. None if unparsable."""
+    if not date:
+        return None
+    try:
+        dt = datetime.fromisoformat(date)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp()
+
+
+@dataclass(frozen=True)
+class ChannelInfo:
+    """A stored channel and its summary.
+
+    Attributes:
+        id: 1-based row id (names the index folder).
+        name: display name (unique).
+        username: public username or None.
+        source: what it was imported from (format and file names).
+        n_posts: posts stored.
+        first_date / last_date: ISO dates of the oldest and newest post ("" if none).
+    """
+
+    id: int
+    name: str
+    username: str | None
+    source: str
+    n_posts: int
+    first_date: str
+    last_date: str
+
+
+class ChannelStore:
+    """Access to the channels database; one short connection per operation.
+
+    Args:
+        path: the SQLite file (created with its folder when missing).
+
+    Raises:
+        StorageError: the database cannot be opened or written.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.connect() as con:
+                con.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"Could not open the channels database: {exc}.") from exc
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection in one transaction: committed on success, rolled back on error."""
+        con = sqlite3.connect(self.path, timeout=30)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            yield con
+            con.commit()
+        except sqlite3.Error as exc:
+            con.rollback()
+            raise StorageError(f"Channels database error: {exc}.") from exc
+        except BaseException:
+            con.rollback()
+            raise
+        finally:
+            con.close()
+
+    # ----------------------------------------------------------------- channels
+    def channels(self) -> list[ChannelInfo]:
+        """All channels with post counts and date ranges, by name."""
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT c.id, c.name, c.username, c.source, COUNT(p.post_id), "
+                "COALESCE(MIN(p.date), ''), COALESCE(MAX(p.date), '') "
+                "FROM channels c LEFT JOIN posts p ON p.channel_id = c.id GROUP BY c.id ORDER BY c.name"
+            ).fetchall()
+        return [ChannelInfo(*r) for r in rows]
+
+    def channel(self, name: str) -> ChannelInfo | None:
+        """The channel called ``name`` (case-insensitive), or None."""
+        for info in self.channels():
+            if info.name.casefold() == name.casefold():
+                return info
+        return None
+
+    def upsert_channel(self, con: sqlite3.Connection, name: str, username: str | None, source: str) -> int:
+        """Create or update a channel inside ``con``'s transaction; returns its id."""
+        now = time.time()
+        row = con.execute("SELECT id, username FROM channels WHERE name = ?", (name,)).fetchone()
+        if row:
+            con.execute(
+                "UPDATE channels SET username = ?, source = ?, updated_ts = ? WHERE id = ?",
+                (username or row[1], source, now, row[0]),
+            )
+            return int(row[0])
+        cur = con.execute(
+            "INSERT INTO channels(name, username, source, created_ts, updated_ts) VALUES (?, ?, ?, ?, ?)",
+            (name, username, source, now, now),
+        )
+        return int(cur.lastrowid)
+
+    def delete_channel(self, channel_id: int) -> None:
+        """Remove a channel's rows (its index folder is removed by the caller)."""
+        with self.connect() as con:
+            for table in ("chunks", "posts"):
+                con.execute(f"DELETE FROM {table} WHERE channel_id = ?", (channel_id,))
+            con.execute("DELETE FROM channels WHERE id = ?", (channel_id,))
+
+    # -------------------------------------------------------------------- posts
+    def post_hashes(self, channel_id: int) -> dict[int, str]:
+        """``{post_id: hash}`` of a channel's stored posts."""
+        with self.connect() as con:
+            return dict(con.execute("SELECT post_id, hash FROM posts WHERE channel_id = ?", (channel_id,)))
+
+    def posts(self, channel_id: int, post_ids: list[int]) -> dict[int, tuple[str, str, str | None]]:
+        """``{post_id: (date, text, url)}`` for the given ids of one channel."""
+        out: dict[int, tuple[str, str, str | None]] = {}
+        with self.connect() as con:
+            for i in range(0, len(post_ids), 500):
+                part = post_ids[i : i + 500]
+                q = ",".join("?" * len(part))
+                for pid, date, text, url in con.execute(
+                    f"SELECT post_id, date, text, url FROM posts WHERE channel_id = ? AND post_id IN ({q})",
+                    (channel_id, *part),
+                ):
+                    out[int(pid)] = (date, text, url)
+        return out
+
+    def chunk_table(self, channel_id: int) -> tuple[list[int], list[int], list[int], list[float | None]]:
+        """Per chunk of a channel, ordered by ``pos``: positions, post ids, active flags, post ts."""
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT k.pos, k.post_id, k.active, p.ts FROM chunks k LEFT JOIN posts p "
+                "ON p.channel_id = k.channel_id AND p.post_id = k.post_id WHERE k.channel_id = ? ORDER BY k.pos",
+                (channel_id,),
+            ).fetchall()
+        return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]
+
+    def active_chunk_texts(self, channel_id: int) -> tuple[list[int], list[str]]:
+        """Positions and texts of a channel's active chunks, ordered by ``pos``."""
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT pos, text FROM chunks WHERE channel_id = ? AND active = 1 ORDER BY pos", (channel_id,)
+            ).fetchall()
+        return [r[0] for r in rows], [r[1] for r in rows]
+
+    # ------------------------------------------------------------------ queries
+    def log_query(self, query: str, channels: list[str], answer: str, abstained: bool,
+                  cited: list[dict], mode: str) -> int:
+        """Record an answered query; returns its id (for a later vote)."""
+        with self.connect() as con:
+            cur = con.execute(
+                "INSERT INTO queries(ts, query, channels, answer, abstained, cited, mode) VALUES (?,?,?,?,?,?,?)",
+                (time.time(), query, json.dumps(channels, ensure_ascii=False), answer, int(abstained),
+                 json.dumps(cited, ensure_ascii=False), mode),
+            )
+            return int(cur.lastrowid)
+
+    def set_vote(self, query_id: int, vote: int) -> None:
+        """Store +1 (thumbs up), -1 (down) or 0 (withdrawn) on a logged query."""
+        with self.connect() as con:
+            con.execute("UPDATE queries SET vote = ? WHERE id = ?", (vote or None, query_id))
+
+    def query_rows(self) -> list[tuple]:
+        """``(id, ts, query, abstained, vote, cited_json)`` of every logged query, oldest first."""
+        with self.connect() as con:
+            return con.execute("SELECT id, ts, query, abstained, vote, cited FROM queries ORDER BY id").fetchall()
