@@ -145,7 +145,10 @@ def summarize_extractive(
         from .pdf import parse_pdf
 
         abstract = find_abstract(parse_pdf(doc.pdf_bytes).pages[:2])
-    idx = [i for i in body_sentence_indices(doc, abstract) if len(doc.sentences[i].text.split()) >= 8][:max_candidates]
+    idx = [
+        i for i in body_sentence_indices(doc, abstract)
+        if len(doc.sentences[i].text.split()) >= 8 and not doc.sentences[i].text.endswith(":")
+    ][:max_candidates]
     if not idx:
         idx = list(range(len(doc.sentences)))[:max_candidates]
     if not idx:

@@ -1,0 +1,62 @@
+"""AppTest of the Reader page: upload a real paper, summarise, ask, see citations, notes."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core.settings import PROJECT_ROOT
+
+
+@pytest.fixture()
+def app(shared_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("MARGO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("MARGO_LLM_BASE_URL", raising=False)
+    monkeypatch.delenv("MARGO_LLM_MODEL", raising=False)
+    monkeypatch.setenv("MARGO_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=90)
+    at.run()
+    yield at
+    st.cache_resource.clear()
+
+
+def _upload(at: AppTest, path) -> None:
+    at.file_uploader(key="reader_upload").upload(path.name, path.read_bytes(), "application/pdf").run()
+
+
+def test_reader_page_end_to_end(app, shared_data):
+    at = app
+    assert not at.exception
+    assert any("Upload a PDF" in i.value for i in at.info)
+    _upload(at, shared_data / "papers" / "attention_is_all_you_need_1706.03762.pdf")
+    assert not at.exception, at.exception
+    assert any("Attention Is All You Need" in h.value for h in at.subheader)
+
+    at.button(key="reader_summarise").click().run()
+    assert not at.exception
+    summary_items = [m.value for m in at.markdown if "(p. " in m.value]
+    assert len(summary_items) >= 3
+
+    at.chat_input(key="reader_question").set_value("Какой оптимизатор использовали для обучения?").run()
+    assert not at.exception
+    texts = " ".join(m.value for m in at.markdown)
+    assert "[p. 7]" in texts or "p. 7" in " ".join(e.label for e in at.expander)
+
+    notes = at.get("download_button")[0]
+    assert "Notes" in notes.proto.label
+
+
+def test_reader_page_rejects_image_only_pdf(app, shared_data):
+    at = app
+    _upload(at, shared_data / "papers" / "sokolov_hse_lecture04_handwritten_notes_no_text_layer.pdf")
+    assert not at.exception
+    assert at.error and "OCR" in at.error[0].value
+
+
+def test_reader_page_rejects_non_pdf(app, tmp_path):
+    at = app
+    at.file_uploader(key="reader_upload").upload("paper.pdf", b"this is not a pdf at all", "application/pdf").run()
+    assert not at.exception
+    assert at.error and "not a PDF" in at.error[0].value
