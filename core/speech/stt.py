@@ -137,19 +137,25 @@ class Transcriber:
 
         Args:
             audio: WAV/MP3/WebM/... bytes (what ``st.audio_input`` returns) or a file path.
-            lang_hint: "ru"/"en" to skip detection, or None to detect the language.
+            lang_hint: "ru"/"en" used when detection finds neither of the two (short or
+                noisy clips); the language is always detected first.
 
         Raises:
             SpeechError: the audio cannot be decoded or recognised.
         """
-        src = io.BytesIO(audio) if isinstance(audio, bytes) else str(audio)
+        def run(language: str | None):
+            src = io.BytesIO(audio) if isinstance(audio, bytes) else str(audio)
+            segs, info = self.model.transcribe(
+                src, language=language, beam_size=1, word_timestamps=True,
+                vad_filter=False, condition_on_previous_text=False,
+            )
+            return list(segs), info
+
         try:
             with self._lock:
-                segments, info = self.model.transcribe(
-                    src, language=lang_hint, beam_size=1, word_timestamps=True,
-                    vad_filter=False, condition_on_previous_text=False,
-                )
-                segments = list(segments)
+                segments, info = run(None)
+                if info.language not in ("ru", "en") and lang_hint in ("ru", "en"):
+                    segments, info = run(lang_hint)  # detection found neither language
         except Exception as exc:  # av / ctranslate2 errors
             raise SpeechError(f"Could not recognise this recording: {exc}") from exc
         words = [Word(float(w.start), float(w.end), w.word.strip()) for s in segments for w in (s.words or [])]
