@@ -39,7 +39,11 @@ class Sentence:
     section: str = ""
 
 
-def is_prose(sentence: str, min_words: int = 5) -> bool:
+REFERENCES_HEADING = re.compile(r"^(\d+\.?\s*)?(references|bibliography|список литературы|литература)$", re.IGNORECASE)
+"""A block that starts the reference list (its sentences get section "References")."""
+
+
+def is_prose(sentence: str, min_words: int = 4) -> bool:
     """True for a sentence worth quoting: enough words, mostly letters, not a table row.
 
     Args:
@@ -50,7 +54,7 @@ def is_prose(sentence: str, min_words: int = 5) -> bool:
     if len(words) < min_words or len(sentence) > 700:
         return False
     letters = len(_LETTER.findall(sentence))
-    return letters / max(1, len(sentence.replace(" ", ""))) >= 0.65
+    return letters / max(1, len(sentence.replace(" ", ""))) >= 0.55
 
 
 def document_lang(pdf: ParsedPDF) -> Lang:
@@ -124,7 +128,12 @@ def chunk_document(
         # Split per paragraph-ish block so section marks can be placed by offset.
         page_sents: list[tuple[str, str]] = []
         offset = 0
-        block_sents = [s for block in page_text.split("\n\n") for s in split_sentences(block, lang)]
+        block_sents = []
+        for block in page_text.split("\n\n"):
+            if REFERENCES_HEADING.match(block.strip()):
+                marks.append((page_text.find(block), "References"))
+                marks.sort()
+            block_sents.extend(split_sentences(block, lang))
         for sent in block_sents:
             head = sent.split()[0] if sent.split() else sent
             found = page_text.find(head, offset)

@@ -88,7 +88,7 @@ def body_sentence_indices(doc: ReaderDocument, abstract: str = "") -> list[int]:
     """
     out = []
     for i, s in enumerate(doc.sentences):
-        if _REFERENCES.match(s.section or ""):
+        if s.section == "References" or _REFERENCES.match(s.section or ""):
             break
         if _ABSTRACT.match(s.section or "") or (abstract and s.page <= 2 and s.text in abstract):
             continue

@@ -1,0 +1,155 @@
+"""Answers cite the right pages in EN, RU and RU->EN; abstention; the LLM path on a fake server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from core.documents import open_document
+from core.embeddings import get_embedder
+from core.llm import LLMClient
+from core.pdf import parse_pdf
+from core.qa import answer_question, find_evidence, verify_citations
+from core.settings import Settings
+from core.summarize import find_abstract, summarize
+from tests.fake_llm import FakeLLMServer
+
+THRESHOLDS = (Settings().abstain_threshold, Settings().abstain_threshold_crosslingual)
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return get_embedder()
+
+
+@pytest.fixture(scope="module")
+def docs(shared_data, embedder, tmp_path_factory):
+    root = tmp_path_factory.mktemp("idx")
+    names = {
+        "attention": "attention_is_all_you_need_1706.03762.pdf",
+        "lecture7": "sokolov_hse_lecture07_deeplearning_ru.pdf",
+    }
+    return {k: open_document((shared_data / "papers" / v).read_bytes(), embedder, root) for k, v in names.items()}
+
+
+@pytest.mark.parametrize(
+    ("doc", "question", "page"),
+    [
+        ("attention", "Which optimizer was used to train the models?", 7),
+        ("attention", "How many parallel attention heads does the model use?", 5),
+        ("attention", "Как в модели кодируется позиция слова в последовательности?", 6),  # RU -> EN
+        ("lecture7", "В чём недостаток функции активации ReLU?", 3),
+        ("lecture7", "What do residual connections in ResNet learn?", 11),  # EN -> RU
+    ],
+)
+def test_answer_cites_the_right_page(docs, embedder, doc, question, page):
+    answer = answer_question(docs[doc], question, embedder, THRESHOLDS)
+    assert not answer.abstained
+    assert page in [c.page for c in answer.citations]
+    assert answer.lang == ("ru" if re.search("[а-я]", question) else "en")
+    # every quote really is on its cited page
+    for c in answer.citations:
+        assert c.quote in {s.text for s in docs[doc].sentences if s.page == c.page}
+    # citations come in reading order
+    orders = [next(s.order for s in docs[doc].sentences if s.text == c.quote) for c in answer.citations]
+    assert orders == sorted(orders)
+
+
+@pytest.mark.parametrize(
+    ("doc", "question"),
+    [
+        ("attention", "Какой рецепт борща предлагают авторы статьи?"),
+        ("lecture7", "Кто выиграл чемпионат мира по футболу?"),
+        ("attention", "How much did it cost in dollars to train the model on a cloud provider?"),
+    ],
+)
+def test_unanswerable_questions_abstain(docs, embedder, doc, question):
+    answer = answer_question(docs[doc], question, embedder, THRESHOLDS)
+    assert answer.abstained and not answer.citations
+    assert "нет ответа" in answer.text or "does not answer" in answer.text
+
+
+def test_evidence_is_higher_for_answerable(docs, embedder):
+    good = find_evidence(docs["attention"], "What label smoothing value was used?", embedder).best
+    bad = find_evidence(docs["attention"], "What is the capital of Peru?", embedder).best
+    assert good > bad
+
+
+def test_extractive_summary_of_body(docs):
+    summary = summarize(docs["attention"], get_embedder(), n_sentences=5)
+    abstract = find_abstract(parse_pdf(docs["attention"].pdf_bytes).pages)
+    assert abstract.startswith("The dominant sequence transduction models")
+    assert len(summary.sentences) == 5
+    assert all(s.text not in abstract for s in summary.sentences)
+    assert [s.page for s in summary.sentences] == sorted(s.page for s in summary.sentences)
+    assert summary.mode == "extractive" and set(summary.key_parts) <= {"problem", "method", "results"}
+
+
+# ------------------------------------------------------------------ LLM path
+def _client(server: FakeLLMServer, timeout_s: float = 5.0) -> LLMClient:
+    return LLMClient(base_url=server.base_url, model="fake-model", api_key="k", timeout_s=timeout_s)
+
+
+def test_llm_answer_request_shape_and_verified_citations(docs, embedder):
+    reply = ("The models were trained with the Adam optimizer with beta1 = 0.9 and beta2 = 0.98 [p. 7]. "
+             "The Transformer was trained on the moon [p. 2].")
+    with FakeLLMServer(lambda body: reply) as server:
+        answer = answer_question(docs["attention"], "Which optimizer was used for training?", embedder, THRESHOLDS,
+                                 llm=_client(server))
+    req = server.requests[0]
+    assert req["path"] == "/v1/chat/completions" and req["auth"] == "Bearer k"
+    body = req["body"]
+    assert body["model"] == "fake-model" and body["messages"][0]["role"] == "system"
+    assert "not instructions" in body["messages"][0]["content"]
+    assert "<passage page=" in body["messages"][-1]["content"]
+    assert answer.mode == "llm" and not answer.abstained
+    assert [c.page for c in answer.citations] == [7]  # the unsupported [p. 2] is dropped
+    assert "[p. 2]" not in answer.text and "1 unsupported" in answer.notice
+
+
+def test_llm_not_in_document_abstains(docs, embedder):
+    with FakeLLMServer(lambda body: "NOT_IN_DOCUMENT") as server:
+        answer = answer_question(docs["attention"], "Which optimizer was used for training?", embedder, THRESHOLDS,
+                                 llm=_client(server))
+    assert answer.abstained and answer.mode == "llm"
+
+
+def test_llm_without_supported_citation_falls_back(docs, embedder):
+    with FakeLLMServer(lambda body: "Bananas are yellow [p. 3].") as server:
+        answer = answer_question(docs["attention"], "Which optimizer was used for training?", embedder, THRESHOLDS,
+                                 llm=_client(server))
+    assert answer.mode == "extractive" and 7 in [c.page for c in answer.citations]
+    assert "offline answer" in answer.notice
+
+
+@pytest.mark.parametrize("server_kwargs", [{"status": 500}, {"delay_s": 2.0}])
+def test_llm_failure_or_timeout_falls_back_with_notice(docs, embedder, server_kwargs):
+    with FakeLLMServer(lambda body: "never used", **server_kwargs) as server:
+        answer = answer_question(docs["attention"], "Which optimizer was used for training?", embedder, THRESHOLDS,
+                                 llm=_client(server, timeout_s=0.5))
+    assert answer.mode == "extractive" and not answer.abstained
+    assert "offline answer" in answer.notice
+    assert ("HTTP 500" in answer.notice) or ("did not answer within" in answer.notice)
+
+
+def test_llm_unreachable_falls_back(docs, embedder):
+    client = LLMClient(base_url="http://127.0.0.1:9/v1", model="m", timeout_s=1.0)
+    answer = answer_question(docs["lecture7"], "Что утверждает теорема Цыбенко?", embedder, THRESHOLDS, llm=client)
+    assert answer.mode == "extractive" and "Could not reach" in answer.notice
+
+
+def test_llm_summary_in_chosen_language(docs, embedder):
+    reply = ("Модель Transformer полностью основана на механизме внимания, без рекуррентных слоёв [p. 2]. "
+             "Трансформер обучается значительно быстрее рекуррентных и свёрточных архитектур [p. 10].")
+    with FakeLLMServer(lambda body: reply) as server:
+        summary = summarize(docs["attention"], embedder, n_sentences=3, llm=_client(server), lang="ru")
+    assert "Russian" in server.requests[0]["body"]["messages"][0]["content"]
+    assert summary.mode == "llm" and summary.text.startswith("Модель Transformer")
+    assert {s.page for s in summary.sentences} <= {2, 10}
+
+
+def test_verify_citations_handles_ranges(docs, embedder):
+    text, cites, dropped = verify_citations(
+        docs["attention"], "We used the Adam optimizer with warmup steps [pp. 6-7].", embedder)
+    assert 7 in [c.page for c in cites] and dropped >= 1
