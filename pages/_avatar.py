@@ -9,6 +9,7 @@ and returns the (editable) transcript once the user presses Send.
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -17,7 +18,7 @@ from core.errors import MargoError
 from core.speech.avatar import avatar_html
 from core.speech.delivery import DeliveryReport, analyze_delivery
 from core.speech.stt import Transcript, get_transcriber, stt_unavailable_reason
-from core.speech.tts import Speaker
+from core.speech.tts import PiperEngine, Speaker
 from core.text import detect_lang, split_sentences
 from pages._common import settings
 
@@ -34,8 +35,16 @@ _T = {
 
 @st.cache_resource(show_spinner=False)
 def speaker() -> Speaker:
-    """The shared speaker (engines, warm festival process, disk cache under data_dir)."""
-    return Speaker(settings())
+    """The shared speaker (engines, warm festival process, disk cache under data_dir).
+
+    Piper's voice model (about 2 s to load) is loaded in the background right away, so
+    the first English sentence is not delayed by it.
+    """
+    spk = Speaker(settings())
+    for engine in spk.engines:
+        if isinstance(engine, PiperEngine) and engine.available():
+            threading.Thread(target=engine.warm, daemon=True, name="margo-piper-warm").start()
+    return spk
 
 
 def _digest(*parts: str) -> str:
