@@ -172,8 +172,9 @@ def verify_citations(doc: ReaderDocument, answer_text: str, embedder: Embedder) 
     """Keep only the page citations whose page holds text that supports the citing sentence.
 
     For each sentence of ``answer_text`` that cites ``[p. N]``: the citation stays when
-    some sentence of page N has cosine >= ``SUPPORT_THRESHOLD`` with it
-    (``SUPPORT_THRESHOLD_CROSSLINGUAL`` when the answer is in the other language); that page
+    some sentence of page N has a support score >= ``SUPPORT_THRESHOLD`` with it
+    (cosine + ``LEXICAL_WEIGHT`` * shared stemmed words, as for evidence; cosine
+    against ``SUPPORT_THRESHOLD_CROSSLINGUAL`` when the answer is in the other language); that page
     sentence becomes the citation's quote. Dropped citation marks are removed from
     the text.
 
@@ -185,13 +186,26 @@ def verify_citations(doc: ReaderDocument, answer_text: str, embedder: Embedder) 
     out_sentences = []
     answer_lang = detect_lang(answer_text)
     support = SUPPORT_THRESHOLD if answer_lang == doc.lang else SUPPORT_THRESHOLD_CROSSLINGUAL
-    for sentence in split_sentences(answer_text, answer_lang):
+    # Sentence splitters may cut inside "[p. 2]"; hide the marks while splitting.
+    marks_found: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        marks_found.append(match.group(0))
+        return f" CITE{len(marks_found) - 1}Z"
+
+    hidden = _CITE.sub(hide, answer_text)
+    pieces = [
+        re.sub(r" ?CITE(\d+)Z", lambda m: " " + marks_found[int(m.group(1))], piece)
+        for piece in split_sentences(hidden, answer_lang)
+    ]
+    for sentence in pieces:
         marks = list(_CITE.finditer(sentence))
         if not marks:
             out_sentences.append(sentence)
             continue
         claim = _CITE.sub("", sentence).strip()
         claim_vec = embedder.embed([claim])[0] if claim else None
+        claim_stems = set(stem_tokens(claim)) if answer_lang == doc.lang else set()
         new_sentence = sentence
         for mark in marks:
             good_pages = []
@@ -200,6 +214,10 @@ def verify_citations(doc: ReaderDocument, answer_text: str, embedder: Embedder) 
                 if claim_vec is None or not idx:
                     continue
                 sims = doc.sentence_vectors[idx] @ claim_vec
+                if claim_stems:
+                    stems = doc.sentence_stems()
+                    sims = sims + LEXICAL_WEIGHT * np.array(
+                        [len(claim_stems & stems[i]) / len(claim_stems) for i in idx])
                 best = int(np.argmax(sims))
                 if sims[best] >= support:
                     good_pages.append(page)
