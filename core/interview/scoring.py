@@ -1,0 +1,764 @@
+"""Offline scoring of an interview answer against a reference answer and its key points.
+
+The pipeline (all offline, one embedder call per answer)::
+
+    answer ──► guards: empty / "I don't know" / gibberish / wrong language ──► score 0 + message
+       │
+       ├─► units: sentences, clauses (split at , ; : and contrast words), adjacent-sentence pairs
+       ├─► embed [answer, units] (+ reference, question, key points unless cached for bank questions)
+       ├─► correctness  ← cosine(answer, reference), mapped to 0..1 between two calibrated bounds
+       ├─► completeness ← per key point: max over units of α·cosine + (1-α)·stemmed-token overlap;
+       │                   the best unit is the covering span
+       ├─► contradictions: a key point whose covering clause names the *other* member of a
+       │                   contrast pair (L1↔L2, precision↔recall, bagging↔boosting, ...) or
+       │                   negates it ("does not") is not covered and lowers correctness
+       ├─► off-topic    ← the answer is closer to another question's reference than to its own
+       │                   (by a margin) or unrelated to both question and reference
+       ├─► structure    ← definition, example, trade-off, reasoning markers and length
+       └─► overall = bias + w·(correctness, completeness, structure), fitted on the labelled set
+
+Semantic similarity with the Multilingual Universal Sentence Encoder (Yang et al., 2019,
+arXiv:1907.04307) is blind to swapped or negated facts that reuse the reference's words;
+the contrast-pair and negation checks are this module's mitigation, and
+``scripts/bench_interview.py`` measures how much of the gap they close.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..embeddings import Embedder
+from ..text import (
+    cyrillic_ratio,
+    detect_lang,
+    normalize_space,
+    split_sentences,
+    stem_tokens,
+    stopwords,
+    tokenize,
+)
+from ..types import Lang
+from .bank import Bank, BankEmbeddings, Question, derive_key_points, get_bank_embeddings
+
+__all__ = [
+    "CALIBRATION_FILE",
+    "Analysis",
+    "Calibration",
+    "KeyPointResult",
+    "ScoreResult",
+    "Scorer",
+    "finalize",
+    "fit_calibration",
+    "guard_answer",
+]
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+"""Calibrated parameters written by ``scripts/bench_interview.py --fit`` (defaults when absent)."""
+
+
+@dataclass
+class Calibration:
+    """Parameters that turn raw signals into sub-scores; fitted on ``data/interview_eval``.
+
+    Attributes:
+        kp_alpha: weight of cosine vs stemmed-token overlap in a key point's match (0..1).
+        kp_lo: match value that maps to 0 coverage.
+        kp_hi: match value that maps to full coverage; a key point is "covered" at the midpoint.
+        sim_lo: answer-reference cosine that maps to correctness 0.
+        sim_hi: cosine that maps to correctness 100.
+        contradiction_penalty: share of correctness removed per contradicted key point share.
+        off_margin: cosine margin by which another reference must beat the own one.
+        unrelated_sim: below this answer-reference cosine (and with no key point covered
+            and the question itself far) the answer is "unrelated".
+        w_correct, w_complete, w_structure, bias: the linear blend into the 0-100 overall.
+        off_topic_cap: the highest overall score an off-topic answer can get.
+    """
+
+    kp_alpha: float = 0.5
+    kp_lo: float = 0.30
+    kp_hi: float = 0.60
+    sim_lo: float = 0.30
+    sim_hi: float = 0.85
+    contradiction_penalty: float = 0.6
+    off_margin: float = 0.03
+    unrelated_sim: float = 0.25
+    w_correct: float = 0.45
+    w_complete: float = 0.40
+    w_structure: float = 0.15
+    bias: float = 0.0
+    off_topic_cap: float = 10.0
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
+        """Read the fitted parameters (unknown keys ignored); defaults when the file is absent or broken."""
+        try:
+            raw = json.loads(Path(path).read_text(encoding="utf-8"))
+            params = raw.get("params", raw)
+            return cls(**{k: float(v) for k, v in params.items() if k in cls.__dataclass_fields__})
+        except (OSError, ValueError, TypeError):
+            return cls()
+
+
+@dataclass
+class KeyPointResult:
+    """One key point of the reference answer and how the answer handles it.
+
+    Attributes:
+        text: the key point.
+        covered: True when the answer states it (and does not contradict it).
+        match: raw match value (α·cosine + (1-α)·overlap), about 0..1.
+        coverage: match mapped to 0..1 by the calibration.
+        span: the answer's text that covers it best ("" when missed).
+        span_start: 0-based start offset of ``span`` in :attr:`ScoreResult.answer`, -1 if none.
+        span_end: end offset (exclusive), -1 if none.
+        contradicted: the covering span states the opposite (swapped term or negation).
+        why: for a contradiction, what was swapped (e.g. "'l2' instead of 'l1'").
+    """
+
+    text: str
+    covered: bool
+    match: float
+    coverage: float
+    span: str = ""
+    span_start: int = -1
+    span_end: int = -1
+    contradicted: bool = False
+    why: str = ""
+
+
+@dataclass
+class ScoreResult:
+    """The result of scoring one answer; all scores are integers 0-100.
+
+    Attributes:
+        score: overall score.
+        correctness: semantic agreement with the reference, minus contradictions.
+        completeness: share of key points covered (soft).
+        structure: definition / example / trade-offs / reasoning / length signals.
+        off_topic: the answer is about something else.
+        flag: "" or one of "empty", "idk", "gibberish", "wrong_language", "off_topic".
+        message: a sentence for the candidate when ``flag`` is set.
+        lang: the language the answer was expected in.
+        answer: the answer as scored (white space collapsed); span offsets refer to it.
+        key_points: per key point results, in the reference's order.
+        similarity: cosine(answer, reference), -1..1.
+        closest_other: id (or 0-based index) of another question whose reference is
+            closer to the answer, when there is one.
+        signals: structure signals found (definition, example, tradeoff, reasoning).
+        features: the raw numbers the calibration uses.
+    """
+
+    score: int
+    correctness: int
+    completeness: int
+    structure: int
+    off_topic: bool = False
+    flag: str = ""
+    message: str = ""
+    lang: str = "en"
+    answer: str = ""
+    key_points: list[KeyPointResult] = field(default_factory=list)
+    similarity: float = 0.0
+    closest_other: str | None = None
+    signals: dict[str, bool] = field(default_factory=dict)
+    features: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def covered(self) -> list[str]:
+        """Key points the answer covers."""
+        return [k.text for k in self.key_points if k.covered]
+
+    @property
+    def missed(self) -> list[str]:
+        """Key points the answer misses or contradicts."""
+        return [k.text for k in self.key_points if not k.covered]
+
+    @property
+    def contradictions(self) -> list[KeyPointResult]:
+        """Key points the answer states the wrong way round."""
+        return [k for k in self.key_points if k.contradicted]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of every field."""
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------- guards
+
+_IDK = re.compile(
+    r"\b(?:i\s+(?:really\s+|honestly\s+)?(?:don'?t|do\s+not|dont)\s+(?:know|remember)|no\s+idea|not\s+sure|"
+    r"i\s+forgot|no\s+clue|dunno|idk|pass|skip|i\s+have\s+no\s+(?:idea|clue))\b|"
+    r"(?<!\w)(?:не\s+знаю|без\s+понятия|понятия\s+не\s+имею|не\s+помню|забыл[аи]?|затрудняюсь(?:\s+ответить)?|"
+    r"пропуск(?:аю)?|пропущу|хз|не\s+уверен[аы]?|не\s+в\s+курсе)(?!\w)",
+    re.IGNORECASE,
+)
+_LETTER_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_VOWELS = set("aeiouyаеёиоуыэюя")
+
+MESSAGES = {
+    "empty": {
+        "en": "The answer is empty. Type your answer (a few sentences) and submit it again.",
+        "ru": "Ответ пустой. Напишите ответ (несколько предложений) и отправьте ещё раз.",
+    },
+    "idk": {
+        "en": "You said you don't know. That is fine to admit, but it scores 0: read the reference answer below and try again.",
+        "ru": "Вы ответили, что не знаете. Честно, но это 0 баллов: прочитайте эталонный ответ ниже и попробуйте ещё раз.",
+    },
+    "gibberish": {
+        "en": "The answer does not look like words (random letters or symbols), so it scores 0. Please answer in sentences.",
+        "ru": "Ответ не похож на слова (случайные буквы или символы), поэтому 0 баллов. Ответьте, пожалуйста, предложениями.",
+    },
+    "wrong_language": {
+        "en": "The answer is not in English, the language chosen for this interview, so it scores 0. Answer in English or switch the language.",
+        "ru": "Ответ не на русском, а этот язык выбран для интервью, поэтому 0 баллов. Ответьте по-русски или смените язык.",
+    },
+    "off_topic": {
+        "en": "The answer seems to be about a different question. Re-read the question and answer it directly.",
+        "ru": "Похоже, ответ на другой вопрос. Перечитайте вопрос и ответьте именно на него.",
+    },
+}
+
+
+def _weird_word(word: str) -> bool:
+    w = word.lower()
+    if len(w) < 4:
+        return False
+    vowels = sum(c in _VOWELS for c in w)
+    run = longest = 0
+    for c in w:
+        run = 0 if c in _VOWELS else run + 1
+        longest = max(longest, run)
+    repeats = re.search(r"(.)\1\1", w) is not None
+    return vowels == 0 or vowels / len(w) < 0.15 or longest >= 5 or repeats
+
+
+def guard_answer(answer: str, lang: Lang, vocab: frozenset[str] = frozenset()) -> str:
+    """Return the flag that zeroes an answer, or "" when it can be scored.
+
+    Args:
+        answer: the candidate's answer.
+        lang: the language the answer is expected in.
+        vocab: stems of the question bank and this question's texts; a text whose
+            stems are neither stop words nor in ``vocab`` looks like gibberish.
+
+    Returns:
+        "empty", "idk" ("I don't know" / "не знаю" with almost nothing else),
+        "gibberish" (symbols, keyboard mashing, one word repeated), "wrong_language"
+        or "".
+    """
+    text = normalize_space(answer or "")
+    words = _LETTER_WORD.findall(text)
+    if not text or not words and len(text) < 3:
+        return "empty"
+    m = _IDK.search(text)
+    if m:
+        rest = _IDK.sub(" ", text)
+        if len(stem_tokens(rest)) < 5:
+            return "idk"
+    if not words:
+        return "gibberish"
+    non_space = [c for c in text if not c.isspace()]
+    letters = sum(c.isalpha() for c in non_space)
+    if letters / max(len(non_space), 1) < 0.5:
+        return "gibberish"
+    toks = tokenize(text)
+    if len(toks) >= 4 and len(set(toks)) / len(toks) < 0.34:
+        return "gibberish"
+    weird = sum(_weird_word(w) for w in words) / len(words)
+    stop = stopwords()
+    stop_share = sum(t in stop for t in toks) / max(len(toks), 1)
+    stems = stem_tokens(text)
+    known = sum(s in vocab for s in stems) / max(len(stems), 1) if vocab else 1.0
+    if weird > 0.5 or (known < 0.25 and stop_share < 0.1):
+        return "gibberish"
+    n_letters = len(re.findall(r"[A-Za-zА-Яа-яЁё]", text))
+    cyr = cyrillic_ratio(text)
+    if n_letters >= 12 and ((lang == "ru" and cyr < 0.15) or (lang == "en" and cyr > 0.5)):
+        return "wrong_language"
+    return ""
+
+
+# --------------------------------------------------------------------------- units and signals
+
+_CLAUSE_SPLIT = re.compile(
+    r"[;:]\s+|,\s+|\s+[—–-]\s+|\s+(?:but|while|whereas|however|and|or|а|но|однако|зато|тогда как|и|или)\s+",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    text: str
+    start: int
+    end: int
+    kind: str  # "sentence", "clause", "pair"
+
+
+def _units(answer: str, lang: Lang) -> list[_Unit]:
+    """Sentences, clauses and adjacent pairs of ``answer`` with 0-based char offsets."""
+    sentences: list[_Unit] = []
+    cursor = 0
+    for s in split_sentences(answer, lang):
+        start = answer.find(s, cursor)
+        if start < 0:
+            start = cursor
+        sentences.append(_Unit(s, start, start + len(s), "sentence"))
+        cursor = start + len(s)
+    units = list(sentences)
+    for s in sentences:
+        pieces: list[tuple[int, int]] = []
+        last = 0
+        for m in _CLAUSE_SPLIT.finditer(s.text):
+            pieces.append((last, m.start()))
+            last = m.end()
+        pieces.append((last, len(s.text)))
+        merged: list[tuple[int, int]] = []
+        for a, b in pieces:
+            if merged and len(s.text[a:b].split()) < 3:
+                merged[-1] = (merged[-1][0], b)
+            elif merged and len(s.text[merged[-1][0]:merged[-1][1]].split()) < 3:
+                merged[-1] = (merged[-1][0], b)
+            else:
+                merged.append((a, b))
+        if len(merged) > 1:
+            for a, b in merged:
+                txt = s.text[a:b].strip(" ,;:.")
+                if txt:
+                    off = s.start + s.text.find(txt, a)
+                    units.append(_Unit(txt, off, off + len(txt), "clause"))
+    for a, b in zip(sentences, sentences[1:], strict=False):
+        units.append(_Unit(answer[a.start: b.end], a.start, b.end, "pair"))
+    return units or [_Unit(answer, 0, len(answer), "sentence")]
+
+
+_SIGNALS: dict[str, re.Pattern[str]] = {
+    "definition": re.compile(
+        r"\b(?:is|are|means|refers to|defined as|is called|stands for)\b|(?<!\w)(?:это|называ\w*|означа\w*|является|являются|представляет собой)(?!\w)|\s[—–]\s",
+        re.I),
+    "example": re.compile(
+        r"\b(?:for example|for instance|e\.g\.|such as|imagine|say we|suppose|like in)\b|(?<!\w)(?:например|к примеру|допустим|представим|скажем|такие как|такой как|вроде|пример)(?!\w)",
+        re.I),
+    "tradeoff": re.compile(
+        r"\b(?:but|however|trade-?offs?|downsides?|drawbacks?|on the other hand|whereas|at the cost|costs?|limitations?|pitfalls?|risks?|cannot|fails?|weakness|careful)\b|(?<!\w)(?:но|однако|компромисс\w*|минус\w*|недостат\w*|зато|с другой стороны|тогда как|цен[аоуы]|ограничен\w*|риск\w*|осторожн\w*|не может|слаб\w*)(?!\w)",
+        re.I),
+    "reasoning": re.compile(
+        r"\b(?:because|so that|intuitively|the idea|since|therefore|thus|which means|so)\b|(?<!\w)(?:потому|поэтому|так как|интуитивно|идея|чтобы|значит|поскольку|следовательно|то есть)(?!\w)",
+        re.I),
+}
+
+
+def structure_signals(answer: str) -> dict[str, bool]:
+    """Which structure markers the answer has: definition, example, tradeoff, reasoning."""
+    return {name: bool(rx.search(answer)) for name, rx in _SIGNALS.items()}
+
+
+def _length_score(n_words: int) -> float:
+    """0..1: under 8 words is thin, 30-250 words is a full interview answer."""
+    if n_words >= 30:
+        return 1.0 if n_words <= 250 else max(0.6, 1.0 - (n_words - 250) / 500)
+    return max(0.0, (n_words - 5) / 25)
+
+
+def _structure_value(signals: dict[str, bool], n_words: int, n_sentences: int) -> float:
+    """Structure sub-score 0..1 from the signals, the length and the sentence count."""
+    return (0.25 * signals.get("definition", False) + 0.15 * signals.get("example", False)
+            + 0.2 * signals.get("tradeoff", False) + 0.15 * signals.get("reasoning", False)
+            + 0.15 * _length_score(n_words) + 0.1 * min(1.0, (n_sentences - 1) / 2))
+
+
+# --------------------------------------------------------------------------- contradictions
+
+_CONTRAST: list[tuple[str, str, str]] = [
+    # (name, member A regex, member B regex): stating B where the key point says A is a swap.
+    ("L1/L2", r"\bl1\b|\blasso\b", r"\bl2\b|\bridge\b"),
+    ("precision/recall", r"\bprecision\b|точност", r"\brecall\b|полнот"),
+    ("bias/variance", r"\bbias\b|смещени", r"\bvariance\b|разброс"),
+    ("bagging/boosting", r"\bbagging\b|б[эе]ггинг", r"\bboosting\b|бустинг"),
+    ("overfitting/underfitting", r"\boverfit\w*|переобуч", r"\bunderfit\w*|недообуч"),
+    ("increase/decrease", r"\b(?:increas\w*|rais\w*|grows?|higher|larger|bigger)\b|увелич|повыш|раст[её]т|выше|больше",
+     r"\b(?:decreas\w*|lowers?|reduc\w*|shrinks?|smaller|fewer)\b|уменьш|сниж|пада|ниже|меньше"),
+    ("type I/type II", r"\btype i\b|первого рода|\bfirst kind\b", r"\btype ii\b|второго рода|\bsecond kind\b"),
+    ("false positive/false negative", r"false positives?|ложноположит", r"false negatives?|ложноотриц"),
+    ("encoder/decoder", r"\bencoders?\b|энкодер", r"\bdecoders?\b|декодер"),
+    ("mean/median", r"\bmean\b|средн", r"\bmedian\b|медиан"),
+    ("sparse/dense", r"\bsparse\b|разрежен", r"\bdense\b|плотн"),
+    ("parallel/sequential", r"\bparallel\w*|параллельн", r"\bsequential\w*|sequentially|последовательн"),
+    ("BERT/GPT", r"\bbert\b", r"\bgpt\b"),
+    ("absolute/squared", r"\babsolute\b|модул", r"\bsquare[sd]?\b|квадрат"),
+    ("TPR/FPR", r"\btpr\b|true positive rate", r"\bfpr\b|false positive rate"),
+    ("alpha/beta", r"\balpha\b|альфа", r"\bbeta\b|бета"),
+    ("maximum/minimum", r"\bmaxim\w*|максим", r"\bminim\w*|миним"),
+    ("supervised/unsupervised", r"(?<!un)supervised|с учителем", r"unsupervised|без учителя"),
+    ("batch norm/layer norm", r"batch norm\w*|батч-норм\w*", r"layer norm\w*"),
+    ("classification/regression", r"\bclassification\b|классификац", r"\bregression\b|регресс"),
+]
+_CONTRAST_RX = [(name, re.compile(a, re.I), re.compile(b, re.I)) for name, a, b in _CONTRAST]
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|without|neither)\b|(?<!\w)(?:не|нет|никогда|без|ни)(?!\w)",
+    re.I,
+)
+
+
+def _mentions(text: str) -> list[tuple[int, int, str]]:
+    """(position, group index, member "A"/"B") of every contrast-term mention in ``text``."""
+    out = []
+    for gi, (_, ra, rb) in enumerate(_CONTRAST_RX):
+        for m in ra.finditer(text):
+            out.append((m.start(), gi, "A"))
+        for m in rb.finditer(text):
+            out.append((m.start(), gi, "B"))
+    return sorted(out)
+
+
+def _pairs(mentions: list[tuple[int, int, str]]) -> set[tuple[int, str, int, str]]:
+    """Adjacent mentions of different groups, as (group1, member1, group2, member2)."""
+    out = set()
+    for (_, g1, m1), (_, g2, m2) in zip(mentions, mentions[1:], strict=False):
+        if g1 != g2:
+            out.add((g1, m1, g2, m2))
+    return out
+
+
+def _contradiction(kp: str, clause: str, sentence: str) -> str:
+    """Why ``clause``/``sentence`` contradicts key point ``kp`` ("" when it does not).
+
+    Three checks: (1) the key point names one member of a contrast pair and the covering
+    clause names only the other ("L2" for "L1"); (2) the key point relates two contrast
+    terms ("raises variance") and the sentence relates the same two groups with one
+    member swapped ("raises bias") without the original pair; (3) the clause negates
+    a key point that has no negation.
+    """
+    kp_m = _mentions(kp)
+    cl_m = _mentions(clause)
+    kp_groups: dict[int, set[str]] = {}
+    for _, g, m in kp_m:
+        kp_groups.setdefault(g, set()).add(m)
+    cl_groups: dict[int, set[str]] = {}
+    for _, g, m in cl_m:
+        cl_groups.setdefault(g, set()).add(m)
+    for _, g, m in _mentions(sentence):  # a clause without the term inherits its sentence's
+        if g not in {gg for _, gg, _ in cl_m}:
+            cl_groups.setdefault(g, set()).add(m)
+    for g, members in kp_groups.items():
+        if len(members) == 1 and g in cl_groups and not (members & cl_groups[g]):
+            name = _CONTRAST[g][0]
+            want = next(iter(members))
+            return f"{name}: the answer says the {'second' if want == 'A' else 'first'} term where the key point needs the {'first' if want == 'A' else 'second'}"
+    kp_pairs = _pairs(kp_m)
+    if kp_pairs:
+        s_pairs = _pairs(_mentions(sentence))
+        for g1, m1, g2, m2 in kp_pairs:
+            if (g1, m1, g2, m2) in s_pairs:
+                continue
+            swapped = {(g1, "B" if m1 == "A" else "A", g2, m2), (g1, m1, g2, "B" if m2 == "A" else "A")}
+            if swapped & s_pairs:
+                return f"{_CONTRAST[g1][0]} and {_CONTRAST[g2][0]} are paired the wrong way round"
+    if not _NEGATION.search(kp) and _NEGATION.search(clause):
+        return "the answer negates this point"
+    return ""
+
+
+# --------------------------------------------------------------------------- analysis
+
+@dataclass
+class Analysis:
+    """Raw, calibration-free signals of one answer (computed once, finalised many times).
+
+    Attributes:
+        flag: guard flag ("" when the answer can be scored).
+        lang: expected language.
+        answer: normalised answer.
+        sim_ref: cosine(answer, reference).
+        sim_question: cosine(answer, question).
+        sim_other: highest cosine(answer, another question's reference), -1 when none.
+        other_id: id (or index) of that other question.
+        kp_texts: key points.
+        kp_cos: ``(k, u)`` cosine of key point i with unit j.
+        kp_overlap: ``(k, u)`` share of key point i's stems found in unit j.
+        units: the answer's units (text, start, end, kind).
+        kp_contra: per key point, the contradiction found for each unit choice, computed lazily.
+        signals: structure markers.
+        n_words: words in the answer.
+        n_sentences: sentences in the answer.
+    """
+
+    flag: str
+    lang: str
+    answer: str
+    sim_ref: float = 0.0
+    sim_question: float = 0.0
+    sim_other: float = -1.0
+    other_id: str | None = None
+    kp_texts: list[str] = field(default_factory=list)
+    kp_cos: np.ndarray | None = None
+    kp_overlap: np.ndarray | None = None
+    units: list[_Unit] = field(default_factory=list)
+    signals: dict[str, bool] = field(default_factory=dict)
+    n_words: int = 0
+    n_sentences: int = 0
+
+
+def _clip01(x: float) -> float:
+    return float(min(1.0, max(0.0, x)))
+
+
+def finalize(a: Analysis, cal: Calibration) -> ScoreResult:
+    """Turn an :class:`Analysis` into a :class:`ScoreResult` under calibration ``cal``."""
+    lang = a.lang if a.lang in ("ru", "en") else "en"
+    if a.flag:
+        kps = [KeyPointResult(t, False, 0.0, 0.0) for t in a.kp_texts]
+        return ScoreResult(0, 0, 0, 0, off_topic=a.flag == "off_topic", flag=a.flag,
+                           message=MESSAGES[a.flag][lang], lang=lang, answer=a.answer, key_points=kps,
+                           features={"flag": a.flag})
+    kp_results: list[KeyPointResult] = []
+    if a.kp_cos is not None and a.kp_cos.size:
+        match = cal.kp_alpha * a.kp_cos + (1 - cal.kp_alpha) * a.kp_overlap
+        clause_idx = [i for i, u in enumerate(a.units) if u.kind != "pair"]
+        sentence_idx = [i for i, u in enumerate(a.units) if u.kind == "sentence"]
+        for k, text in enumerate(a.kp_texts):
+            j = int(np.argmax(match[k]))
+            value = float(match[k, j])
+            cov = _clip01((value - cal.kp_lo) / max(cal.kp_hi - cal.kp_lo, 1e-6))
+            covered = cov >= 0.5
+            contra = ""
+            if cov >= 0.35 and clause_idx:
+                # Every clause that matches nearly as well as the best must contradict the
+                # key point; one consistent clause clears it (the answer states it right).
+                top = float(match[k, clause_idx].max())
+                reasons = []
+                for jc in clause_idx:
+                    if match[k, jc] < top - 0.08:
+                        continue
+                    unit = a.units[jc]
+                    sent = next((a.units[s].text for s in sentence_idx
+                                 if a.units[s].start <= unit.start < a.units[s].end), unit.text)
+                    if a.kp_overlap[k, jc] >= 0.3 or a.kp_cos[k, jc] >= 0.5:
+                        reasons.append(_contradiction(text, unit.text, sent))
+                    else:
+                        reasons.append("")
+                contra = reasons[0] if reasons and all(reasons) else ""
+            u = a.units[j]
+            kp_results.append(KeyPointResult(
+                text=text, covered=covered and not contra, match=round(value, 4),
+                coverage=0.0 if contra else round(cov, 4),
+                span=u.text if covered or contra else "", span_start=u.start if covered or contra else -1,
+                span_end=u.end if covered or contra else -1, contradicted=bool(contra), why=contra))
+    n_kp = max(len(kp_results), 1)
+    completeness = sum(k.coverage for k in kp_results) / n_kp
+    contra_share = sum(k.contradicted for k in kp_results) / n_kp
+    correctness = _clip01((a.sim_ref - cal.sim_lo) / max(cal.sim_hi - cal.sim_lo, 1e-6))
+    correctness *= max(0.0, 1.0 - cal.contradiction_penalty * min(1.0, 2 * contra_share))
+    structure = _structure_value(a.signals, a.n_words, a.n_sentences)
+    any_covered = any(k.covered for k in kp_results)
+    closer_elsewhere = a.sim_other > a.sim_ref + cal.off_margin and completeness < 0.5
+    unrelated = a.sim_ref < cal.unrelated_sim and a.sim_question < cal.unrelated_sim + 0.05 and not any_covered
+    off_topic = bool(closer_elsewhere or unrelated)
+    overall = cal.bias + 100 * (cal.w_correct * correctness + cal.w_complete * completeness + cal.w_structure * structure)
+    overall = min(100.0, max(0.0, overall))
+    flag, message = "", ""
+    if off_topic:
+        overall = min(overall, cal.off_topic_cap)
+        flag, message = "off_topic", MESSAGES["off_topic"][lang]
+    features = {
+        "sim_ref": round(a.sim_ref, 4), "sim_question": round(a.sim_question, 4), "sim_other": round(a.sim_other, 4),
+        "completeness": round(completeness, 4), "contradicted": round(contra_share, 4),
+        "structure": round(structure, 4), "n_words": a.n_words,
+    }
+    return ScoreResult(
+        score=int(round(overall)), correctness=int(round(100 * correctness)),
+        completeness=int(round(100 * completeness)), structure=int(round(100 * structure)),
+        off_topic=off_topic, flag=flag, message=message, lang=lang, answer=a.answer, key_points=kp_results,
+        similarity=round(a.sim_ref, 4), closest_other=a.other_id if closer_elsewhere else None,
+        signals=a.signals, features=features,
+    )
+
+
+class Scorer:
+    """Scores answers offline; holds the embedder, the bank's cached embeddings and the calibration.
+
+    Args:
+        embedder: any :class:`core.embeddings.Embedder` (the app's multilingual USE by default).
+        bank: the question bank whose references serve as off-topic distractors and whose
+            embeddings are cached; None scores with no distractors beyond those passed in.
+        cache_dir: where bank embeddings are cached (``<data_dir>/interview/cache``).
+        calibration: scoring parameters; :meth:`Calibration.load` by default.
+    """
+
+    def __init__(self, embedder: Embedder, bank: Bank | None = None, cache_dir: Path | None = None,
+                 calibration: Calibration | None = None) -> None:
+        self.embedder = embedder
+        self.bank = bank
+        self.cache_dir = cache_dir
+        self.calibration = calibration or Calibration.load()
+        self._vocab_cache: dict[str, frozenset[str]] = {}
+
+    def bank_embeddings(self, lang: str) -> BankEmbeddings | None:
+        """The bank's cached embeddings in ``lang`` (None without a bank)."""
+        if self.bank is None or not len(self.bank):
+            return None
+        return get_bank_embeddings(self.bank, self.embedder, lang, self.cache_dir)
+
+    # -- public API -------------------------------------------------------------------
+    def score(self, question: str, reference: str, answer: str, lang: Lang | None = None,
+              key_points: list[str] | None = None, question_id: str | None = None,
+              distractors: np.ndarray | None = None, distractor_ids: list[str] | None = None) -> ScoreResult:
+        """Score ``answer`` to ``question`` against ``reference``.
+
+        Args:
+            question: the question text.
+            reference: the reference answer.
+            answer: the candidate's answer (any length; empty and junk are handled).
+            lang: expected answer language; None uses the question's and reference's language.
+            key_points: key points; None derives them from the reference's sentences
+                (a bank question's own key points are used when ``question_id`` names one).
+            question_id: id of a bank question (its cached embeddings are used and it is
+                excluded from the off-topic distractors).
+            distractors: extra reference embeddings ``(m, dim)`` to test off-topic against
+                (e.g. the other items of a batch).
+            distractor_ids: ids for ``distractors`` rows.
+
+        Returns:
+            A :class:`ScoreResult`; never raises on odd answers.
+        """
+        return finalize(self.analyse(question, reference, answer, lang, key_points, question_id,
+                                     distractors, distractor_ids), self.calibration)
+
+    def score_question(self, q: Question, answer: str, lang: Lang) -> ScoreResult:
+        """Score an answer to bank question ``q`` in ``lang`` (uses its cached embeddings)."""
+        return self.score(q.text(lang), q.ref(lang), answer, lang, list(q.kps(lang)), q.id)
+
+    def analyse(self, question: str, reference: str, answer: str, lang: Lang | None = None,
+                key_points: list[str] | None = None, question_id: str | None = None,
+                distractors: np.ndarray | None = None, distractor_ids: list[str] | None = None) -> Analysis:
+        """Compute the raw signals of :meth:`score` (see there for the arguments)."""
+        lang = lang or detect_lang(question + " " + reference)
+        text = normalize_space(answer or "")
+        emb = self.bank_embeddings(lang)
+        row = emb.row(question_id) if emb is not None and question_id else None
+        if row is not None and key_points is None and self.bank is not None:
+            key_points = list(self.bank.by_id[question_id].kps(lang))
+        kps = list(key_points) if key_points else derive_key_points(reference, lang)
+        vocab = self._vocab(question, reference, kps, emb)
+        flag = guard_answer(text, lang, vocab)
+        if flag:
+            return Analysis(flag=flag, lang=lang, answer=text, kp_texts=kps)
+        units = _units(text, lang)
+        own_cached = row is not None and len(kps) == int(emb.kp_offsets[row + 1] - emb.kp_offsets[row])
+        texts = [text] + [u.text for u in units]
+        if not own_cached:
+            texts += [reference, question] + kps
+        vecs = self.embedder.embed(texts)
+        ans_vec = vecs[0]
+        unit_vecs = vecs[1: 1 + len(units)]
+        if own_cached:
+            ref_vec, q_vec, kp_vecs = emb.references[row], emb.questions[row], emb.kp_vectors(row)
+        else:
+            base = 1 + len(units)
+            ref_vec, q_vec, kp_vecs = vecs[base], vecs[base + 1], vecs[base + 2:]
+        sim_ref = float(ans_vec @ ref_vec)
+        sim_q = float(ans_vec @ q_vec)
+        # Off-topic distractors: the bank's references (minus this question and its near
+        # duplicates) plus any passed in.
+        sim_other, other_id = -1.0, None
+        pools: list[tuple[np.ndarray, list[str]]] = []
+        if emb is not None:
+            pools.append((emb.references, emb.ids))
+        if distractors is not None and len(distractors):
+            pools.append((np.asarray(distractors, dtype=np.float32),
+                          distractor_ids or [str(i) for i in range(len(distractors))]))
+        for mat, ids in pools:
+            keep = (mat @ ref_vec) < 0.92  # skip the own reference and near-duplicates of it
+            if question_id is not None:
+                keep &= np.array([i != question_id for i in ids])
+            if keep.any():
+                sims = mat @ ans_vec
+                sims = np.where(keep, sims, -1.0)
+                j = int(np.argmax(sims))
+                if sims[j] > sim_other:
+                    sim_other, other_id = float(sims[j]), ids[j]
+        kp_cos = kp_vecs @ unit_vecs.T if len(kps) else np.zeros((0, len(units)), dtype=np.float32)
+        unit_stems = [set(stem_tokens(u.text)) for u in units]
+        kp_overlap = np.zeros_like(kp_cos)
+        for k, point in enumerate(kps):
+            ks = set(stem_tokens(point))
+            if ks:
+                for j, us in enumerate(unit_stems):
+                    kp_overlap[k, j] = len(ks & us) / len(ks)
+        n_sent = sum(u.kind == "sentence" for u in units)
+        return Analysis(flag="", lang=lang, answer=text, sim_ref=sim_ref, sim_question=sim_q,
+                        sim_other=sim_other, other_id=other_id, kp_texts=kps, kp_cos=kp_cos,
+                        kp_overlap=kp_overlap, units=units, signals=structure_signals(text),
+                        n_words=len(tokenize(text)), n_sentences=n_sent)
+
+    def _vocab(self, question: str, reference: str, kps: list[str], emb: BankEmbeddings | None) -> frozenset[str]:
+        base = emb.vocab if emb is not None else frozenset()
+        extra = set(stem_tokens(" ".join([question, reference, *kps])))
+        return base | extra
+
+
+# --------------------------------------------------------------------------- calibration fit
+
+def _spearman(x: list[float], y: list[float]) -> float:
+    from scipy.stats import spearmanr
+
+    if len(x) < 3:
+        return float("nan")
+    r = spearmanr(x, y).statistic
+    return float(r) if r == r else 0.0  # NaN (constant input) counts as no correlation
+
+
+def fit_calibration(analyses: list[Analysis], grades: list[float], base: Calibration | None = None) -> Calibration:
+    """Fit a :class:`Calibration` to hand grades (0-100) by a small grid search.
+
+    The grid covers the key-point match bounds and the similarity bounds; for each
+    setting the blend weights come from non-negative least squares
+    (``scipy.optimize.nnls``) of the grades on (correctness, completeness, structure, 1).
+    The setting with the highest Spearman correlation (ties: lowest squared error) wins.
+
+    Args:
+        analyses: :meth:`Scorer.analyse` results of the labelled answers.
+        grades: their hand grades, same order.
+        base: starting parameters (defaults otherwise).
+
+    Returns:
+        The fitted calibration.
+    """
+    from scipy.optimize import nnls
+
+    base = base or Calibration()
+    y = np.asarray(grades, dtype=float)
+    best: tuple[float, float, Calibration] | None = None
+    for kp_lo in (0.25, 0.30, 0.35):
+        for kp_width in (0.25, 0.30, 0.40):
+            for sim_lo in (0.25, 0.35, 0.45):
+                for sim_hi in (0.80, 0.90):
+                    cal = Calibration(**{**asdict(base), "kp_lo": kp_lo, "kp_hi": kp_lo + kp_width,
+                                         "sim_lo": sim_lo, "sim_hi": sim_hi,
+                                         "w_correct": 1 / 3, "w_complete": 1 / 3, "w_structure": 1 / 3, "bias": 0.0})
+                    rows, mask = [], []
+                    for a in analyses:
+                        r = finalize(a, cal)
+                        rows.append([r.correctness, r.completeness, r.structure, 100.0])
+                        mask.append(not r.flag)
+                    X = np.asarray(rows, dtype=float)
+                    m = np.asarray(mask)
+                    if m.sum() < 4:
+                        continue
+                    w, _ = nnls(X[m], y[m])
+                    total = w[0] + w[1] + w[2]
+                    if total <= 0:
+                        continue
+                    cal.w_correct, cal.w_complete, cal.w_structure = (float(v) for v in w[:3])
+                    cal.bias = float(w[3] * 100.0)
+                    pred = [finalize(a, cal).score for a in analyses]
+                    rho = _spearman(pred, list(y))
+                    mse = float(np.mean((np.asarray(pred) - y) ** 2))
+                    if best is None or (rho, -mse) > (best[0], -best[1]):
+                        best = (rho, mse, cal)
+    return best[2] if best else base
