@@ -43,7 +43,7 @@ def speaker() -> Speaker:
     spk = Speaker(settings())
     for engine in spk.engines:
         if isinstance(engine, PiperEngine) and engine.available():
-            threading.Thread(target=engine.warm, daemon=True, name="margo-piper-warm").start()
+            threading.Thread(target=engine.warm, daemon=False, name="margo-piper-warm").start()
     return spk
 
 

@@ -9,6 +9,8 @@ from core.errors import MargoError
 from core.notes import notes_markdown
 from core.pdf import render_page_highlight
 from core.reader import Reader
+from core.text import detect_lang
+from pages._avatar import avatar_panel, speech_input
 from pages._common import embedder, llm, settings, sidebar_status
 
 st.title(":material/menu_book: Reader")
@@ -89,6 +91,8 @@ with tab_summary:
                     for s in sentences:
                         st.markdown(f"- {s.text} *(p. {s.page})*")
         # AVATAR: speak the summary here
+        spoken = summary.text if summary.mode == "llm" else " ".join(s.text for s in summary.sentences)
+        avatar_panel(spoken, detect_lang(spoken), key="reader_avatar_summary")
 
 with tab_ask:
     for i, (question, answer) in enumerate(state.reader_qa):
@@ -107,8 +111,12 @@ with tab_ask:
                             png, found = render_page_highlight(doc.pdf_bytes, c.page, c.quote)
                             st.image(png, caption=f"Page {c.page}" + ("" if found else " (passage not located exactly)"))
             # AVATAR: speak the answer here
+            if i == len(state.reader_qa) - 1:
+                avatar_panel(answer.text, detect_lang(answer.text), key=f"reader_avatar_answer_{i}",
+                             expression="concerned" if answer.abstained else "neutral")
     # SPEECH-INPUT: a spoken question recorder goes here
-    question = st.chat_input("Ask about this paper, in Russian or English", key="reader_question")
+    spoken_question = speech_input("reader_voice", lang_hint=doc.lang)
+    question = st.chat_input("Ask about this paper, in Russian or English", key="reader_question") or spoken_question
     if question and question.strip():
         history = [(q, a.text) for q, a in state.reader_qa if not a.abstained]
         with st.spinner("Looking for the answer in the paper…"):
