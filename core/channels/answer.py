@@ -39,7 +39,7 @@ __all__ = [
     "extractive_answer",
 ]
 
-ABSTAIN_COSINE = 0.33
+ABSTAIN_COSINE = 0.19
 """Best post cosine (USE v3) below which the answer abstains; set from the in-domain vs
 off-topic query distributions measured by scripts/bench_channels.py."""
 

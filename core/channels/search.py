@@ -223,26 +223,27 @@ class ChannelLibrary:
     def _folder(self, channel_id: int) -> Path:
         return self.root / "index" / str(channel_id)
 
-    def _resolve(self, names: Sequence[str] | None) -> list[ChannelInfo]:
-        all_channels = self.store.channels()
+    def _resolve(self, names: Sequence[str] | None) -> list[tuple[int, str]]:
+        """``(id, name)`` of the named channels (all when ``names`` is empty)."""
+        all_channels = self.store.channel_names()
         if not names:
             return all_channels
         out = []
         for name in names:
-            match = [c for c in all_channels if c.name.casefold() == name.strip().casefold()]
+            match = [c for c in all_channels if c[1].casefold() == name.strip().casefold()]
             if not match:
-                known = ", ".join(c.name for c in all_channels) or "none yet"
+                known = ", ".join(c[1] for c in all_channels) or "none yet"
                 raise InputError(f"No channel called '{name}'. Imported channels: {known}.")
-            out += match
+            out += [m for m in match if m not in out]
         return out
 
     def delete_channel(self, name: str) -> None:
         """Remove a channel, its posts and its index."""
         import shutil
 
-        (info,) = self._resolve([name])
-        self.store.delete_channel(info.id)
-        shutil.rmtree(self._folder(info.id), ignore_errors=True)
+        ((cid, _),) = self._resolve([name])
+        self.store.delete_channel(cid)
+        shutil.rmtree(self._folder(cid), ignore_errors=True)
 
     # ------------------------------------------------------------------- import
     def import_export(self, path: str | Path, name: str | None = None, username: str | None = None,
@@ -350,8 +351,8 @@ class ChannelLibrary:
         con.execute("UPDATE chunks SET pos = -pos - 1 WHERE channel_id = ? AND pos < 0", (cid,))
 
     # ------------------------------------------------------------------- search
-    def _loaded(self, info: ChannelInfo) -> _Loaded | None:
-        folder = self._folder(info.id)
+    def _loaded(self, channel_id: int) -> _Loaded | None:
+        folder = self._folder(channel_id)
         try:
             stamp = (folder / "meta.json").stat().st_mtime_ns
         except OSError:
@@ -362,7 +363,7 @@ class ChannelLibrary:
             if hit and hit[0] == stamp:
                 return hit[1]
         index = ChannelIndex(folder, self.embedder.dim, self.embedder.name)
-        pos, posts, active, ts = self.store.chunk_table(info.id)
+        pos, posts, active, ts = self.store.chunk_table(channel_id)
         arr_posts = [-1] * index.ntotal
         arr_active = [0] * index.ntotal
         arr_ts: list[float | None] = [None] * index.ntotal
@@ -412,7 +413,7 @@ class ChannelLibrary:
         q_tok = query_tokens(query) if mode != "dense" else []
         dense: list[tuple[float, int, int]] = []  # (score, channel idx, row)
         sparse: list[tuple[float, int, int]] = []
-        loaded: list[_Loaded | None] = [self._loaded(info) for info in infos]
+        loaded: list[_Loaded | None] = [self._loaded(cid) for cid, _ in infos]
         for ci, ld in enumerate(loaded):
             if ld is None:
                 continue
@@ -446,26 +447,31 @@ class ChannelLibrary:
         by_channel: dict[int, list[int]] = {}
         for (ci, pid), _ in top:
             by_channel.setdefault(ci, []).append(pid)
-        texts = {ci: self.store.posts(infos[ci].id, pids) for ci, pids in by_channel.items()}
-        chunk_texts = self._chunk_texts(infos, [(ci, row) for (ci, _), (_, row) in top])
+        texts, chunk_texts = self._fetch(infos, top)
         for (ci, pid), (s, row) in top:
-            date_s, text, url = texts[ci].get(pid, ("", "", None))
+            date_s, text, url = texts.get((ci, pid), ("", "", None))
             cos = -1.0
             if q_vec is not None:
                 vec = loaded[ci].index.store.client.reconstruct(int(row))  # type: ignore[union-attr]
                 cos = float(np.dot(vec, q_vec))
-            hits.append(PostHit(channel=infos[ci].name, post_id=pid, date=date_s, url=url, text=text, score=s,
+            hits.append(PostHit(channel=infos[ci][1], post_id=pid, date=date_s, url=url, text=text, score=s,
                                 cosine=cos, chunk=chunk_texts.get((ci, row), text)))
         if sort == "date":
             hits.sort(key=lambda h: date_ts(h.date) or 0.0, reverse=True)
         return hits
 
-    def _chunk_texts(self, infos: list[ChannelInfo], keys: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
-        out = {}
+    def _fetch(self, infos: list[tuple[int, str]], top) -> tuple[dict, dict]:
+        """Post rows and best-chunk texts of the top hits, in one connection."""
+        posts: dict[tuple[int, int], tuple[str, str, str | None]] = {}
+        chunks: dict[tuple[int, int], str] = {}
         with self.store.connect() as con:
-            for ci, row in keys:
-                r = con.execute("SELECT text FROM chunks WHERE channel_id = ? AND pos = ?",
-                                (infos[ci].id, row)).fetchone()
+            for (ci, pid), (_, row) in top:
+                cid = infos[ci][0]
+                r = con.execute("SELECT date, text, url FROM posts WHERE channel_id = ? AND post_id = ?",
+                                (cid, pid)).fetchone()
                 if r:
-                    out[(ci, row)] = r[0]
-        return out
+                    posts[(ci, pid)] = (r[0], r[1], r[2])
+                r = con.execute("SELECT text FROM chunks WHERE channel_id = ? AND pos = ?", (cid, row)).fetchone()
+                if r:
+                    chunks[(ci, row)] = r[0]
+        return posts, chunks

@@ -159,6 +159,11 @@ class ChannelStore:
             ).fetchall()
         return [ChannelInfo(*r) for r in rows]
 
+    def channel_names(self) -> list[tuple[int, str]]:
+        """``(id, name)`` of every channel, by name (cheap: no post counts)."""
+        with self.connect() as con:
+            return [(int(r[0]), r[1]) for r in con.execute("SELECT id, name FROM channels ORDER BY name")]
+
     def channel(self, name: str) -> ChannelInfo | None:
         """The channel called ``name`` (case-insensitive), or None."""
         for info in self.channels():

@@ -1,0 +1,303 @@
+"""Benchmark of channel search; writes section "channels" of docs/BENCHMARKS.md.
+
+Two parts (both by default):
+
+* quality (``--quality``): Recall@5 and nDCG@10 on our query set
+  ``data/channel_eval/queries.jsonl`` over the real exports in ``../shared/data/telegram/``,
+  for hybrid, dense, BM25 and plain case-insensitive substring search (Telegram's own
+  search), RU and EN queries separately; plus the abstention threshold calibration
+  (best-post cosine of answerable vs off-topic queries).
+* scale (``--scale``): a generated channel of up to ``--max-posts`` realistic RU/EN
+  tech-news posts (templates and vocabularies below, fixed seed), imported in steps
+  (10k, then incremental imports up to the maximum): throughput (posts/s), index
+  size on disk, peak memory, retrieval latency p50/p95. Its numbers are cached in
+  ``var/bench_channels_scale.json`` so a quality-only run keeps them in the section.
+
+Usage::
+
+    .venv/bin/python scripts/bench_channels.py            # both (100k posts: ~25 min)
+    .venv/bin/python scripts/bench_channels.py --quality  # quality only (~1 min)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.channels.answer import ABSTAIN_COSINE  # noqa: E402
+from core.channels.parsers import parse_export  # noqa: E402
+from core.channels.search import ChannelLibrary  # noqa: E402
+from core.embeddings import get_embedder  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from core.types import Post  # noqa: E402
+from scripts.benchlib import SHARED_DATA, machine_line, peak_rss_mb, percentile_ms, write_section  # noqa: E402
+
+EVAL_DIR = ROOT / "data" / "channel_eval"
+SCALE_CACHE = ROOT / "var" / "bench_channels_scale.json"
+QUALITY_CACHE = ROOT / "var" / "bench_channels_quality.json"
+
+# ----------------------------------------------------------------- generator
+_EN = {
+    "org": ["OpenAI", "Google", "Meta", "Microsoft", "Apple", "Amazon", "Nvidia", "Anthropic", "Mistral", "Yandex",
+            "Sber", "Tencent", "Alibaba", "IBM", "Intel", "AMD", "Samsung", "Cloudflare", "GitHub", "Hugging Face"],
+    "thing": ["language model", "image generator", "video model", "speech recognizer", "code assistant",
+              "vector database", "inference server", "GPU cluster", "browser extension", "mobile app",
+              "open-source library", "benchmark", "dataset", "robotics platform", "search engine", "chip"],
+    "verb": ["released", "announced", "open-sourced", "updated", "delayed", "shut down", "acquired",
+             "benchmarked", "patched", "leaked"],
+    "topic": ["reasoning", "long context", "quantization", "distillation", "privacy", "ransomware", "phishing",
+              "energy use", "latency", "multilingual support", "licensing", "safety evaluation", "fine-tuning",
+              "retrieval", "agents", "on-device inference"],
+    "detail": ["It runs {n}x faster than the previous version.", "The weights are available under an open licence.",
+               "Pricing starts at ${n} per million tokens.", "Researchers found {n} vulnerabilities in it.",
+               "It was trained on {n} billion tokens.", "The team says it beats GPT-4 on {n} benchmarks.",
+               "Early users report mixed results.", "A paper with details is on arXiv.",
+               "The demo is free to try in the browser.", "It needs {n} GB of memory to run locally."],
+}
+_RU = {
+    "org": ["OpenAI", "Google", "Meta", "Microsoft", "Яндекс", "Сбер", "Nvidia", "Anthropic", "Mistral", "VK",
+            "Тинькофф", "Касперский", "Alibaba", "DeepSeek", "МТС", "Ozon"],
+    "thing": ["языковую модель", "генератор картинок", "видеомодель", "распознаватель речи", "ассистента для кода",
+              "векторную базу", "сервер инференса", "кластер GPU", "мобильное приложение", "библиотеку",
+              "бенчмарк", "датасет", "поисковик", "чип"],
+    "verb": ["выпустила", "анонсировала", "выложила в опенсорс", "обновила", "отложила", "закрыла", "купила",
+             "протестировала", "исправила", "случайно слила"],
+    "topic": ["рассуждения", "длинный контекст", "квантизацию", "дистилляцию", "приватность", "шифровальщики",
+              "фишинг", "энергопотребление", "задержки", "поддержку русского языка", "лицензии", "безопасность",
+              "дообучение", "поиск", "агентов", "инференс на устройстве"],
+    "detail": ["Работает в {n} раз быстрее прошлой версии.", "Веса доступны под открытой лицензией.",
+               "Цена от {n} долларов за миллион токенов.", "Исследователи нашли в ней {n} уязвимостей.",
+               "Обучали на {n} миллиардах токенов.", "Авторы утверждают, что она обходит GPT-4 на {n} бенчмарках.",
+               "Первые пользователи пишут о смешанных впечатлениях.", "Статья с деталями лежит на arXiv.",
+               "Демо можно попробовать бесплатно в браузере.", "Для локального запуска нужно {n} ГБ памяти."],
+}
+
+
+def generate_posts(n: int, seed: int = 7, start_id: int = 1) -> list[Post]:
+    """``n`` varied RU/EN tech-news posts (about 60% Russian), deterministic for a seed."""
+    rng = random.Random(seed)
+    t0 = datetime(2019, 1, 1)
+    posts = []
+    for i in range(n):
+        ru = rng.random() < 0.6
+        v = _RU if ru else _EN
+        org, thing, verb, topic = (rng.choice(v[k]) for k in ("org", "thing", "verb", "topic"))
+        head = (f"{org} {verb} {thing}: главное про {topic}." if ru
+                else f"{org} {verb} a new {thing}, with a focus on {topic}.")
+        details = [rng.choice(v["detail"]).format(n=rng.randint(2, 90)) for _ in range(rng.randint(1, 4))]
+        text = "\n\n".join([head, " ".join(details)])
+        if rng.random() < 0.05:  # a few long posts (digests) that get chunked
+            text += "\n\n" + " ".join(rng.choice(v["detail"]).format(n=rng.randint(2, 90)) for _ in range(40))
+        text += f"\n\n#{topic.split()[0].lower()} https://example.org/news/{start_id + i}"
+        date = (t0 + timedelta(minutes=37 * i + rng.randint(0, 30))).isoformat()
+        posts.append(Post(channel="generated", post_id=start_id + i, date=date, text=text))
+    return posts
+
+
+def _dir_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+def run_scale(max_posts: int, steps: list[int]) -> dict:
+    emb = get_embedder()
+    tmp = Path(tempfile.mkdtemp(prefix="margo-bench-channels-"))
+    try:
+        lib = ChannelLibrary(Settings(data_dir=tmp), emb)
+        all_posts = generate_posts(max_posts)
+        queries = ["новая языковая модель с длинным контекстом", "who released an open-source speech recognizer",
+                   "утечка уязвимостей в мобильном приложении", "cheap inference pricing per million tokens",
+                   "квантизация для запуска на ноутбуке", "ransomware attack news", "дообучение видеомодели",
+                   "GPU cluster energy use", "бесплатное демо в браузере", "paper on arXiv about distillation"]
+        rows = []
+        done = 0
+        for step in [s for s in steps if s <= max_posts]:
+            batch = all_posts[done:step]
+            t = time.perf_counter()
+            rep = lib.import_posts(batch, "generated", source="generated")
+            secs = time.perf_counter() - t
+            done = step
+            lib.search("warm up", k=10)  # loads the index (not timed)
+            lat, lat_f = [], []
+            for rnd in range(10):
+                for q in queries:
+                    t = time.perf_counter()
+                    lib.search(q, k=10)
+                    lat.append(time.perf_counter() - t)
+                    t = time.perf_counter()
+                    lib.search(q, k=10, date_from="2020-01-01", date_to="2021-06-30")
+                    lat_f.append(time.perf_counter() - t)
+                    _ = rnd
+            chunks = lib._loaded(lib.channels()[0].id).index.ntotal  # noqa: SLF001 - benchmark introspection
+            rows.append({
+                "posts": step, "new_posts": len(batch), "chunks": int(chunks), "import_s": round(secs, 1),
+                "posts_per_s": round(len(batch) / secs, 1),
+                "index_mb": round(_dir_mb(tmp / "channels" / "index"), 1),
+                "sqlite_mb": round(_dir_mb(tmp / "channels") - _dir_mb(tmp / "channels" / "index"), 1),
+                "peak_rss_mb": round(peak_rss_mb()),
+                "p50_ms": round(percentile_ms(lat, 50), 1), "p95_ms": round(percentile_ms(lat, 95), 1),
+                "p95_filtered_ms": round(percentile_ms(lat_f, 95), 1), "added": rep.added,
+            })
+            print(rows[-1], flush=True)
+        # re-import of the same export: nothing new, nothing embedded
+        t = time.perf_counter()
+        rep = lib.import_posts(all_posts[:done], "generated", source="generated")
+        reimport = {"posts": done, "seconds": round(time.perf_counter() - t, 1), "added": rep.added,
+                    "unchanged": rep.unchanged}
+        result = {"machine": machine_line(), "rows": rows, "reimport": reimport}
+        SCALE_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        SCALE_CACHE.write_text(json.dumps(result, indent=1), encoding="utf-8")
+        return result
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ------------------------------------------------------------------- quality
+_EXPORTS = {  # channel name used in queries.jsonl -> (path under shared/data/telegram, username)
+    "ai_newz": ("ai_newz_ru_telethon_dump/1.json", None),
+    "cybersec": ("cybersecurity_privacy_news_en_html", None),
+}
+
+
+def _ndcg(ranked: list[int], relevant: set[int], k: int = 10) -> float:
+    dcg = sum(1 / math.log2(i + 2) for i, p in enumerate(ranked[:k]) if p in relevant)
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), k)))
+    return dcg / ideal if ideal else 0.0
+
+
+def _substring(posts: list[Post], query: str, k: int) -> list[int]:
+    """Telegram-like search: posts containing the query (case-insensitive), newest first;
+    with no exact phrase hit, posts containing every query word."""
+    q = query.casefold().strip(" ?!.")
+    hits = [p for p in posts if q in p.text.casefold()]
+    if not hits:
+        words = [w for w in q.split() if len(w) > 2]
+        hits = [p for p in posts if words and all(w in p.text.casefold() for w in words)]
+    hits.sort(key=lambda p: p.date, reverse=True)
+    return [p.post_id for p in hits[:k]]
+
+
+def run_quality() -> dict:
+    emb = get_embedder()
+    tmp = Path(tempfile.mkdtemp(prefix="margo-bench-quality-"))
+    try:
+        lib = ChannelLibrary(Settings(data_dir=tmp), emb)
+        posts: dict[str, list[Post]] = {}
+        for name, (rel, username) in _EXPORTS.items():
+            lib.import_export(SHARED_DATA / "telegram" / rel, name=name, username=username)
+            posts[name] = parse_export(SHARED_DATA / "telegram" / rel, name=name).posts
+        queries = [json.loads(x) for x in (EVAL_DIR / "queries.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+        methods = ["hybrid", "dense", "bm25", "substring"]
+        per: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        cos_pos, cos_neg = [], []
+        for q in queries:
+            group = q["lang"] + ("→" + q["post_lang"] if q.get("post_lang", q["lang"]) != q["lang"] else "")
+            rel = set(q["relevant"])
+            if not rel:  # off-topic query: only for the abstention calibration
+                hits = lib.search(q["query"], channels=[q["channel"]], k=10)
+                cos_neg.append(max((h.cosine for h in hits), default=0.0))
+                continue
+            for m in methods:
+                if m == "substring":
+                    ranked = _substring(posts[q["channel"]], q["query"], 10)
+                else:
+                    hits = lib.search(q["query"], channels=[q["channel"]], k=10, mode=m)
+                    ranked = [h.post_id for h in hits]
+                    if m == "hybrid":
+                        cos_pos.append(max((h.cosine for h in hits), default=0.0))
+                r5 = len(set(ranked[:5]) & rel) / min(len(rel), 5)  # capped Recall@5
+                per.setdefault((group, m), []).append((r5, _ndcg(ranked, rel)))
+        table = {f"{g}|{m}": {"n": len(v), "recall5": sum(x[0] for x in v) / len(v),
+                              "ndcg10": sum(x[1] for x in v) / len(v)} for (g, m), v in per.items()}
+        best_t, best_acc = ABSTAIN_COSINE, -1.0
+        for t in [x / 100 for x in range(10, 61)]:
+            acc = (sum(c >= t for c in cos_pos) + sum(c < t for c in cos_neg)) / max(1, len(cos_pos) + len(cos_neg))
+            if acc > best_acc:
+                best_t, best_acc = t, acc
+        calib = {"pos": sorted(round(c, 3) for c in cos_pos), "neg": sorted(round(c, 3) for c in cos_neg),
+                 "best_threshold": best_t, "best_accuracy": best_acc,
+                 "current": ABSTAIN_COSINE,
+                 "current_accuracy": (sum(c >= ABSTAIN_COSINE for c in cos_pos) + sum(c < ABSTAIN_COSINE for c in cos_neg))
+                 / max(1, len(cos_pos) + len(cos_neg))}
+        return {"table": table, "calibration": calib, "n_queries": len(queries)}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _markdown(quality: dict | None, scale: dict | None) -> str:
+    out = ["## channels", "", f"Channel search (`core/channels`). {machine_line()}.", ""]
+    if quality:
+        out += ["### Retrieval quality on real exports",
+                "", f"Our {quality['n_queries']} queries (`data/channel_eval/queries.jsonl`): paraphrased RU and EN "
+                "questions over the ai_newz Telethon dump (RU, 64 posts) and the Cybersecurity HTML export "
+                "(EN, 1,999 posts); relevant posts judged by reading them. `ru→en` = Russian question, "
+                "English posts. Recall@5 is capped (hits in the top 5 / min(5, relevant posts)); nDCG@10 has binary gains. Substring = case-insensitive phrase match (then all-words match), newest "
+                "first, as Telegram's own search.", "",
+                "| queries | n | hybrid R@5 | dense R@5 | BM25 R@5 | substring R@5 | hybrid nDCG@10 | dense nDCG@10 | BM25 nDCG@10 | substring nDCG@10 |",
+                "|---|---|---|---|---|---|---|---|---|---|"]
+        groups = sorted({k.split("|")[0] for k in quality["table"]})
+        for g in groups:
+            t = {m: quality["table"].get(f"{g}|{m}") for m in ("hybrid", "dense", "bm25", "substring")}
+            n = t["hybrid"]["n"] if t["hybrid"] else 0
+            r = " | ".join(f"{t[m]['recall5']:.2f}" for m in t)
+            d = " | ".join(f"{t[m]['ndcg10']:.2f}" for m in t)
+            out.append(f"| {g} | {n} | {r} | {d} |")
+        c = quality["calibration"]
+        out += ["", "### Abstention threshold",
+                "", f"Best-post cosine (USE v3) of answerable queries: {c['pos']}.",
+                f"Off-topic queries (questions the channel does not answer): {c['neg']}.",
+                f"Best separating threshold on this set: {c['best_threshold']:.2f} (accuracy {c['best_accuracy']:.2f}); "
+                f"`ABSTAIN_COSINE` in core/channels/answer.py is {c['current']:.2f} "
+                f"(accuracy {c['current_accuracy']:.2f}).", ""]
+    if scale:
+        out += ["### Scale: generated channel", "",
+                "Generated RU/EN tech-news posts (fixed seed, `generate_posts` in the script), imported in steps: "
+                "the first step is a fresh import, later steps are incremental imports of the new posts only "
+                "(BM25 rebuilt over all posts each time). Latency: `ChannelLibrary.search(k=10)`, hybrid, "
+                "including the query embedding, 100 queries after a warm-up; \"filtered\" adds a date range. "
+                "Peak RSS is the whole process (USE model included), cumulative.", "",
+                "| posts | chunks | new posts | import s | posts/s | index MB | SQLite MB | peak RSS MB | p50 ms | p95 ms | p95 filtered ms |",
+                "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in scale["rows"]:
+            out.append(f"| {r['posts']:,} | {r['chunks']:,} | {r['new_posts']:,} | {r['import_s']} | {r['posts_per_s']} | "
+                       f"{r['index_mb']} | {r['sqlite_mb']} | {r['peak_rss_mb']} | {r['p50_ms']} | {r['p95_ms']} | "
+                       f"{r['p95_filtered_ms']} |")
+        ri = scale["reimport"]
+        out += ["", f"Re-importing the same {ri['posts']:,} posts: {ri['seconds']} s, {ri['added']} added, "
+                f"{ri['unchanged']:,} unchanged (hash comparison only, nothing embedded). Scale run: {scale['machine']}."]
+    return "\n".join(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quality", action="store_true")
+    ap.add_argument("--scale", action="store_true")
+    ap.add_argument("--max-posts", type=int, default=100_000)
+    args = ap.parse_args()
+    both = not (args.quality or args.scale)
+    steps = [s for s in (10_000, 50_000, 100_000) if s < args.max_posts] + [args.max_posts]
+    scale = run_scale(args.max_posts, steps) if (args.scale or both) else None
+    if scale is None and SCALE_CACHE.exists():
+        scale = json.loads(SCALE_CACHE.read_text(encoding="utf-8"))
+    quality = run_quality() if (args.quality or both) else None
+    if quality:
+        print(json.dumps(quality, indent=1, ensure_ascii=False))
+        QUALITY_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        QUALITY_CACHE.write_text(json.dumps(quality), encoding="utf-8")
+    elif QUALITY_CACHE.exists():
+        quality = json.loads(QUALITY_CACHE.read_text(encoding="utf-8"))
+    write_section("channels", _markdown(quality, scale))
+
+
+if __name__ == "__main__":
+    main()
