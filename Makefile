@@ -21,3 +21,6 @@ lint:
 
 bench: setup-test
 	.venv/bin/python -m scripts.bench_reader
+	.venv/bin/python -m scripts.bench_speech
+	.venv/bin/python -m scripts.bench_channels
+	.venv/bin/python -m scripts.bench_interview
