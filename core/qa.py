@@ -32,6 +32,7 @@ import numpy as np
 from .documents import ReaderDocument
 from .embeddings import Embedder
 from .errors import LLMError
+from .glossary import translate_terms
 from .llm import LLMClient
 from .text import detect_lang, split_sentences, stem_tokens
 from .types import Answer, Citation, Lang
@@ -52,6 +53,8 @@ LEXICAL_WEIGHT = 0.3
 data/eval/reader_questions.jsonl; see docs/BENCHMARKS.md)."""
 SECTION_WEIGHT = 0.25
 """Weight of cosine(question, title of the sentence's section) (same grid search)."""
+CROSS_LEXICAL_FACTOR = 0.5
+"""Glossary-translated words count for less than the question's own words."""
 CHUNK_BONUS = 0.03
 """Bonus for sentences inside a retrieved chunk (the fused retriever agreed)."""
 SUPPORT_THRESHOLD = 0.45
@@ -110,15 +113,17 @@ def find_evidence(doc: ReaderDocument, question: str, embedder: Embedder, top_k:
     mode = "hybrid" if lang == doc.lang else "dense"
     hits = doc.index.retrieve(question, top_k=top_k, mode=mode)
     chunk_orders = {int(h.node.metadata.get("order", -1)) for h in hits}
-    q_stems = set(stem_tokens(question)) if not cross else set()
+    # Across languages, words can only overlap through the glossary's translations.
+    q_stems = set(stem_tokens(question)) if not cross else translate_terms(question, doc.lang)
     stems = doc.sentence_stems()
+    lexical_weight = LEXICAL_WEIGHT * (CROSS_LEXICAL_FACTOR if cross else 1.0)
     scored = []
     for i, s in enumerate(doc.sentences):  # a few hundred prose sentences: score them all
         if s.section == "References":
             continue
         score = float(cos[i])
         if q_stems:
-            score += LEXICAL_WEIGHT * len(q_stems & stems[i]) / len(q_stems)
+            score += lexical_weight * len(q_stems & stems[i]) / len(q_stems)
         if s.section:
             score += SECTION_WEIGHT * section_cos.get(s.section, 0.0)
         if s.chunk in chunk_orders:
