@@ -33,7 +33,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..embeddings import Embedder
 from ..errors import StorageError
 from ..text import MixedStemmer, stopwords
 
@@ -152,15 +151,6 @@ class ChannelIndex:
         if len(vectors):
             self.store.client.add(np.ascontiguousarray(vectors, dtype=np.float32))
         return np.arange(start, self.ntotal, dtype=np.int64)
-
-    def add_texts(self, texts: list[str], embedder: Embedder, batch: int = 256, progress=None) -> np.ndarray:
-        """Embed and append ``texts`` in batches; ``progress(done, total)`` is called after each."""
-        rows = []
-        for i in range(0, len(texts), batch):
-            rows.append(self.add(embedder.embed(texts[i : i + batch])))
-            if progress:
-                progress(min(i + batch, len(texts)), len(texts))
-        return np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
 
     def compact(self, keep_rows: np.ndarray) -> None:
         """Rebuild FAISS from its own vectors, keeping ``keep_rows`` in that order (row i -> i)."""

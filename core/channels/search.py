@@ -276,8 +276,9 @@ class ChannelLibrary:
                      source: str = "posts", progress: Callable[[int, int], None] | None = None) -> ImportReport:
         """Add posts to ``channel`` (created if new): only new or edited posts are embedded.
 
-        Everything happens in one SQLite transaction that commits only after the new
-        index folder has been swapped in; on any error nothing visible changes.
+        New chunks are embedded first; then one SQLite transaction writes the rows and
+        commits only after the new index folder has been swapped in, so on any error
+        nothing visible changes.
 
         Raises:
             InputError: no posts.
@@ -292,8 +293,7 @@ class ChannelLibrary:
         with _IMPORT_LOCK, self.store.connect() as con:
             row = con.execute("SELECT id, username FROM channels WHERE name = ?", (channel,)).fetchone()
             username = username or (row[1] if row else None)
-            cid = self.store.upsert_channel(con, channel, username, source)
-            old = dict(con.execute("SELECT post_id, hash FROM posts WHERE channel_id = ?", (cid,)))
+            old = dict(con.execute("SELECT post_id, hash FROM posts WHERE channel_id = ?", (row[0],))) if row else {}
             new, edited, same = [], [], 0
             for pid, p in by_id.items():
                 h = post_hash(p)
@@ -304,12 +304,16 @@ class ChannelLibrary:
                 else:
                     same += 1
             changed = new + edited
+            chunk_rows: list[tuple[int, int, str]] = []  # (post_id, chunk_no, text)
+            for p, _ in changed:
+                chunk_rows += [(p.post_id, i, c) for i, c in enumerate(chunk_post(p.text, self.settings.chunk_chars))]
+            # embed before the first write: only SELECTs so far, so the database stays writable
+            # (votes, other channels) during the slow part
+            vectors = self._embed([c[2] for c in chunk_rows], progress)
+            cid = self.store.upsert_channel(con, channel, username, source)
             if changed or not (self._folder(cid) / "meta.json").exists():
                 index = ChannelIndex(self._folder(cid), self.embedder.dim, self.embedder.name)
-                chunk_rows: list[tuple[int, int, str]] = []  # (post_id, chunk_no, text)
-                for p, _ in changed:
-                    chunk_rows += [(p.post_id, i, c) for i, c in enumerate(chunk_post(p.text, self.settings.chunk_chars))]
-                rows = index.add_texts([c[2] for c in chunk_rows], self.embedder, progress=progress)
+                rows = index.add(vectors)
                 if edited:
                     con.executemany("UPDATE chunks SET active = 0 WHERE channel_id = ? AND post_id = ?",
                                     [(cid, p.post_id) for p, _ in edited])
@@ -338,6 +342,15 @@ class ChannelLibrary:
         return ImportReport(channel=channel, kind="posts", added=len(new), edited=len(edited), unchanged=same,
                             skipped=0, total_posts=int(total), username=username,
                             seconds=time.perf_counter() - t0)
+
+    def _embed(self, texts: list[str], progress: Callable[[int, int], None] | None, batch: int = 256) -> np.ndarray:
+        """Embeddings ``(len(texts), dim)`` in batches, reporting ``progress(done, total)``."""
+        out = [np.zeros((0, self.embedder.dim), dtype=np.float32)]
+        for i in range(0, len(texts), batch):
+            out.append(self.embedder.embed(texts[i : i + batch]))
+            if progress:
+                progress(min(i + batch, len(texts)), len(texts))
+        return np.vstack(out)
 
     @staticmethod
     def _compact(con, cid: int, index: ChannelIndex) -> None:
