@@ -44,7 +44,7 @@ REFERENCES_HEADING = re.compile(r"^(\d+\.?\s*)?(references|bibliography|спис
 
 
 def is_prose(sentence: str, min_words: int = 4) -> bool:
-    """True for a sentence worth quoting: enough words, mostly letters, not a table row.
+    """True for a sentence worth quoting: enough real words, mostly letters, not a formula.
 
     Args:
         sentence: one sentence.
@@ -53,6 +53,8 @@ def is_prose(sentence: str, min_words: int = 4) -> bool:
     words = sentence.split()
     if len(words) < min_words or len(sentence) > 700:
         return False
+    if sum(1 for w in words if len(_LETTER.findall(w)) >= 2) < min_words:
+        return False  # formulas: "z = Wx + b,"
     letters = len(_LETTER.findall(sentence))
     return letters / max(1, len(sentence.replace(" ", ""))) >= 0.55
 
