@@ -130,7 +130,8 @@ if state.channels_last is not None:
             # AVATAR: the answer text (ans.text, language ans.lang) could be spoken here.
             avatar_panel(ans.text, ans.lang, key="channels_avatar")
             refs = []
-            for i, h in enumerate(ans.citations, start=1):
+            for i in ans.cited:
+                h = ans.citations[i - 1]
                 label = f"{h.channel} · {h.date[:10]} · post {h.post_id}"
                 refs.append(f"[{i}] [{label}]({h.url})" if h.url else f"[{i}] {label}")
             st.caption("  \n".join(refs))
@@ -156,7 +157,7 @@ if state.channels_last is not None:
         st.caption("No posts matched.")
     for i, h in enumerate(hits):
         with st.container(border=True, key=f"channels_card_{i}"):
-            head = f"**{h.channel}** · {h.date[:16].replace('T', ' ')} · score {h.score:.3f}"
+            head = f"**[{i + 1}]** **{h.channel}** · {h.date[:16].replace('T', ' ')} · score {h.score:.3f}"
             if h.url:
                 head += f" · [open post]({h.url})"
             st.markdown(head)

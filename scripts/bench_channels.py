@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import shutil
 import sys
@@ -147,6 +148,7 @@ def run_scale(max_posts: int, steps: list[int]) -> dict:
                 "peak_rss_mb": round(peak_rss_mb()),
                 "p50_ms": round(percentile_ms(lat, 50), 1), "p95_ms": round(percentile_ms(lat, 95), 1),
                 "p95_filtered_ms": round(percentile_ms(lat_f, 95), 1), "added": rep.added,
+                "load1": round(os.getloadavg()[0], 1),
             })
             print(rows[-1], flush=True)
         # re-import of the same export: nothing new, nothing embedded
@@ -197,7 +199,7 @@ def run_quality() -> dict:
             lib.import_export(SHARED_DATA / "telegram" / rel, name=name, username=username)
             posts[name] = parse_export(SHARED_DATA / "telegram" / rel, name=name).posts
         queries = [json.loads(x) for x in (EVAL_DIR / "queries.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-        methods = ["hybrid", "dense", "bm25", "substring"]
+        methods = ["hybrid", "dense", "bm25", "substring", "hybrid-all"]
         per: dict[tuple[str, str], list[tuple[float, float]]] = {}
         cos_pos, cos_neg = [], []
         for q in queries:
@@ -210,6 +212,9 @@ def run_quality() -> dict:
             for m in methods:
                 if m == "substring":
                     ranked = _substring(posts[q["channel"]], q["query"], 10)
+                elif m == "hybrid-all":  # every channel searched at once (the page's default)
+                    hits = lib.search(q["query"], k=10)
+                    ranked = [h.post_id if h.channel == q["channel"] else -1 for h in hits]
                 else:
                     hits = lib.search(q["query"], channels=[q["channel"]], k=10, mode=m)
                     ranked = [h.post_id for h in hits]
@@ -242,12 +247,13 @@ def _markdown(quality: dict | None, scale: dict | None) -> str:
                 "questions over the ai_newz Telethon dump (RU, 64 posts) and the Cybersecurity HTML export "
                 "(EN, 1,999 posts); relevant posts judged by reading them. `ru→en` = Russian question, "
                 "English posts. Recall@5 is capped (hits in the top 5 / min(5, relevant posts)); nDCG@10 has binary gains. Substring = case-insensitive phrase match (then all-words match), newest "
-                "first, as Telegram's own search.", "",
-                "| queries | n | hybrid R@5 | dense R@5 | BM25 R@5 | substring R@5 | hybrid nDCG@10 | dense nDCG@10 | BM25 nDCG@10 | substring nDCG@10 |",
-                "|---|---|---|---|---|---|---|---|---|---|"]
+                "first, as Telegram's own search. \"All channels\" searches both channels at once (a post of the "
+                "other channel counts as a miss).", "",
+                "| queries | n | hybrid R@5 | dense R@5 | BM25 R@5 | substring R@5 | hybrid, all channels R@5 | hybrid nDCG@10 | dense nDCG@10 | BM25 nDCG@10 | substring nDCG@10 | hybrid, all channels nDCG@10 |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         groups = sorted({k.split("|")[0] for k in quality["table"]})
         for g in groups:
-            t = {m: quality["table"].get(f"{g}|{m}") for m in ("hybrid", "dense", "bm25", "substring")}
+            t = {m: quality["table"].get(f"{g}|{m}") for m in ("hybrid", "dense", "bm25", "substring", "hybrid-all")}
             n = t["hybrid"]["n"] if t["hybrid"] else 0
             r = " | ".join(f"{t[m]['recall5']:.2f}" for m in t)
             d = " | ".join(f"{t[m]['ndcg10']:.2f}" for m in t)
@@ -265,13 +271,15 @@ def _markdown(quality: dict | None, scale: dict | None) -> str:
                 "the first step is a fresh import, later steps are incremental imports of the new posts only "
                 "(BM25 rebuilt over all posts each time). Latency: `ChannelLibrary.search(k=10)`, hybrid, "
                 "including the query embedding, 100 queries after a warm-up; \"filtered\" adds a date range. "
-                "Peak RSS is the whole process (USE model included), cumulative.", "",
-                "| posts | chunks | new posts | import s | posts/s | index MB | SQLite MB | peak RSS MB | p50 ms | p95 ms | p95 filtered ms |",
-                "|---|---|---|---|---|---|---|---|---|---|---|"]
+                "Peak RSS is the whole process (USE model included), cumulative. The machine was shared with "
+                "other work during the run (load average in the last column; 2 cores), so throughput is a lower "
+                "bound: embedding (USE, 1 thread) is the bottleneck, about 100-130 posts/s on an idle core.", "",
+                "| posts | chunks | new posts | import s | posts/s | index MB | SQLite MB | peak RSS MB | p50 ms | p95 ms | p95 filtered ms | load avg |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in scale["rows"]:
             out.append(f"| {r['posts']:,} | {r['chunks']:,} | {r['new_posts']:,} | {r['import_s']} | {r['posts_per_s']} | "
                        f"{r['index_mb']} | {r['sqlite_mb']} | {r['peak_rss_mb']} | {r['p50_ms']} | {r['p95_ms']} | "
-                       f"{r['p95_filtered_ms']} |")
+                       f"{r['p95_filtered_ms']} | {r.get('load1', 'n/a')} |")
         ri = scale["reimport"]
         out += ["", f"Re-importing the same {ri['posts']:,} posts: {ri['seconds']} s, {ri['added']} added, "
                 f"{ri['unchanged']:,} unchanged (hash comparison only, nothing embedded). Scale run: {scale['machine']}."]

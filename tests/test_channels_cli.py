@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,8 @@ def test_search_json_contract(imported):
     assert set(r) == {"channel", "post_id", "date", "url", "text", "score"}
     assert r["channel"] == "aiNews" and isinstance(r["post_id"], int) and isinstance(r["score"], float)
     assert r["url"] == f"https://t.me/ai_newz/{r['post_id']}"
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", obj["answer"])]
+    assert numbers and max(numbers) <= len(obj["results"])  # [n] is results[n-1]
 
 
 def test_batch_queries(imported):

@@ -37,7 +37,7 @@ def test_llm_answer_request_shape_and_citations(embedder):
         ans = build_answer(QUESTION, HITS, embedder, llm=_client(server), history=history)
     assert ans.mode == "llm" and not ans.abstained and ans.notice == ""
     assert ans.text == "Подписка стоит 200 долларов в месяц [1][2], а ещё ."  # [7] does not exist: removed
-    assert [c.post_id for c in ans.citations] == [3502, 3507]
+    assert [c.post_id for c in ans.citations] == [3502, 3507] and ans.cited == [1, 2]
     req = server.requests[0]
     assert req["path"] == "/v1/chat/completions" and req["auth"] == "Bearer k"
     msgs = req["body"]["messages"]

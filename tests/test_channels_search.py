@@ -164,8 +164,14 @@ def test_offline_answer_cites_posts_and_abstains(real_library):
     ans, hits = answer_question(real_library, "Сколько стоит подписка ChatGPT Pro?", channels=["ai_newz"], k=5)
     assert not ans.abstained and ans.mode == "extractive"
     assert "[1]" in ans.text and ans.lang == "ru"
-    assert ans.citations[0].url.startswith("https://t.me/ai_newz/")
-    assert {3502, 3507} & {c.post_id for c in ans.citations}
+    assert ans.citations == hits  # [n] is hits[n-1], the results as shown
+    cited = [hits[n - 1] for n in ans.cited]
+    assert cited and all(c.url.startswith("https://t.me/ai_newz/") for c in cited)
+    assert {3502, 3507} & {c.post_id for c in cited}
+    by_date, dated_hits = answer_question(real_library, "Сколько стоит подписка ChatGPT Pro?", channels=["ai_newz"],
+                                          k=5, sort="date")
+    assert [h.date for h in dated_hits] == sorted((h.date for h in dated_hits), reverse=True)
+    assert {3502, 3507} & {dated_hits[n - 1].post_id for n in by_date.cited}  # numbers follow the shown order
     off, _ = answer_question(real_library, "рецепт борща со свёклой и сметаной", channels=["ai_newz"])
     assert off.abstained and "нет ответа" in off.text
     off_en, _ = answer_question(real_library, "how to teach a puppy to sit", channels=["cybersec"])

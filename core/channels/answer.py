@@ -65,7 +65,8 @@ class ChannelAnswer:
     Attributes:
         text: the answer with citation marks ``[n]`` (1-based into ``citations``).
         abstained: True when no post answers the question.
-        citations: the numbered posts, ``citations[n-1]`` is ``[n]``.
+        citations: the numbered posts, ``citations[n-1]`` is ``[n]``: the results as
+            shown (the CLI's ``results``); :attr:`cited` lists the ones the text cites.
         lang: language of the question.
         mode: "extractive" (offline) or "llm".
         notice: what the user should know (LLM failure and fallback, ...); "" if nothing.
@@ -81,6 +82,16 @@ class ChannelAnswer:
     notice: str = ""
     evidence: float = 0.0
     query: str = ""
+
+    @property
+    def cited(self) -> list[int]:
+        """1-based numbers the text cites, in order of first mention."""
+        seen: list[int] = []
+        for m in re.findall(r"\[(\d+)\]", self.text):
+            n = int(m)
+            if 1 <= n <= len(self.citations) and n not in seen:
+                seen.append(n)
+        return seen
 
     def as_json(self, results: Sequence[PostHit]) -> dict:
         """The CLI's object: ``{"answer", "abstained", "results": [...]}``."""
@@ -114,25 +125,25 @@ def _clip(s: str, limit: int = 400) -> str:
     return s if len(s) <= limit else s[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def extractive_answer(question: str, hits: Sequence[PostHit], embedder: Embedder, lang: Lang,
-                      max_posts: int = 3) -> ChannelAnswer:
-    """Quote the best sentence of each of the top posts, each with its citation number.
+def extractive_answer(question: str, hits: Sequence[PostHit], use: Sequence[int], embedder: Embedder,
+                      lang: Lang) -> ChannelAnswer:
+    """Quote the best sentence of each chosen post, marked with the post's number.
 
     Args:
         question: the user's question.
-        hits: posts, best first (already judged relevant enough).
+        hits: the results as shown; ``[n]`` refers to ``hits[n-1]``.
+        use: 0-based indexes into ``hits`` of the posts to quote, best first (the first
+            gives two sentences).
         embedder: to rank sentences by cosine to the question.
-        lang: language of the question (only the labels depend on it).
-        max_posts: posts quoted (the first gives two sentences).
+        lang: language of the question (only the heading depends on it).
     """
-    used = list(hits[:max_posts])
     lines = []
-    for i, hit in enumerate(used, start=1):
-        quote = " ".join(_best_sentences(question, hit, embedder, 2 if i == 1 else 1))
-        lines.append(f"- {_clip(quote)} [{i}]")
+    for rank, i in enumerate(use):
+        quote = " ".join(_best_sentences(question, hits[i], embedder, 2 if rank == 0 else 1))
+        lines.append(f"- {_clip(quote)} [{i + 1}]")
     head = "Вот что писали в канале:" if lang == "ru" else "Here is what the channel said:"
-    return ChannelAnswer(text=head + "\n" + "\n".join(lines), abstained=False, citations=used, lang=lang,
-                         mode="extractive", evidence=max((h.cosine for h in used), default=0.0))
+    return ChannelAnswer(text=head + "\n" + "\n".join(lines), abstained=False, citations=list(hits), lang=lang,
+                         mode="extractive")
 
 
 def _system_prompt(lang: Lang) -> str:
@@ -146,14 +157,14 @@ def _system_prompt(lang: Lang) -> str:
     )
 
 
-def _posts_block(hits: Sequence[PostHit], max_chars: int = 1200) -> str:
-    parts = [f"[{i}] ({h.channel}, {h.date[:10]})\n{_clip(h.chunk, max_chars)}" for i, h in enumerate(hits, start=1)]
+def _posts_block(hits: Sequence[PostHit], use: Sequence[int], max_chars: int = 1200) -> str:
+    parts = [f"[{i + 1}] ({hits[i].channel}, {hits[i].date[:10]})\n{_clip(hits[i].chunk, max_chars)}" for i in use]
     return "<<<POSTS\n" + "\n\n".join(parts) + "\nPOSTS>>>"
 
 
-def _llm_answer(question: str, hits: Sequence[PostHit], llm: LLMClient, lang: Lang,
+def _llm_answer(question: str, hits: Sequence[PostHit], use: Sequence[int], llm: LLMClient, lang: Lang,
                 history: Sequence[Turn] | None) -> ChannelAnswer | None:
-    """The LLM's answer, or None when it cited nothing valid (the caller falls back).
+    """The LLM's answer from the posts ``hits[i] for i in use``, or None when it cited none of them.
 
     Raises:
         LLMError: the endpoint failed or timed out.
@@ -162,53 +173,58 @@ def _llm_answer(question: str, hits: Sequence[PostHit], llm: LLMClient, lang: La
     for turn in list(history or [])[-3:]:
         messages.append({"role": "user", "content": turn.question})
         messages.append({"role": "assistant", "content": turn.answer})
-    messages.append({"role": "user", "content": f"{_posts_block(hits)}\n\nQuestion: <<<{question}>>>"})
+    messages.append({"role": "user", "content": f"{_posts_block(hits, use)}\n\nQuestion: <<<{question}>>>"})
     reply = llm.chat(messages)
     if reply.strip().strip(".").upper() == "NO_ANSWER":
         return ChannelAnswer(text=_NO_ANSWER[lang], abstained=True, lang=lang, mode="llm")
-    n = len(hits)
+    given = {i + 1 for i in use}
 
     def keep(m: re.Match) -> str:
-        return m.group(0) if 1 <= int(m.group(1)) <= n else ""
+        return m.group(0) if int(m.group(1)) in given else ""
 
     text = re.sub(r"\[(\d+)\]", keep, reply).strip()
-    cited = {int(x) for x in re.findall(r"\[(\d+)\]", text)}
-    if not cited:
+    if not re.search(r"\[\d+\]", text):
         return None
     return ChannelAnswer(text=text, abstained=False, citations=list(hits), lang=lang, mode="llm")
 
 
 def build_answer(question: str, hits: Sequence[PostHit], embedder: Embedder, llm: LLMClient | None = None,
                  history: Sequence[Turn] | None = None, threshold: float = ABSTAIN_COSINE,
-                 llm_posts: int = 5) -> ChannelAnswer:
-    """Answer ``question`` from ``hits`` (best first): abstain, LLM, or extractive.
+                 llm_posts: int = 5, quote_posts: int = 3) -> ChannelAnswer:
+    """Answer ``question`` from ``hits``: abstain, LLM, or extractive.
+
+    Citation ``[n]`` always refers to ``hits[n-1]`` (the results as shown, in any sort
+    order); the posts used are the most relevant ones (by fused score) whose cosine is
+    at least ``0.8 * threshold``.
 
     Args:
         question: the user's question (its language sets the answer's).
-        hits: retrieved posts, best first.
+        hits: retrieved posts in display order.
         embedder: for the extractive answer.
         llm: optional client; on :class:`LLMError` the extractive answer is returned
             with ``notice`` saying why.
         history: earlier turns (LLM context).
         threshold: abstain when the best cosine is below it.
         llm_posts: posts given to the LLM.
+        quote_posts: posts quoted by the extractive answer.
     """
     lang = detect_lang(question)
     evidence = max((h.cosine for h in hits), default=0.0)
-    relevant = [h for h in hits if h.cosine >= threshold * 0.8]
-    if not hits or evidence < threshold or not relevant:
+    order = sorted(range(len(hits)), key=lambda i: -hits[i].score)
+    use = [i for i in order if hits[i].cosine >= threshold * 0.8]
+    if not hits or evidence < threshold or not use:
         return ChannelAnswer(text=_NO_ANSWER[lang], abstained=True, lang=lang, evidence=evidence)
     notice = ""
     if llm is not None:
         try:
-            ans = _llm_answer(question, relevant[:llm_posts], llm, lang, history)
+            ans = _llm_answer(question, hits, use[:llm_posts], llm, lang, history)
             if ans is not None:
                 ans.evidence = evidence
                 return ans
             notice = "The LLM's answer cited none of the posts, so the offline answer is shown instead."
         except LLMError as exc:
             notice = f"{exc} Showing the offline answer instead."
-    ans = extractive_answer(question, relevant, embedder, lang)
+    ans = extractive_answer(question, hits, use[:quote_posts], embedder, lang)
     ans.notice = notice
     ans.evidence = evidence
     return ans
@@ -237,12 +253,7 @@ def answer_question(library: ChannelLibrary, question: str, channels: Sequence[s
         InputError: empty question, unknown channel, bad date.
     """
     query = contextual_query(question, history)
-    sort = search_kw.pop("sort", "relevance")
     hits = library.search(query, channels=channels, k=k, **search_kw)
     ans = build_answer(question, hits, library.embedder, llm=llm, history=history, threshold=threshold)
     ans.query = query
-    if sort == "date":
-        from .store import date_ts
-
-        hits = sorted(hits, key=lambda h: date_ts(h.date) or 0.0, reverse=True)
     return ans, hits

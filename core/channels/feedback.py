@@ -38,7 +38,8 @@ class FeedbackStats:
 
 def log_answer(store: ChannelStore, question: str, channels: list[str], answer: ChannelAnswer) -> int:
     """Store a shown answer with the cited posts; returns the id a vote refers to."""
-    cited = [{"channel": h.channel, "post_id": h.post_id, "url": h.url} for h in answer.citations]
+    cited = [{"n": n, "channel": answer.citations[n - 1].channel, "post_id": answer.citations[n - 1].post_id,
+              "url": answer.citations[n - 1].url} for n in answer.cited]
     return store.log_query(question, channels, answer.text, answer.abstained, cited, answer.mode)
 
 
