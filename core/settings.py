@@ -102,7 +102,7 @@ class Settings(BaseSettings):
         "language); calibrated by scripts/bench_reader.py (see docs/BENCHMARKS.md).",
     )
     abstain_threshold_crosslingual: float = Field(
-        default=0.18,
+        default=0.30,
         description="The same for a question in the other language (no shared words, lower scores).",
     )
     max_upload_mb: int = Field(default=50, ge=1)
