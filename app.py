@@ -7,6 +7,7 @@ st.set_page_config(page_title="Margo", page_icon=":material/school:", layout="wi
 PAGES = [
     st.Page("pages/reader.py", title="Reader", icon=":material/menu_book:", default=True),
     st.Page("pages/channels.py", title="Channel search", icon=":material/forum:"),
+    st.Page("pages/interview.py", title="Interview coach", icon=":material/record_voice_over:"),
 ]
 
 st.navigation(PAGES).run()

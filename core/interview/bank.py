@@ -23,6 +23,7 @@ import re
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ __all__ = [
     "Bank",
     "BankEmbeddings",
     "Question",
+    "default_bank",
     "derive_key_points",
     "get_bank_embeddings",
     "load_bank",
@@ -460,3 +462,9 @@ def get_bank_embeddings(bank: Bank, embedder: Embedder, lang: str, cache_dir: Pa
     with _MEM_LOCK:
         _MEM[key] = emb
     return emb
+
+
+@lru_cache(maxsize=1)
+def default_bank() -> Bank:
+    """The shipped bank, loaded and validated once per process (read-only; do not mutate)."""
+    return load_bank(BANK_DIR)

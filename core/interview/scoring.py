@@ -59,6 +59,8 @@ __all__ = [
 ]
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+SAME_TOPIC_MARGIN = 0.08
+"""Extra cosine margin a same-topic bank question's reference needs to make an answer off-topic."""
 """Calibrated parameters written by ``scripts/bench_interview.py --fit`` (defaults when absent)."""
 
 
@@ -78,6 +80,8 @@ class Calibration:
             and the question itself far) the answer is "unrelated".
         w_correct, w_complete, w_structure, bias: the linear blend into the 0-100 overall.
         off_topic_cap: the highest overall score an off-topic answer can get.
+        check_contradictions: 1 to run the swapped/negated-fact checks, 0 to switch them
+            off (the benchmark measures both).
     """
 
     kp_alpha: float = 0.5
@@ -93,6 +97,7 @@ class Calibration:
     w_structure: float = 0.15
     bias: float = 0.0
     off_topic_cap: float = 10.0
+    check_contradictions: float = 1.0
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
@@ -397,6 +402,8 @@ _CONTRAST: list[tuple[str, str, str]] = [
     ("supervised/unsupervised", r"(?<!un)supervised|с учителем", r"unsupervised|без учителя"),
     ("batch norm/layer norm", r"batch norm\w*|батч-норм\w*", r"layer norm\w*"),
     ("classification/regression", r"\bclassification\b|классификац", r"\bregression\b|регресс"),
+    ("predicted/actual positives", r"predicted positives?|flagged as positive|предсказанн\w* положительн",
+     r"(?:actual|real) positives?|реальн\w* положительн\w*|всех положительн\w*"),
 ]
 _CONTRAST_RX = [(name, re.compile(a, re.I), re.compile(b, re.I)) for name, a, b in _CONTRAST]
 _NEGATION = re.compile(
@@ -416,23 +423,55 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
-def _pairs(mentions: list[tuple[int, int, str]]) -> set[tuple[int, str, int, str]]:
-    """Adjacent mentions of different groups, as (group1, member1, group2, member2)."""
+def _associations(text: str, g1: int, g2: int) -> set[tuple[str, str]]:
+    """Which members of groups ``g1`` and ``g2`` go together in ``text``.
+
+    Each mention of one group is paired with the nearest mention (by character
+    distance) of the other, in both directions; the result holds (member of g1,
+    member of g2) pairs such as ("A", "B").
+    """
+    ms = _mentions(text)
+    a = [(p, m) for p, g, m in ms if g == g1]
+    b = [(p, m) for p, g, m in ms if g == g2]
+    if not a or not b:
+        return set()
     out = set()
-    for (_, g1, m1), (_, g2, m2) in zip(mentions, mentions[1:], strict=False):
-        if g1 != g2:
-            out.add((g1, m1, g2, m2))
+    for pa, ma in a:
+        out.add((ma, min(b, key=lambda x: abs(x[0] - pa))[1]))
+    for pb, mb in b:
+        out.add((min(a, key=lambda x: abs(x[0] - pb))[1], mb))
     return out
+
+
+def _negated_content(kp: str, clause: str) -> bool:
+    """True when a negation in ``clause`` directly governs one of the key point's content words.
+
+    The first non-stop-word token after "not"/"не"/"without"... must be a stem of the key
+    point ("does not give sparse" negates "gives sparse"; "without non-linear" does not).
+    """
+    if _NEGATION.search(kp):
+        return False
+    kp_stems = set(stem_tokens(kp))
+    stop = stopwords()
+    words = re.findall(r"[\w']+", clause.lower())
+    for i, w in enumerate(words):
+        if _NEGATION.fullmatch(w):
+            for nxt in words[i + 1: i + 4]:
+                if _NEGATION.fullmatch(nxt) or nxt in stop or nxt in {"be", "been", "is", "are", "do", "does"}:
+                    continue
+                return bool(set(stem_tokens(nxt)) & kp_stems)
+    return False
 
 
 def _contradiction(kp: str, clause: str, sentence: str) -> str:
     """Why ``clause``/``sentence`` contradicts key point ``kp`` ("" when it does not).
 
     Three checks: (1) the key point names one member of a contrast pair and the covering
-    clause names only the other ("L2" for "L1"); (2) the key point relates two contrast
-    terms ("raises variance") and the sentence relates the same two groups with one
-    member swapped ("raises bias") without the original pair; (3) the clause negates
-    a key point that has no negation.
+    clause (or, when the clause names none, its sentence) names only the other ("L2" for
+    "L1"); (2) the key point relates two contrast groups ("type I" with "false
+    positive") and in the sentence every mention pairs with the other member instead
+    (nearest-mention association); (3) the clause negates one of the key point's
+    content words.
     """
     kp_m = _mentions(kp)
     cl_m = _mentions(clause)
@@ -450,16 +489,15 @@ def _contradiction(kp: str, clause: str, sentence: str) -> str:
             name = _CONTRAST[g][0]
             want = next(iter(members))
             return f"{name}: the answer says the {'second' if want == 'A' else 'first'} term where the key point needs the {'first' if want == 'A' else 'second'}"
-    kp_pairs = _pairs(kp_m)
-    if kp_pairs:
-        s_pairs = _pairs(_mentions(sentence))
-        for g1, m1, g2, m2 in kp_pairs:
-            if (g1, m1, g2, m2) in s_pairs:
-                continue
-            swapped = {(g1, "B" if m1 == "A" else "A", g2, m2), (g1, m1, g2, "B" if m2 == "A" else "A")}
-            if swapped & s_pairs:
+    groups = sorted(kp_groups)
+    for i, g1 in enumerate(groups):
+        for g2 in groups[i + 1:]:
+            kp_as = _associations(kp, g1, g2)
+            s_as = _associations(sentence, g1, g2)
+            if kp_as and s_as and not (kp_as & s_as):
                 return f"{_CONTRAST[g1][0]} and {_CONTRAST[g2][0]} are paired the wrong way round"
-    if not _NEGATION.search(kp) and _NEGATION.search(clause):
+    kp_stems = set(stem_tokens(kp))
+    if kp_stems and len(kp_stems & set(stem_tokens(clause))) / len(kp_stems) >= 0.5 and _negated_content(kp, clause):
         return "the answer negates this point"
     return ""
 
@@ -527,7 +565,7 @@ def finalize(a: Analysis, cal: Calibration) -> ScoreResult:
             cov = _clip01((value - cal.kp_lo) / max(cal.kp_hi - cal.kp_lo, 1e-6))
             covered = cov >= 0.5
             contra = ""
-            if cov >= 0.35 and clause_idx:
+            if cal.check_contradictions and cov >= 0.35 and clause_idx:
                 # Every clause that matches nearly as well as the best must contradict the
                 # key point; one consistent clause clears it (the answer states it right).
                 top = float(match[k, clause_idx].max())
@@ -672,12 +710,18 @@ class Scorer:
         if distractors is not None and len(distractors):
             pools.append((np.asarray(distractors, dtype=np.float32),
                           distractor_ids or [str(i) for i in range(len(distractors))]))
+        own_topic = self.bank.by_id[question_id].topic if row is not None and self.bank is not None else None
         for mat, ids in pools:
-            keep = (mat @ ref_vec) < 0.92  # skip the own reference and near-duplicates of it
+            keep = (mat @ ref_vec) < 0.8  # skip the own reference and near-duplicates of it
             if question_id is not None:
                 keep &= np.array([i != question_id for i in ids])
             if keep.any():
                 sims = mat @ ans_vec
+                if own_topic is not None and ids is (emb.ids if emb is not None else None):
+                    # A neighbouring question of the same topic must win by a wider margin:
+                    # short on-topic answers often sit between two related references.
+                    same = np.array([self.bank.by_id[i].topic == own_topic for i in ids])
+                    sims = sims - SAME_TOPIC_MARGIN * same
                 sims = np.where(keep, sims, -1.0)
                 j = int(np.argmax(sims))
                 if sims[j] > sim_other:
@@ -713,18 +757,21 @@ def _spearman(x: list[float], y: list[float]) -> float:
     return float(r) if r == r else 0.0  # NaN (constant input) counts as no correlation
 
 
-def fit_calibration(analyses: list[Analysis], grades: list[float], base: Calibration | None = None) -> Calibration:
+def fit_calibration(analyses: list[Analysis], grades: list[float], base: Calibration | None = None,
+                    prior_strength: float = 0.5) -> Calibration:
     """Fit a :class:`Calibration` to hand grades (0-100) by a small grid search.
 
     The grid covers the key-point match bounds and the similarity bounds; for each
     setting the blend weights come from non-negative least squares
-    (``scipy.optimize.nnls``) of the grades on (correctness, completeness, structure, 1).
+    (``scipy.optimize.nnls``) of the grades on (correctness, completeness, structure, 1),
+    pulled toward ``base``'s weights by a ridge term of strength ``prior_strength``.
     The setting with the highest Spearman correlation (ties: lowest squared error) wins.
 
     Args:
         analyses: :meth:`Scorer.analyse` results of the labelled answers.
         grades: their hand grades, same order.
-        base: starting parameters (defaults otherwise).
+        base: starting parameters and prior blend weights (defaults otherwise).
+        prior_strength: weight of the prior (0: plain NNLS).
 
     Returns:
         The fitted calibration.
@@ -750,7 +797,13 @@ def fit_calibration(analyses: list[Analysis], grades: list[float], base: Calibra
                     m = np.asarray(mask)
                     if m.sum() < 4:
                         continue
-                    w, _ = nnls(X[m], y[m])
+                    # Ridge toward the prior blend (rows lam*(w - w0)): correctness and
+                    # completeness are collinear, and an unconstrained fit can zero one of them.
+                    prior = np.array([base.w_correct, base.w_complete, base.w_structure, base.bias / 100.0])
+                    lam = prior_strength * 100.0
+                    X_aug = np.vstack([X[m], lam * np.eye(4)])
+                    y_aug = np.concatenate([y[m], lam * prior])
+                    w, _ = nnls(X_aug, y_aug)
                     total = w[0] + w[1] + w[2]
                     if total <= 0:
                         continue
