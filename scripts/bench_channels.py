@@ -110,9 +110,10 @@ def _dir_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
-def run_scale(max_posts: int, steps: list[int]) -> dict:
+def run_scale(max_posts: int, steps: list[int], keep: bool = False) -> dict:
     emb = get_embedder()
     tmp = Path(tempfile.mkdtemp(prefix="margo-bench-channels-"))
+    print(f"data dir: {tmp}", flush=True)
     try:
         lib = ChannelLibrary(Settings(data_dir=tmp), emb)
         all_posts = generate_posts(max_posts)
@@ -161,13 +162,15 @@ def run_scale(max_posts: int, steps: list[int]) -> dict:
         SCALE_CACHE.write_text(json.dumps(result, indent=1), encoding="utf-8")
         return result
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 # ------------------------------------------------------------------- quality
 _EXPORTS = {  # channel name used in queries.jsonl -> (path under shared/data/telegram, username)
     "ai_newz": ("ai_newz_ru_telethon_dump/1.json", None),
     "cybersec": ("cybersecurity_privacy_news_en_html", None),
+    "guzel": ("ru_public_channel_guzelskie_perezalivy/result.json", None),  # distractor: no queries
 }
 
 
@@ -199,7 +202,7 @@ def run_quality() -> dict:
             lib.import_export(SHARED_DATA / "telegram" / rel, name=name, username=username)
             posts[name] = parse_export(SHARED_DATA / "telegram" / rel, name=name).posts
         queries = [json.loads(x) for x in (EVAL_DIR / "queries.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-        methods = ["hybrid", "dense", "bm25", "substring", "hybrid-all"]
+        methods = ["hybrid", "rrf", "dense", "bm25", "substring", "hybrid-all", "rrf-all"]
         per: dict[tuple[str, str], list[tuple[float, float]]] = {}
         cos_pos, cos_neg = [], []
         for q in queries:
@@ -212,8 +215,8 @@ def run_quality() -> dict:
             for m in methods:
                 if m == "substring":
                     ranked = _substring(posts[q["channel"]], q["query"], 10)
-                elif m == "hybrid-all":  # every channel searched at once (the page's default)
-                    hits = lib.search(q["query"], k=10)
+                elif m.endswith("-all"):  # every channel searched at once (the page's default)
+                    hits = lib.search(q["query"], k=10, mode=m.removesuffix("-all"))
                     ranked = [h.post_id if h.channel == q["channel"] else -1 for h in hits]
                 else:
                     hits = lib.search(q["query"], channels=[q["channel"]], k=10, mode=m)
@@ -239,24 +242,33 @@ def run_quality() -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+_METHODS = ["hybrid", "rrf", "dense", "bm25", "substring", "hybrid-all", "rrf-all"]
+_LABEL = {"hybrid": "hybrid", "rrf": "RRF", "dense": "dense", "bm25": "BM25", "substring": "substring",
+          "hybrid-all": "hybrid (all ch.)", "rrf-all": "RRF (all ch.)"}
+
+
 def _markdown(quality: dict | None, scale: dict | None) -> str:
     out = ["## channels", "", f"Channel search (`core/channels`). {machine_line()}.", ""]
     if quality:
         out += ["### Retrieval quality on real exports",
                 "", f"Our {quality['n_queries']} queries (`data/channel_eval/queries.jsonl`): paraphrased RU and EN "
                 "questions over the ai_newz Telethon dump (RU, 64 posts) and the Cybersecurity HTML export "
-                "(EN, 1,999 posts); relevant posts judged by reading them. `ru→en` = Russian question, "
+                "(EN, 1,999 posts); the ГУЗЕЛЬСКИЕ ПЕРЕЗАЛИВЫ export (RU, 1,201 posts) is imported too, as a "
+                "distractor for the all-channels columns. Relevant posts judged by reading them. `ru→en` = Russian question, "
                 "English posts. Recall@5 is capped (hits in the top 5 / min(5, relevant posts)); nDCG@10 has binary gains. Substring = case-insensitive phrase match (then all-words match), newest "
-                "first, as Telegram's own search. \"All channels\" searches both channels at once (a post of the "
-                "other channel counts as a miss).", "",
-                "| queries | n | hybrid R@5 | dense R@5 | BM25 R@5 | substring R@5 | hybrid, all channels R@5 | hybrid nDCG@10 | dense nDCG@10 | BM25 nDCG@10 | substring nDCG@10 | hybrid, all channels nDCG@10 |",
-                "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                "first, as Telegram's own search. Hybrid = cosine + 0.2 x normalised BM25 (`HYBRID_BM25_WEIGHT`, "
+                "picked on this same set from 0-1: read it as tuned, not held-out); RRF = reciprocal rank fusion "
+                "(k = 60). \"All ch.\" searches the three channels at once, the page's default (a post of "
+                "another channel counts as a miss).", "",
+                "| queries | n | " + " | ".join(f"{_LABEL[m]} R@5" for m in _METHODS) + " | "
+                + " | ".join(f"{_LABEL[m]} nDCG@10" for m in _METHODS) + " |",
+                "|---|---|" + "---|" * (2 * len(_METHODS))]
         groups = sorted({k.split("|")[0] for k in quality["table"]})
         for g in groups:
-            t = {m: quality["table"].get(f"{g}|{m}") for m in ("hybrid", "dense", "bm25", "substring", "hybrid-all")}
+            t = {m: quality["table"].get(f"{g}|{m}") for m in _METHODS}
             n = t["hybrid"]["n"] if t["hybrid"] else 0
-            r = " | ".join(f"{t[m]['recall5']:.2f}" for m in t)
-            d = " | ".join(f"{t[m]['ndcg10']:.2f}" for m in t)
+            r = " | ".join(f"{t[m]['recall5']:.2f}" if t[m] else "n/a" for m in t)
+            d = " | ".join(f"{t[m]['ndcg10']:.2f}" if t[m] else "n/a" for m in t)
             out.append(f"| {g} | {n} | {r} | {d} |")
         c = quality["calibration"]
         out += ["", "### Abstention threshold",
@@ -291,10 +303,11 @@ def main() -> None:
     ap.add_argument("--quality", action="store_true")
     ap.add_argument("--scale", action="store_true")
     ap.add_argument("--max-posts", type=int, default=100_000)
+    ap.add_argument("--keep", action="store_true", help="keep the generated channel's data folder")
     args = ap.parse_args()
     both = not (args.quality or args.scale)
     steps = [s for s in (10_000, 50_000, 100_000) if s < args.max_posts] + [args.max_posts]
-    scale = run_scale(args.max_posts, steps) if (args.scale or both) else None
+    scale = run_scale(args.max_posts, steps, args.keep) if (args.scale or both) else None
     if scale is None and SCALE_CACHE.exists():
         scale = json.loads(SCALE_CACHE.read_text(encoding="utf-8"))
     quality = run_quality() if (args.quality or both) else None

@@ -144,7 +144,7 @@ def test_search_across_channels_dates_and_sort(real_library):
     assert cyber and all(h.date.startswith("2018-12") for h in cyber)
     assert [h.date for h in cyber] == sorted((h.date for h in cyber), reverse=True)
     assert all(h.url == f"https://t.me/cybersec_news/{h.post_id}" for h in cyber)
-    for mode in ("dense", "bm25"):
+    for mode in ("dense", "bm25", "rrf"):
         assert real_library.search("Marriott breach", channels=["cybersec"], k=3, mode=mode)
     with pytest.raises(InputError, match="No channel called"):
         real_library.search("x", channels=["nope"])
@@ -203,3 +203,11 @@ def test_feedback_stats(settings, embedder, real_library):
     assert s.liked_share == 0.5 and s.recent_disliked == ["second"]
     rows = store.query_rows()
     assert json.loads(rows[0][5])[0]["url"].startswith("https://t.me/cybersec_news/")
+
+
+def test_all_channels_search_keeps_cross_lingual_matches(real_library):
+    """A Russian question over every channel still finds the English posts that answer it
+    (RRF buried them under Russian posts sharing one common word)."""
+    hits = real_library.search("Что известно про утечку данных клиентов отелей?", k=5)
+    assert {1435, 1439, 1441, 1444, 1446, 1447, 1453, 1466, 1469, 1510} & {h.post_id for h in hits[:3]}
+    assert hits[0].channel == "cybersec"

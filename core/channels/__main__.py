@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--date-from", help="YYYY-MM-DD")
     s.add_argument("--date-to", help="YYYY-MM-DD")
     s.add_argument("--sort", choices=["relevance", "date"], default="relevance")
-    s.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
+    s.add_argument("--mode", choices=["hybrid", "rrf", "dense", "bm25"], default="hybrid")
     s.add_argument("--json", action="store_true", help="JSON output (the only format; accepted for clarity)")
     sub.add_parser("list", help="list imported channels")
     return p

@@ -217,6 +217,22 @@ class ChannelIndex:
         keep = rows[0] >= 0
         return RowHits(rows[0][keep].astype(np.int64), scores[0][keep].astype(np.float32))
 
+    def bm25_ceiling(self, query_tokens: list[str]) -> float:
+        """Sum over the distinct query terms of the best single-term BM25 score (0.0 if none match).
+
+        A chunk matching every query term as well as any chunk of this channel scores
+        about this much; dividing by it puts BM25 scores of different queries and
+        channels on a rough 0..1 scale.
+        """
+        if self._bm25 is None:
+            return 0.0
+        vocab = self._bm25.vocab_dict
+        total = 0.0
+        for t in dict.fromkeys(query_tokens):
+            if t in vocab:
+                total += float(self._bm25.get_scores([vocab[t]]).max())
+        return total
+
     def sparse(self, query_tokens, k: int, mask: np.ndarray | None = None) -> RowHits:
         """Top ``k`` rows by BM25 among rows where ``mask`` is True; rows with score 0 are dropped.
 

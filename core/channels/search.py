@@ -5,10 +5,15 @@ Search over one, several or all channels:
 1. the query is embedded once (USE, RU/EN/cross-lingual) and tokenized for BM25;
 2. each channel's :class:`~core.channels.index.ChannelIndex` returns its top dense and
    top BM25 chunks among rows allowed by the filters (live rows, date range);
-3. the candidates of all channels are ranked globally per retriever (cosines are
-   comparable across channels; BM25 scores roughly so) and fused by reciprocal rank
-   fusion (Cormack, Clarke & Buettcher, SIGIR 2009; k = 60, as LlamaIndex's
-   ``QueryFusionRetriever`` uses);
+3. "hybrid" scores every candidate chunk by ``cosine + w * BM25 / ceiling``, where the
+   ceiling is the sum over query terms of the best single-term BM25 score in that
+   channel, so a chunk matching every query term as well as any chunk does gets about
+   ``w``; cosines are comparable across channels and the normalised BM25 roughly so.
+   We first used reciprocal rank fusion (Cormack, Clarke & Buettcher, SIGIR 2009,
+   k = 60; kept as mode "rrf"): it ranks a post found by only one retriever below posts
+   found in the middle of both lists, which buried cross-lingual matches (BM25 cannot
+   see them) under posts sharing one common word, worst when searching several
+   channels; the measured comparison is in docs/BENCHMARKS.md ("channels");
 4. chunks are folded into their posts (a post scores its best chunk), and the top
    ``k`` posts are returned, by relevance or newest first.
 """
@@ -35,13 +40,16 @@ from .index import ChannelIndex, query_tokens
 from .parsers import parse_export, post_url
 from .store import ChannelInfo, ChannelStore, date_ts, post_hash
 
-__all__ = ["ChannelLibrary", "ImportReport", "PostHit", "RRF_K", "chunk_post", "highlight"]
+__all__ = ["HYBRID_BM25_WEIGHT", "ChannelLibrary", "ImportReport", "PostHit", "RRF_K", "chunk_post", "highlight"]
 
 RRF_K = 60
 """Reciprocal rank fusion constant (Cormack et al., 2009)."""
 _COMPACT_DEAD_SHARE = 0.25
 SortBy = Literal["relevance", "date"]
-Mode = Literal["hybrid", "dense", "bm25"]
+Mode = Literal["hybrid", "rrf", "dense", "bm25"]
+HYBRID_BM25_WEIGHT = 0.2
+"""Weight of the normalised BM25 score added to the cosine in "hybrid" mode; chosen on
+data/channel_eval (scripts/bench_channels.py compares it with RRF, dense and BM25)."""
 
 
 @dataclass
@@ -398,6 +406,7 @@ class ChannelLibrary:
         sort: SortBy = "relevance",
         mode: Mode = "hybrid",
         candidates: int | None = None,
+        bm25_weight: float | None = None,
     ) -> list[PostHit]:
         """Find the posts that best answer ``query``.
 
@@ -407,8 +416,11 @@ class ChannelLibrary:
             k: posts to return.
             date_from / date_to: inclusive date range (``YYYY-MM-DD``, date or datetime).
             sort: "relevance" (best first) or "date" (the top ``k`` by relevance, newest first).
-            mode: "hybrid" (RRF of dense and BM25), "dense" or "bm25".
+            mode: "hybrid" (cosine + ``bm25_weight`` x normalised BM25, see the module
+                docstring), "rrf" (reciprocal rank fusion of the two lists), "dense" or "bm25".
             candidates: chunks each retriever takes per channel (default ``max(50, 5 k)``).
+            bm25_weight: weight of the lexical score in "hybrid" (default
+                :data:`HYBRID_BM25_WEIGHT`).
 
         Returns:
             Up to ``k`` posts, each once.
@@ -424,13 +436,17 @@ class ChannelLibrary:
         n_cand = candidates or max(50, 5 * k)
         q_vec = self.embedder.embed([query])[0] if mode != "bm25" else None
         q_tok = query_tokens(query) if mode != "dense" else []
+        bm25_weight = HYBRID_BM25_WEIGHT if bm25_weight is None else bm25_weight
         dense: list[tuple[float, int, int]] = []  # (score, channel idx, row)
         sparse: list[tuple[float, int, int]] = []
         loaded: list[_Loaded | None] = [self._loaded(cid) for cid, _ in infos]
+        ceilings: dict[int, float] = {}
         for ci, ld in enumerate(loaded):
             if ld is None:
                 continue
             mask = ld.mask(ts_from, ts_to)
+            if mode == "hybrid" and q_tok:
+                ceilings[ci] = ld.index.bm25_ceiling(q_tok)
             if q_vec is not None:
                 h = ld.index.dense(q_vec, n_cand, mask)
                 dense += [(float(s), ci, int(r)) for r, s in zip(h.rows, h.scores, strict=True)]
@@ -440,10 +456,19 @@ class ChannelLibrary:
         dense.sort(key=lambda x: -x[0])
         sparse.sort(key=lambda x: -x[0])
         fused: dict[tuple[int, int], float] = {}
-        if mode == "hybrid":
+        if mode == "rrf":
             for lst in (dense, sparse):
                 for rank, (_, ci, row) in enumerate(lst, start=1):
                     fused[(ci, row)] = fused.get((ci, row), 0.0) + 1.0 / (RRF_K + rank)
+        elif mode == "hybrid":
+            cosines = {(ci, row): s for s, ci, row in dense}
+            for _, ci, row in sparse:  # lexical-only candidates get their exact cosine too
+                if (ci, row) not in cosines:
+                    vec = loaded[ci].index.store.client.reconstruct(row)  # type: ignore[union-attr]
+                    cosines[(ci, row)] = float(np.dot(vec, q_vec))
+            lex = {(ci, row): s / ceilings[ci] for s, ci, row in sparse if ceilings.get(ci)}
+            for key, c in cosines.items():
+                fused[key] = c + bm25_weight * lex.get(key, 0.0)
         else:
             for s, ci, row in dense if mode == "dense" else sparse:
                 fused[(ci, row)] = s
