@@ -76,6 +76,17 @@ with st.expander(f":material/list: Channels ({len(channels)})"):
           "username": c.username or "—", "source": c.source} for c in channels],
         hide_index=True, width="stretch", key="channels_table",
     )
+    d1, d2 = st.columns([3, 1])
+    doomed = d1.selectbox("Remove a channel", [""] + [c.name for c in channels], key="channels_delete_pick",
+                          format_func=lambda n: n or "—")
+    if d2.button("Remove", key="channels_delete", disabled=not doomed):
+        try:
+            library.delete_channel(doomed)
+            state.channels_last = None
+            state.channels_turns = []
+            st.rerun()
+        except MargoError as exc:
+            st.error(str(exc), icon=":material/error:")
 
 # ------------------------------------------------------------------- search
 with st.container(border=True):

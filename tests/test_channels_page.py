@@ -56,6 +56,11 @@ def test_channels_page_import_to_cited_answer(app, shared_data):
     assert not at.exception
     assert any("Follow-up questions use this conversation" in c.value for c in at.caption)
 
+    at.selectbox(key="channels_delete_pick").select("ai_newz").run()
+    at.button(key="channels_delete").click().run()
+    assert not at.exception
+    assert any("Import a channel export" in i.value for i in at.info)  # no channels left
+
 
 def test_channels_page_rejects_malformed_upload(app):
     at = app

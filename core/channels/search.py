@@ -201,7 +201,7 @@ class _Loaded:
         return None if m.all() else m
 
 
-_CACHE: dict[str, tuple[int, _Loaded]] = {}
+_CACHE: dict[str, tuple[tuple[int, float], _Loaded]] = {}
 _CACHE_LOCK = threading.Lock()
 _IMPORT_LOCK = threading.Lock()
 
@@ -231,8 +231,8 @@ class ChannelLibrary:
     def _folder(self, channel_id: int) -> Path:
         return self.root / "index" / str(channel_id)
 
-    def _resolve(self, names: Sequence[str] | None) -> list[tuple[int, str]]:
-        """``(id, name)`` of the named channels (all when ``names`` is empty)."""
+    def _resolve(self, names: Sequence[str] | None) -> list[tuple[int, str, float]]:
+        """``(id, name, updated_ts)`` of the named channels (all when ``names`` is empty)."""
         all_channels = self.store.channel_names()
         if not names:
             return all_channels
@@ -249,7 +249,7 @@ class ChannelLibrary:
         """Remove a channel, its posts and its index."""
         import shutil
 
-        ((cid, _),) = self._resolve([name])
+        ((cid, _, _),) = self._resolve([name])
         self.store.delete_channel(cid)
         shutil.rmtree(self._folder(cid), ignore_errors=True)
 
@@ -372,10 +372,14 @@ class ChannelLibrary:
         con.execute("UPDATE chunks SET pos = -pos - 1 WHERE channel_id = ? AND pos < 0", (cid,))
 
     # ------------------------------------------------------------------- search
-    def _loaded(self, channel_id: int) -> _Loaded | None:
+    def _loaded(self, channel_id: int, version: float | None = None) -> _Loaded | None:
+        """The channel's index and row arrays, cached per process until the index folder
+        or the channel's ``updated_ts`` (committed with the rows) changes."""
         folder = self._folder(channel_id)
+        if version is None:
+            version = next((v for cid, _, v in self.store.channel_names() if cid == channel_id), 0.0)
         try:
-            stamp = (folder / "meta.json").stat().st_mtime_ns
+            stamp = ((folder / "meta.json").stat().st_mtime_ns, version)
         except OSError:
             return None
         key = f"{folder}|{self.embedder.name}"
@@ -439,7 +443,7 @@ class ChannelLibrary:
         bm25_weight = HYBRID_BM25_WEIGHT if bm25_weight is None else bm25_weight
         dense: list[tuple[float, int, int]] = []  # (score, channel idx, row)
         sparse: list[tuple[float, int, int]] = []
-        loaded: list[_Loaded | None] = [self._loaded(cid) for cid, _ in infos]
+        loaded: list[_Loaded | None] = [self._loaded(cid, version) for cid, _, version in infos]
         ceilings: dict[int, float] = {}
         for ci, ld in enumerate(loaded):
             if ld is None:
@@ -498,7 +502,7 @@ class ChannelLibrary:
             hits.sort(key=lambda h: date_ts(h.date) or 0.0, reverse=True)
         return hits
 
-    def _fetch(self, infos: list[tuple[int, str]], top) -> tuple[dict, dict]:
+    def _fetch(self, infos: list[tuple[int, str, float]], top) -> tuple[dict, dict]:
         """Post rows and best-chunk texts of the top hits, in one connection."""
         posts: dict[tuple[int, int], tuple[str, str, str | None]] = {}
         chunks: dict[tuple[int, int], str] = {}

@@ -159,10 +159,15 @@ class ChannelStore:
             ).fetchall()
         return [ChannelInfo(*r) for r in rows]
 
-    def channel_names(self) -> list[tuple[int, str]]:
-        """``(id, name)`` of every channel, by name (cheap: no post counts)."""
+    def channel_names(self) -> list[tuple[int, str, float]]:
+        """``(id, name, updated_ts)`` of every channel, by name (cheap: no post counts).
+
+        ``updated_ts`` changes with every import, in the import's own transaction, so it
+        tells cached indexes apart from the rows committed with them.
+        """
         with self.connect() as con:
-            return [(int(r[0]), r[1]) for r in con.execute("SELECT id, name FROM channels ORDER BY name")]
+            return [(int(r[0]), r[1], float(r[2] or 0.0))
+                    for r in con.execute("SELECT id, name, updated_ts FROM channels ORDER BY name")]
 
     def channel(self, name: str) -> ChannelInfo | None:
         """The channel called ``name`` (case-insensitive), or None."""
