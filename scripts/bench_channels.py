@@ -166,6 +166,38 @@ def run_scale(max_posts: int, steps: list[int], keep: bool = False) -> dict:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def run_parse(n: int = 100_000) -> dict:
+    """Parse throughput of the streaming parsers on a generated ``n``-post export (JSON and CSV)."""
+    import csv
+
+    posts = generate_posts(n)
+    tmp = Path(tempfile.mkdtemp(prefix="margo-bench-parse-"))
+    try:
+        export = {"name": "generated", "type": "public_channel", "id": 1, "messages": [
+            {"id": p.post_id, "type": "message", "date": p.date, "from": "generated",
+             "text": [p.text.split("#")[0], {"type": "hashtag", "text": "#" + p.text.split("#")[-1]}]}
+            for p in posts]}
+        jpath = tmp / "result.json"
+        jpath.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+        cpath = tmp / "dump.csv"
+        with open(cpath, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["message_id", "date", "message_text", "message_url"])
+            w.writerows([p.post_id, p.date, p.text, f"https://t.me/generated/{p.post_id}"] for p in posts)
+        del export
+        out = {}
+        for label, path in (("Desktop JSON", jpath), ("Telethon CSV", cpath)):
+            t = time.perf_counter()
+            parsed = parse_export(path)
+            secs = time.perf_counter() - t
+            out[label] = {"posts": len(parsed.posts), "mb": round(path.stat().st_size / 1e6, 1),
+                          "seconds": round(secs, 2), "posts_per_s": round(len(parsed.posts) / secs)}
+            del parsed
+        return out
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 # ------------------------------------------------------------------- quality
 _EXPORTS = {  # channel name used in queries.jsonl -> (path under shared/data/telegram, username)
     "ai_newz": ("ai_newz_ru_telethon_dump/1.json", None),
@@ -237,7 +269,7 @@ def run_quality() -> dict:
                  "current": ABSTAIN_COSINE,
                  "current_accuracy": (sum(c >= ABSTAIN_COSINE for c in cos_pos) + sum(c < ABSTAIN_COSINE for c in cos_neg))
                  / max(1, len(cos_pos) + len(cos_neg))}
-        return {"table": table, "calibration": calib, "n_queries": len(queries)}
+        return {"table": table, "calibration": calib, "n_queries": len(queries), "parse": run_parse()}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -277,6 +309,13 @@ def _markdown(quality: dict | None, scale: dict | None) -> str:
                 f"Best separating threshold on this set: {c['best_threshold']:.2f} (accuracy {c['best_accuracy']:.2f}); "
                 f"`ABSTAIN_COSINE` in core/channels/answer.py is {c['current']:.2f} "
                 f"(accuracy {c['current_accuracy']:.2f}).", ""]
+    if quality and quality.get("parse"):
+        out += ["### Parsing (streaming)", "", "Generated 100,000-post exports, parsed by `parse_export` "
+                "(ijson yajl2_c for JSON, the csv module for CSV); no indexing.", "",
+                "| format | posts | file MB | seconds | posts/s |", "|---|---|---|---|---|"]
+        for label, r in quality["parse"].items():
+            out.append(f"| {label} | {r['posts']:,} | {r['mb']} | {r['seconds']} | {r['posts_per_s']:,} |")
+        out.append("")
     if scale:
         out += ["### Scale: generated channel", "",
                 "Generated RU/EN tech-news posts (fixed seed, `generate_posts` in the script), imported in steps: "
