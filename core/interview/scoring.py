@@ -59,6 +59,8 @@ __all__ = [
 ]
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+MAX_ANSWER_CHARS = 6000
+"""Longer answers are scored on their first 6000 characters (about 900 words) to bound latency."""
 SAME_TOPIC_MARGIN = 0.08
 """Extra cosine margin a same-topic bank question's reference needs to make an answer off-topic."""
 """Calibrated parameters written by ``scripts/bench_interview.py --fit`` (defaults when absent)."""
@@ -676,7 +678,7 @@ class Scorer:
                 distractors: np.ndarray | None = None, distractor_ids: list[str] | None = None) -> Analysis:
         """Compute the raw signals of :meth:`score` (see there for the arguments)."""
         lang = lang or detect_lang(question + " " + reference)
-        text = normalize_space(answer or "")
+        text = normalize_space(answer or "")[:MAX_ANSWER_CHARS]
         emb = self.bank_embeddings(lang)
         row = emb.row(question_id) if emb is not None and question_id else None
         if row is not None and key_points is None and self.bank is not None:
