@@ -110,8 +110,18 @@ def contextual_query(question: str, history: Sequence[Turn] | None) -> str:
     return question
 
 
+_URL = re.compile(r"\(?https?://\S+\)?")
+
+
 def _best_sentences(question: str, hit: PostHit, embedder: Embedder, n: int) -> list[str]:
+    """The ``n`` sentences of the hit's chunk closest to the question, in reading order.
+
+    Sentences with fewer than four words once links are removed ("📖 Read (url)") are
+    not quoted unless nothing else is left.
+    """
     sents = [s for s in split_sentences(hit.chunk) if len(s) > 3][:40] or [hit.chunk.strip()]
+    wordy = [s for s in sents if len(tokenize(_URL.sub(" ", s))) >= 4]
+    sents = wordy or sents
     if len(sents) <= n:
         return sents
     vecs = embedder.embed([question, *sents])
@@ -126,21 +136,28 @@ def _clip(s: str, limit: int = 400) -> str:
 
 
 def extractive_answer(question: str, hits: Sequence[PostHit], use: Sequence[int], embedder: Embedder,
-                      lang: Lang) -> ChannelAnswer:
+                      lang: Lang, max_quotes: int = 3) -> ChannelAnswer:
     """Quote the best sentence of each chosen post, marked with the post's number.
 
     Args:
         question: the user's question.
         hits: the results as shown; ``[n]`` refers to ``hits[n-1]``.
-        use: 0-based indexes into ``hits`` of the posts to quote, best first (the first
-            gives two sentences).
+        use: 0-based indexes into ``hits`` of candidate posts, best first (the first
+            quoted gives two sentences; a post whose quote repeats an earlier one is skipped).
         embedder: to rank sentences by cosine to the question.
         lang: language of the question (only the heading depends on it).
+        max_quotes: posts quoted at most.
     """
-    lines = []
-    for rank, i in enumerate(use):
-        quote = " ".join(_best_sentences(question, hits[i], embedder, 2 if rank == 0 else 1))
-        lines.append(f"- {_clip(quote)} [{i + 1}]")
+    lines: list[str] = []
+    seen: set[str] = set()
+    for i in use:
+        quote = _clip(" ".join(_best_sentences(question, hits[i], embedder, 1 if lines else 2)))
+        if quote.casefold() in seen:  # near-duplicate posts (reposts, RSS twins): quote once
+            continue
+        seen.add(quote.casefold())
+        lines.append(f"- {quote} [{i + 1}]")
+        if len(lines) == max_quotes:
+            break
     head = "Вот что писали в канале:" if lang == "ru" else "Here is what the channel said:"
     return ChannelAnswer(text=head + "\n" + "\n".join(lines), abstained=False, citations=list(hits), lang=lang,
                          mode="extractive")
@@ -224,7 +241,7 @@ def build_answer(question: str, hits: Sequence[PostHit], embedder: Embedder, llm
             notice = "The LLM's answer cited none of the posts, so the offline answer is shown instead."
         except LLMError as exc:
             notice = f"{exc} Showing the offline answer instead."
-    ans = extractive_answer(question, hits, use[:quote_posts], embedder, lang)
+    ans = extractive_answer(question, hits, use[: quote_posts + 2], embedder, lang, max_quotes=quote_posts)
     ans.notice = notice
     ans.evidence = evidence
     return ans
