@@ -189,7 +189,8 @@ def interview_tab() -> None:
                 m[3].metric("Structure", result.structure)
                 if result.flag:
                     st.warning(result.message, icon=":material/warning:")
-                st.markdown(f"**{fb.summary}**")
+                if not result.flag:
+                    st.markdown(f"**{fb.summary}**")
                 if fb.notice:
                     st.info(fb.notice, icon=":material/cloud_off:")
                 if fb.critique:
@@ -243,8 +244,13 @@ def interview_tab() -> None:
                     if (weak_topics < 70).any() else "**Weaknesses:** none below 70 in this interview")
         if missed_all:
             st.markdown("**What to read next** (the reference answers for what you missed):")
-            for q, kp in missed_all[:6]:
-                st.markdown(f"- *{kp}* — {q.text(lang)}")
+            by_question: dict[str, list[str]] = {}
+            for q, kp in missed_all:
+                by_question.setdefault(q.id, []).append(kp)
+            for qid, kps in list(by_question.items())[:5]:
+                q = bank.get(qid)
+                with st.expander(f"{q.text(lang)} — missed: {'; '.join(kps[:3])}"):
+                    st.write(q.ref(lang))
     if st.button("New interview", key="iv_new", type="primary"):
         state.iv_session = None
         st.rerun()
@@ -280,7 +286,9 @@ with tab_progress:
                                           "recent": "Last 5 mean"}).round(1), hide_index=True, width="stretch")
         if weakest:
             st.markdown("**Weakest key points**")
-            st.dataframe(pd.DataFrame(weakest)[["key_point", "topic", "missed", "seen"]].rename(
+            weak_df = pd.DataFrame(weakest)
+            weak_df["topic"] = weak_df["topic"].map(topic_title)
+            st.dataframe(weak_df[["key_point", "topic", "missed", "seen"]].rename(
                 columns={"key_point": "Key point", "topic": "Topic", "missed": "Missed", "seen": "Seen"}),
                 hide_index=True, width="stretch")
         st.download_button("Export attempts (CSV)", data=store.export_csv(), file_name=f"interview_{store.profile}.csv",
