@@ -23,3 +23,30 @@ def shared_data() -> Path:
 def settings(tmp_path: Path) -> Settings:
     """Offline settings whose data directory is a fresh temporary folder."""
     return Settings(data_dir=tmp_path / "data", llm_base_url=None, llm_model=None)
+
+
+@pytest.fixture()
+def offline_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Factory of an AppTest of ``app.py`` in offline mode with a fresh data directory.
+
+    ``offline_app("pages/x.py")`` runs the router, switches to that page and returns the
+    AppTest; Streamlit's process-global resource cache is cleared before and after.
+    """
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MARGO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("MARGO_LLM_BASE_URL", raising=False)
+    monkeypatch.delenv("MARGO_LLM_MODEL", raising=False)
+    monkeypatch.setenv("MARGO_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
+    st.cache_resource.clear()
+
+    def make(page: str | None = None) -> AppTest:
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        return at
+
+    yield make
+    st.cache_resource.clear()

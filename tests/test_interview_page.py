@@ -11,17 +11,8 @@ from core.settings import PROJECT_ROOT
 
 
 @pytest.fixture()
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("MARGO_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("MARGO_LLM_BASE_URL", raising=False)
-    monkeypatch.delenv("MARGO_LLM_MODEL", raising=False)
-    monkeypatch.setenv("MARGO_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page("pages/interview.py").run()
-    yield at
-    st.cache_resource.clear()
+def app(offline_app):
+    return offline_app("pages/interview.py")
 
 
 def _current_question(at):

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
-
-from core.settings import PROJECT_ROOT
 
 
 @pytest.fixture()
-def app(shared_data, tmp_path, monkeypatch):
-    monkeypatch.setenv("MARGO_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("MARGO_LLM_BASE_URL", raising=False)
-    monkeypatch.delenv("MARGO_LLM_MODEL", raising=False)
-    monkeypatch.setenv("MARGO_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=90)
-    at.run()
-    yield at
-    st.cache_resource.clear()
+def app(offline_app, shared_data):
+    return offline_app()
 
 
 def _upload(at: AppTest, path) -> None:
