@@ -23,6 +23,7 @@ from core.interview import (
     load_user_questions,
 )
 from core.interview.bank import default_bank
+from pages._avatar import avatar_panel, show_delivery, speech_input, spoken_delivery
 from pages._common import embedder, llm, settings, sidebar_status
 
 st.title(":material/record_voice_over: Interview coach")
@@ -144,12 +145,16 @@ def interview_tab() -> None:
         st.subheader(q.text(lang))
         if session["reason"]:
             st.caption(session["reason"])
+        last_score = (session["results"].get(q.id) or [{}])[-1].get("result")
+        expression = "thinking" if last_score is None else ("pleased" if last_score.score >= 70 else "concerned")
+        avatar_panel(q.text(lang), lang, expression=expression, key=f"iv_avatar_{q.id}")
+        # A spoken answer: its (editable) transcript fills the answer box, the same Submit scores it.
+        spoken = speech_input(f"iv_voice_{q.id}", lang_hint=lang)
+        if spoken:
+            st.session_state[f"iv_answer_{q.id}"] = spoken
         answer = st.text_area("Your answer", key=f"iv_answer_{q.id}", height=180,
                               placeholder="Answer as you would in an interview: define, explain, give an example, "
                                           "mention trade-offs.")
-        # SPEECH-INPUT: a spoken-answer recorder goes here; it should put its transcript into
-        # st.session_state[f"iv_answer_{q.id}"] (before the text area renders) so the same
-        # Submit button scores it.
         c1, c2, c3 = st.columns([1, 1, 1])
         submitted = c1.button("Submit answer", key="iv_submit", type="primary")
         attempts = session["results"].setdefault(q.id, [])
@@ -187,6 +192,10 @@ def interview_tab() -> None:
                 m[1].metric("Correctness", result.correctness)
                 m[2].metric("Completeness", result.completeness)
                 m[3].metric("Structure", result.structure)
+                delivery = spoken_delivery(f"iv_voice_{q.id}")
+                if delivery is not None:
+                    st.markdown("**Delivery of your spoken answer**" if lang == "en" else "**Подача устного ответа**")
+                    show_delivery(delivery, lang)
                 if result.flag:
                     st.warning(result.message, icon=":material/warning:")
                 if not result.flag:
