@@ -323,8 +323,8 @@ def _markdown(quality: dict | None, scale: dict | None) -> str:
                 "(BM25 rebuilt over all posts each time). Latency: `ChannelLibrary.search(k=10)`, hybrid, "
                 "including the query embedding, 100 queries after a warm-up; \"filtered\" adds a date range. "
                 "Peak RSS is the whole process (USE model included), cumulative. The machine was shared with "
-                "other work during the run (load average in the last column; 2 cores), so throughput is a lower "
-                "bound: embedding (USE, 1 thread) is the bottleneck, about 100-130 posts/s on an idle core.", "",
+                "other work during the run (load average in the last column; 2 cores): import throughput, bound by "
+                "embedding (USE, 1 thread, batches of 256), varies with that load, so read it as a lower bound.", "",
                 "| posts | chunks | new posts | import s | posts/s | index MB | SQLite MB | peak RSS MB | p50 ms | p95 ms | p95 filtered ms | load avg |",
                 "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in scale["rows"]:
