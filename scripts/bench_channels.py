@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.channels.answer import ABSTAIN_COSINE  # noqa: E402
+from core.channels.answer import ABSTAIN_COSINE, ABSTAIN_LEXICAL  # noqa: E402
 from core.channels.parsers import parse_export  # noqa: E402
 from core.channels.search import ChannelLibrary  # noqa: E402
 from core.embeddings import get_embedder  # noqa: E402
@@ -236,13 +236,16 @@ def run_quality() -> dict:
         queries = [json.loads(x) for x in (EVAL_DIR / "queries.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
         methods = ["hybrid", "rrf", "dense", "bm25", "substring", "hybrid-all", "rrf-all"]
         per: dict[tuple[str, str], list[tuple[float, float]]] = {}
-        cos_pos, cos_neg = [], []
+        cos_pos, cos_neg, lex_pos, lex_neg = [], [], [], []
         for q in queries:
             group = q["lang"] + ("→" + q["post_lang"] if q.get("post_lang", q["lang"]) != q["lang"] else "")
+            if q.get("kind") == "keyword":
+                group = "keyword"
             rel = set(q["relevant"])
             if not rel:  # off-topic query: only for the abstention calibration
                 hits = lib.search(q["query"], channels=[q["channel"]], k=10)
                 cos_neg.append(max((h.cosine for h in hits), default=0.0))
+                lex_neg.append(max((h.lexical for h in hits), default=0.0))
                 continue
             for m in methods:
                 if m == "substring":
@@ -255,20 +258,26 @@ def run_quality() -> dict:
                     ranked = [h.post_id for h in hits]
                     if m == "hybrid":
                         cos_pos.append(max((h.cosine for h in hits), default=0.0))
+                        lex_pos.append(max((h.lexical for h in hits), default=0.0))
                 r5 = len(set(ranked[:5]) & rel) / min(len(rel), 5)  # capped Recall@5
                 per.setdefault((group, m), []).append((r5, _ndcg(ranked, rel)))
         table = {f"{g}|{m}": {"n": len(v), "recall5": sum(x[0] for x in v) / len(v),
                               "ndcg10": sum(x[1] for x in v) / len(v)} for (g, m), v in per.items()}
-        best_t, best_acc = ABSTAIN_COSINE, -1.0
-        for t in [x / 100 for x in range(10, 61)]:
-            acc = (sum(c >= t for c in cos_pos) + sum(c < t for c in cos_neg)) / max(1, len(cos_pos) + len(cos_neg))
-            if acc > best_acc:
-                best_t, best_acc = t, acc
+        def accuracy(t_cos: float, t_lex: float) -> float:
+            ok = sum(c >= t_cos or x >= t_lex for c, x in zip(cos_pos, lex_pos, strict=True))
+            ok += sum(c < t_cos and x < t_lex for c, x in zip(cos_neg, lex_neg, strict=True))
+            return ok / max(1, len(cos_pos) + len(cos_neg))
+
+        grid = [(a / 100, b / 10) for a in range(10, 61) for b in range(2, 11)]
+        best = max(grid, key=lambda tl: (accuracy(*tl), -abs(tl[0] - ABSTAIN_COSINE)))
         calib = {"pos": sorted(round(c, 3) for c in cos_pos), "neg": sorted(round(c, 3) for c in cos_neg),
-                 "best_threshold": best_t, "best_accuracy": best_acc,
-                 "current": ABSTAIN_COSINE,
-                 "current_accuracy": (sum(c >= ABSTAIN_COSINE for c in cos_pos) + sum(c < ABSTAIN_COSINE for c in cos_neg))
-                 / max(1, len(cos_pos) + len(cos_neg))}
+                 "neg_lexical_max": round(max(lex_neg, default=0.0), 2),
+                 "pos_saved_by_lexical": sum(c < ABSTAIN_COSINE and x >= ABSTAIN_LEXICAL
+                                             for c, x in zip(cos_pos, lex_pos, strict=True)),
+                 "best_threshold": best[0], "best_lexical": best[1], "best_accuracy": accuracy(*best),
+                 "current": ABSTAIN_COSINE, "current_lexical": ABSTAIN_LEXICAL,
+                 "current_accuracy": accuracy(ABSTAIN_COSINE, ABSTAIN_LEXICAL),
+                 "cosine_only_accuracy": accuracy(ABSTAIN_COSINE, 99.0)}
         return {"table": table, "calibration": calib, "n_queries": len(queries), "parse": run_parse()}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -288,8 +297,8 @@ def _markdown(quality: dict | None, scale: dict | None) -> str:
                 "(EN, 1,999 posts); the ГУЗЕЛЬСКИЕ ПЕРЕЗАЛИВЫ export (RU, 1,201 posts) is imported too, as a "
                 "distractor for the all-channels columns. Relevant posts judged by reading them. `ru→en` = Russian question, "
                 "English posts. Recall@5 is capped (hits in the top 5 / min(5, relevant posts)); nDCG@10 has binary gains. Substring = case-insensitive phrase match (then all-words match), newest "
-                "first, as Telegram's own search. Hybrid = cosine + 0.2 x normalised BM25 (`HYBRID_BM25_WEIGHT`, "
-                "picked on this same set from 0-1: read it as tuned, not held-out); RRF = reciprocal rank fusion "
+                "first, as Telegram's own search. Hybrid = cosine + w x normalised BM25, w = 0.2 (`HYBRID_BM25_WEIGHT`), 1.0 for a one-term "
+                "query (`ONE_TERM_BM25_WEIGHT`); both picked on this same set: read them as tuned, not held-out); RRF = reciprocal rank fusion "
                 "(k = 60). \"All ch.\" searches the three channels at once, the page's default (a post of "
                 "another channel counts as a miss).", "",
                 "| queries | n | " + " | ".join(f"{_LABEL[m]} R@5" for m in _METHODS) + " | "
@@ -306,9 +315,13 @@ def _markdown(quality: dict | None, scale: dict | None) -> str:
         out += ["", "### Abstention threshold",
                 "", f"Best-post cosine (USE v3) of answerable queries: {c['pos']}.",
                 f"Off-topic queries (questions the channel does not answer): {c['neg']}.",
-                f"Best separating threshold on this set: {c['best_threshold']:.2f} (accuracy {c['best_accuracy']:.2f}); "
-                f"`ABSTAIN_COSINE` in core/channels/answer.py is {c['current']:.2f} "
-                f"(accuracy {c['current_accuracy']:.2f}).", ""]
+                f"Lexical evidence (`PostHit.lexical`: BM25 / channel ceiling x share of query terms the channel "
+                f"knows) is at most {c['neg_lexical_max']} among off-topic queries' results; answerable "
+                f"queries below the cosine threshold kept by the lexical rule: {c['pos_saved_by_lexical']}.",
+                f"Rule: abstain when cosine < `ABSTAIN_COSINE` = {c['current']:.2f} and lexical evidence < "
+                f"`ABSTAIN_LEXICAL` = {c['current_lexical']:.1f} (core/channels/answer.py): accuracy "
+                f"{c['current_accuracy']:.2f} (cosine alone: {c['cosine_only_accuracy']:.2f}). Best pair on this "
+                f"grid: {c['best_threshold']:.2f} / {c['best_lexical']:.1f} (accuracy {c['best_accuracy']:.2f}).", ""]
     if quality and quality.get("parse"):
         out += ["### Parsing (streaming)", "", "Generated 100,000-post exports, parsed by `parse_export` "
                 "(ijson yajl2_c for JSON, the csv module for CSV); no indexing.", "",

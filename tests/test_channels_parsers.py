@@ -18,8 +18,8 @@ def test_real_desktop_json_russian_channel(shared_data):
     out = parse_export(shared_data / TG / "ru_public_channel_guzelskie_perezalivy" / "result.json")
     assert out.kind == "desktop-json"
     assert out.name == "ГУЗЕЛЬСКИЕ ПЕРЕЗАЛИВЫ"
-    assert len(out.posts) == 1201  # SOURCES.md: 1,201 messages with non-empty text
-    assert out.skipped == 3719 - 1201
+    assert len(out.posts) == 1194  # SOURCES.md: 1,201 with non-empty text; 7 are a lone emoji (skipped)
+    assert out.skipped == 3719 - 1194
     first = out.posts[0]
     assert first.post_id == 4 and first.date == "2024-09-29T14:14:24"
     assert "#DemonsSouls" in first.text  # hashtag entity flattened into the text
@@ -82,6 +82,7 @@ DESKTOP = {
          "poll": {"question": "Какой фреймворк лучше?", "answers": [{"text": "PyTorch"}, {"text": "JAX"}]},
          "text": ""},
         {"id": 5, "type": "message", "date": "2024-01-05T10:00:00", "text": "Plain string text"},
+        {"id": 6, "type": "message", "date": "2024-01-06T10:00:00", "text": "🔌 !"},  # emoji only: skipped
     ],
 }
 
@@ -95,7 +96,7 @@ def test_desktop_json_variants(tmp_path):
     assert "PyTorch" in by_id[4].text and "Какой фреймворк" in by_id[4].text
     assert by_id[5].text == "Plain string text"
     assert by_id[5].url == "https://t.me/test_channel/5"
-    assert out.skipped == 2
+    assert out.skipped == 3
 
 
 def test_older_export_without_unixtime_entities_and_top_level_ids(tmp_path):

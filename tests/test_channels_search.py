@@ -211,3 +211,9 @@ def test_all_channels_search_keeps_cross_lingual_matches(real_library):
     hits = real_library.search("Что известно про утечку данных клиентов отелей?", k=5)
     assert {1435, 1439, 1441, 1444, 1446, 1447, 1453, 1466, 1469, 1510} & {h.post_id for h in hits[:3]}
     assert hits[0].channel == "cybersec"
+
+
+def test_bare_name_query_finds_mentions_and_answers(real_library):
+    ans, hits = answer_question(real_library, "Magecart", channels=["cybersec"], k=5)
+    assert all("magecart" in h.text.lower() for h in hits)
+    assert not ans.abstained and ans.cited

@@ -7,8 +7,9 @@
   timeout or any :class:`~core.errors.LLMError` falls back to the extractive answer with
   a notice saying why.
 * Abstention: when the best post's cosine to the question is below
-  :data:`ABSTAIN_COSINE`, the answer is "nothing in this channel answers that"
-  (threshold calibrated by ``scripts/bench_channels.py``, see docs/BENCHMARKS.md).
+  :data:`ABSTAIN_COSINE` and no post shares the query's terms strongly (normalised BM25
+  below :data:`ABSTAIN_LEXICAL`), the answer is "nothing in this channel answers that"
+  (thresholds calibrated by ``scripts/bench_channels.py``, see docs/BENCHMARKS.md).
 * Follow-ups: a short question after earlier turns is searched together with the
   previous question (:func:`contextual_query`), and the LLM also sees the earlier turns.
 """
@@ -31,6 +32,7 @@ from .search import ChannelLibrary, PostHit
 
 __all__ = [
     "ABSTAIN_COSINE",
+    "ABSTAIN_LEXICAL",
     "ChannelAnswer",
     "Turn",
     "answer_question",
@@ -42,6 +44,11 @@ __all__ = [
 ABSTAIN_COSINE = 0.19
 """Best post cosine (USE v3) below which the answer abstains; set from the in-domain vs
 off-topic query distributions measured by scripts/bench_channels.py."""
+
+ABSTAIN_LEXICAL = 0.6
+"""A post whose normalised BM25 for the query reaches this (it shares the query's rare
+terms, e.g. a bare name) counts as evidence even when its cosine is low; calibrated with
+:data:`ABSTAIN_COSINE` by scripts/bench_channels.py."""
 
 _NO_ANSWER = {
     "ru": "В этом канале нет ответа на этот вопрос: ни один пост не подходит достаточно близко.",
@@ -227,9 +234,10 @@ def build_answer(question: str, hits: Sequence[PostHit], embedder: Embedder, llm
     """
     lang = detect_lang(question)
     evidence = max((h.cosine for h in hits), default=0.0)
+    lexical = max((h.lexical for h in hits), default=0.0)
     order = sorted(range(len(hits)), key=lambda i: -hits[i].score)
-    use = [i for i in order if hits[i].cosine >= threshold * 0.8]
-    if not hits or evidence < threshold or not use:
+    use = [i for i in order if hits[i].cosine >= threshold * 0.8 or hits[i].lexical >= ABSTAIN_LEXICAL]
+    if not hits or (evidence < threshold and lexical < ABSTAIN_LEXICAL) or not use:
         return ChannelAnswer(text=_NO_ANSWER[lang], abstained=True, lang=lang, evidence=evidence)
     notice = ""
     if llm is not None:

@@ -217,21 +217,24 @@ class ChannelIndex:
         keep = rows[0] >= 0
         return RowHits(rows[0][keep].astype(np.int64), scores[0][keep].astype(np.float32))
 
-    def bm25_ceiling(self, query_tokens: list[str]) -> float:
-        """Sum over the distinct query terms of the best single-term BM25 score (0.0 if none match).
+    def bm25_ceiling(self, query_tokens: list[str]) -> tuple[float, float]:
+        """The BM25 score that stands for "matches the query" in this channel, and coverage.
 
-        A chunk matching every query term as well as any chunk of this channel scores
-        about this much; dividing by it puts BM25 scores of different queries and
-        channels on a rough 0..1 scale.
+        Returns:
+            ``(ceiling, coverage)``: the sum over the distinct query terms found in the
+            vocabulary of the best single-term BM25 score (0.0 when none is known), and
+            the share of the query's distinct terms found (0..1). Dividing BM25 scores
+            by the ceiling puts queries and channels on a rough 0..1 scale; multiplying
+            by the coverage keeps a match on the one known word of a five-word query
+            from looking like a match on the whole query.
         """
-        if self._bm25 is None:
-            return 0.0
+        terms = list(dict.fromkeys(query_tokens))
+        if self._bm25 is None or not terms:
+            return 0.0, 0.0
         vocab = self._bm25.vocab_dict
-        total = 0.0
-        for t in dict.fromkeys(query_tokens):
-            if t in vocab:
-                total += float(self._bm25.get_scores([vocab[t]]).max())
-        return total
+        known = [t for t in terms if t in vocab]
+        total = sum(float(self._bm25.get_scores([vocab[t]]).max()) for t in known)
+        return total, len(known) / len(terms)
 
     def sparse(self, query_tokens, k: int, mask: np.ndarray | None = None) -> RowHits:
         """Top ``k`` rows by BM25 among rows where ``mask`` is True; rows with score 0 are dropped.

@@ -41,6 +41,7 @@ _URL_RE = re.compile(r"^https?://(?:www\.)?t(?:elegram)?\.me/(?:s/)?([A-Za-z][A-
 _USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
 _MD_MARK = re.compile(r"(\*\*|__|~~|`)")
+_WORDY = re.compile(r"[^\W_]{2}")  # a post needs two letters/digits in a row to be searchable
 
 
 @dataclass
@@ -52,7 +53,8 @@ class ParsedExport:
         name: channel name found in the export ("" when it has none).
         username: public username found or given (None when unknown).
         posts: posts with text, in the export's order.
-        skipped: messages skipped (service messages, media without any text).
+        skipped: messages skipped (service messages, media without any text, captions
+            of emoji or punctuation only: their embeddings are noise that matched anything).
         files: the files read (HTML exports have several).
     """
 
@@ -184,7 +186,7 @@ def _record_to_post(rec: Any, channel: str, username: str | None, flat: bool) ->
     seen_username = username_from_url(url)
     if username and not url:
         url = post_url(username, post_id)
-    if not text:
+    if not _WORDY.search(text):  # empty, or only emoji / punctuation: nothing to search
         return None, seen_username
     date = _iso_date(rec.get("date") or rec.get("date_unixtime"))
     return Post(channel=channel, post_id=post_id, date=date, text=text, url=url), seen_username
@@ -474,7 +476,7 @@ def _parse_html(path: Path, name: str | None, username: str | None) -> ParsedExp
         except ValueError:
             out.skipped += 1
             continue
-        if not text or post_id <= 0 or post_id in seen_ids:
+        if not _WORDY.search(text) or post_id <= 0 or post_id in seen_ids:
             out.skipped += 1
             continue
         seen_ids.add(post_id)
