@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from core.documents import list_documents
@@ -24,6 +26,11 @@ state = st.session_state
 state.setdefault("reader_doc", None)
 state.setdefault("reader_qa", [])
 state.setdefault("reader_summary", None)
+
+
+def _md(text: str) -> str:
+    """A PDF sentence safe inside a Markdown bullet (a leading "1." or "-" stays literal)."""
+    return re.sub(r"^(\d+)\.", r"\1\\.", text).replace("\n", " ").lstrip("-*+# ")
 
 
 def _open(data: bytes) -> None:
@@ -83,13 +90,13 @@ with tab_summary:
             st.markdown(summary.text)
         else:
             for s in summary.sentences:
-                st.markdown(f"- {s.text} *(p. {s.page})*")
+                st.markdown(f"- {_md(s.text)} *(p. {s.page})*")
         if summary.key_parts:
             with st.expander("Key parts: problem, method, results"):
                 for part, sentences in summary.key_parts.items():
                     st.markdown(f"**{part.capitalize()}**")
                     for s in sentences:
-                        st.markdown(f"- {s.text} *(p. {s.page})*")
+                        st.markdown(f"- {_md(s.text)} *(p. {s.page})*")
         # AVATAR: speak the summary here
         spoken = summary.text if summary.mode == "llm" else " ".join(s.text for s in summary.sentences)
         avatar_panel(spoken, detect_lang(spoken), key="reader_avatar_summary")
