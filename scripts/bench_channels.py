@@ -17,6 +17,7 @@ Usage::
 
     .venv/bin/python scripts/bench_channels.py            # both (100k posts: ~25 min)
     .venv/bin/python scripts/bench_channels.py --quality  # quality only (~1 min)
+    .venv/bin/python scripts/bench_channels.py --hybridindex 100000  # core HybridIndex at that size (~2 min)
 """
 
 from __future__ import annotations
@@ -198,6 +199,57 @@ def run_parse(n: int = 100_000) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+HYBRIDINDEX_CACHE = ROOT / "var" / "bench_channels_hybridindex.json"
+
+
+def run_hybridindex(n: int) -> dict:
+    """The core's :class:`core.index.HybridIndex` (LlamaIndex docstore + BM25Retriever + RRF) on the
+    same generated posts, with precomputed random unit vectors (embedding time excluded), to
+    show why channels use their own index: build, persist, size, load, retrieval latency."""
+    import numpy as np
+    from llama_index.core import Settings as LlamaSettings
+    from llama_index.core.schema import TextNode
+
+    from core.index import HybridIndex
+
+    LlamaSettings.llm = None
+    emb = get_embedder()
+    posts = generate_posts(n)
+    nodes = [TextNode(id_=f"p{p.post_id}", text=p.text, metadata={"post_id": p.post_id, "order": i})
+             for i, p in enumerate(posts)]
+    rng = np.random.default_rng(0)
+    vecs = rng.standard_normal((n, emb.dim)).astype("float32")
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    tmp = Path(tempfile.mkdtemp(prefix="margo-bench-hybridindex-"))
+    try:
+        t = time.perf_counter()
+        index = HybridIndex.build(nodes, emb, embeddings=vecs)
+        build = time.perf_counter() - t
+        t = time.perf_counter()
+        index.persist(tmp / "x")
+        persist = time.perf_counter() - t
+        del index
+        t = time.perf_counter()
+        index = HybridIndex.load(tmp / "x", emb)
+        load = time.perf_counter() - t
+        queries = ["новая языковая модель с длинным контекстом", "who released an open-source speech recognizer",
+                   "ransomware attack news", "квантизация для запуска на ноутбуке", "GPU cluster energy use"]
+        index.retrieve("warm up", 10)
+        lat = []
+        for q in queries * 10:
+            t = time.perf_counter()
+            index.retrieve(q, 10)
+            lat.append(time.perf_counter() - t)
+        out = {"posts": n, "build_s": round(build, 1), "persist_s": round(persist, 1), "load_s": round(load, 1),
+               "disk_mb": round(_dir_mb(tmp / "x"), 1), "p50_ms": round(percentile_ms(lat, 50), 1),
+               "p95_ms": round(percentile_ms(lat, 95), 1), "load1": round(os.getloadavg()[0], 1)}
+        HYBRIDINDEX_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        HYBRIDINDEX_CACHE.write_text(json.dumps(out), encoding="utf-8")
+        return out
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 # ------------------------------------------------------------------- quality
 _EXPORTS = {  # channel name used in queries.jsonl -> (path under shared/data/telegram, username)
     "ai_newz": ("ai_newz_ru_telethon_dump/1.json", None),
@@ -344,6 +396,15 @@ def _markdown(quality: dict | None, scale: dict | None) -> str:
             out.append(f"| {r['posts']:,} | {r['chunks']:,} | {r['new_posts']:,} | {r['import_s']} | {r['posts_per_s']} | "
                        f"{r['index_mb']} | {r['sqlite_mb']} | {r['peak_rss_mb']} | {r['p50_ms']} | {r['p95_ms']} | "
                        f"{r['p95_filtered_ms']} | {r.get('load1', 'n/a')} |")
+        if HYBRIDINDEX_CACHE.exists():
+            h = json.loads(HYBRIDINDEX_CACHE.read_text(encoding="utf-8"))
+            out += ["", f"For comparison, the core's `HybridIndex` (LlamaIndex JSON docstore + `BM25Retriever` + "
+                    f"`QueryFusionRetriever`) on the same {h['posts']:,} generated posts with precomputed vectors "
+                    f"(`--hybridindex`): build {h['build_s']} s without any embedding (the channel index rebuilds "
+                    f"only BM25 on an import), persist {h['persist_s']} s, {h['disk_mb']} MB on disk, load "
+                    f"{h['load_s']} s, retrieval p50 {h['p50_ms']} ms / p95 {h['p95_ms']} ms including the query "
+                    f"embedding (load avg {h['load1']}); it has no date filter and no way to drop an edited "
+                    "post but a full rebuild, hence `core/channels/index.py`."]
         ri = scale["reimport"]
         out += ["", f"Re-importing the same {ri['posts']:,} posts: {ri['seconds']} s, {ri['added']} added, "
                 f"{ri['unchanged']:,} unchanged (hash comparison only, nothing embedded). Scale run: {scale['machine']}."]
@@ -356,8 +417,12 @@ def main() -> None:
     ap.add_argument("--scale", action="store_true")
     ap.add_argument("--max-posts", type=int, default=100_000)
     ap.add_argument("--keep", action="store_true", help="keep the generated channel's data folder")
+    ap.add_argument("--hybridindex", type=int, default=0, metavar="N",
+                    help="also time core.index.HybridIndex on N generated posts (no embedding)")
     args = ap.parse_args()
-    both = not (args.quality or args.scale)
+    both = not (args.quality or args.scale or args.hybridindex)
+    if args.hybridindex:
+        print(run_hybridindex(args.hybridindex), flush=True)
     steps = [s for s in (10_000, 50_000, 100_000) if s < args.max_posts] + [args.max_posts]
     scale = run_scale(args.max_posts, steps, args.keep) if (args.scale or both) else None
     if scale is None and SCALE_CACHE.exists():
