@@ -39,8 +39,26 @@ def llm() -> LLMClient | None:
     return llm_from_settings(settings())
 
 
+def leave_legacy_pages_mode() -> None:
+    """Make a first visit to a deep link (``/channels``) use ``app.py``'s navigation.
+
+    Streamlit treats a ``pages/`` folder beside the main script as a v1 multipage app
+    until ``st.navigation`` first runs: before that, a deep link runs the page file
+    directly and the sidebar lists every file of ``pages/`` (``_common``, ``_avatar``
+    included). Here, switch Streamlit to ``st.navigation`` mode and rerun once, so the
+    router builds the navigation and resolves the same URL. (Streamlit 1.67 internals:
+    ``PagesManager.uses_pages_directory``; harmless no-op once the router has run.)
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def sidebar_status() -> None:
     """Show, in the sidebar, whether answers are offline or from an LLM, and the embedder."""
+    leave_legacy_pages_mode()
     client = llm()
     model, notice = embedder()
     with st.sidebar:

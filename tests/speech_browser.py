@@ -52,10 +52,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def demo_server(tmp_dir: Path, data_dir: Path):
-    """Run ``streamlit run`` on the demo page; yield its base URL; stop it afterwards."""
-    script = tmp_dir / "avatar_demo.py"
-    script.write_text(DEMO_PAGE.format(root=str(PROJECT_ROOT)), encoding="utf-8")
+def demo_server(tmp_dir: Path, data_dir: Path, script: Path | None = None):
+    """Run ``streamlit run`` on the demo page (or ``script``); yield its base URL; stop it afterwards."""
+    if script is None:
+        script = tmp_dir / "avatar_demo.py"
+        script.write_text(DEMO_PAGE.format(root=str(PROJECT_ROOT)), encoding="utf-8")
     port = _free_port()
     env = dict(os.environ, MARGO_DATA_DIR=str(data_dir), MARGO_GTTS_URL="http://127.0.0.1:9/offline",
                PYTHONPATH=str(PROJECT_ROOT))
