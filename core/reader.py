@@ -8,7 +8,7 @@ page and the command line::
     python -m core.reader ask PAPER.pdf --questions FILE.jsonl --json
 
 Output is JSON on stdout (one object per line in batch mode); pages are 1-based.
-Bad input exits with status 2 and one line ``error: ...`` on stderr.
+Bad input exits with status 2 and one line ``error: ...`` on stderr (see :mod:`core.cli`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cli import report_error
 from .documents import ReaderDocument, open_document
 from .embeddings import Embedder, get_embedder
-from .errors import MargoError
+from .errors import InputError, MargoError
 from .llm import LLMClient, llm_from_settings
 from .qa import answer_question
 from .settings import Settings
@@ -108,7 +109,7 @@ def answer_json(answer: Answer) -> dict:
 def _read_pdf(path: str) -> bytes:
     p = Path(path)
     if not p.is_file():
-        raise MargoError(f"No such file: {path}")
+        raise InputError(f"No such file: {path}")
     return p.read_bytes()
 
 
@@ -152,19 +153,15 @@ def main(argv: list[str] | None = None) -> int:
                     item = json.loads(line)
                     question = str(item["question"])
                 except (ValueError, KeyError, TypeError) as exc:
-                    raise MargoError(f"{args.questions}:{n}: expected a JSON object with a \"question\"") from exc
+                    raise InputError(f"{args.questions}:{n}: expected a JSON object with a \"question\"") from exc
                 _print({"id": item.get("id"), **answer_json(reader.ask(doc, question))}, args.json)
             return 0
         if not args.question or not args.question.strip():
-            raise MargoError("Give a question, or --questions FILE.jsonl.")
+            raise InputError("Give a question, or --questions FILE.jsonl.")
         _print(answer_json(reader.ask(doc, args.question)), args.json)
         return 0
-    except MargoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+    except (MargoError, OSError) as exc:
+        return report_error(exc)
 
 
 if __name__ == "__main__":

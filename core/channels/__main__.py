@@ -20,6 +20,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from ..cli import report_error
 from ..embeddings import get_embedder
 from ..errors import InputError, MargoError
 from ..llm import llm_from_settings
@@ -99,12 +100,8 @@ def main(argv: list[str] | None = None) -> int:
                 obj = {"id": item["id"], **obj}
             print(json.dumps(obj, ensure_ascii=False), flush=True)
         return 0
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     except MargoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
+        return report_error(exc)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ and ``"key_points"``); each output line is ``{"id", "score", "correctness",
 "completeness", "structure", "off_topic", "covered", "missed", "feedback"}`` with scores
 0-100 and ``off_topic`` a boolean. The embedder and the bank's embeddings load once.
 Bad input prints one ``error: ...`` line on stderr and exits with status 2; any other
-failure exits with status 1.
+failure exits with status 3 (see :mod:`core.cli`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..cli import report_error
 from ..errors import InputError, MargoError
 
 __all__ = ["main"]
@@ -123,12 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             items = [{"id": None, "question": args.question, "reference": args.reference, "answer": args.answer,
                       "lang": args.lang, "key_points": None}]
         results = _score_items(items, use_bank=not args.no_bank)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     except MargoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return report_error(exc)
     for r in results:
         sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
     return 0
