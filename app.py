@@ -10,4 +10,5 @@ PAGES = [
     st.Page("pages/interview.py", title="Interview coach", icon=":material/record_voice_over:"),
 ]
 
+st.session_state["_margo_router_ran"] = True  # see pages/_common.py: leave_legacy_pages_mode
 st.navigation(PAGES).run()

@@ -39,6 +39,10 @@ def llm() -> LLMClient | None:
     return llm_from_settings(settings())
 
 
+ROUTER_RAN_KEY = "_margo_router_ran"
+"""Session-state key ``app.py`` sets when it builds the navigation."""
+
+
 def leave_legacy_pages_mode() -> None:
     """Make a first visit to a deep link (``/channels``) use ``app.py``'s navigation.
 
@@ -47,11 +51,13 @@ def leave_legacy_pages_mode() -> None:
     directly and the sidebar lists every file of ``pages/`` (``_common``, ``_avatar``
     included). Here, switch Streamlit to ``st.navigation`` mode and rerun once, so the
     router builds the navigation and resolves the same URL. (Streamlit 1.67 internals:
-    ``PagesManager.uses_pages_directory``; harmless no-op once the router has run.)
+    ``PagesManager.uses_pages_directory``.) A session in which the router already ran
+    (``ROUTER_RAN_KEY``, set by ``app.py``) is left alone: AppTest resets that flag on
+    every run, and a rerun there would drop the widget event being tested.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and not st.session_state.get(ROUTER_RAN_KEY):
         PagesManager.uses_pages_directory = False
         st.rerun()
 

@@ -49,3 +49,21 @@ def test_reader_page_rejects_non_pdf(app, tmp_path):
     at.file_uploader(key="reader_upload").upload("paper.pdf", b"this is not a pdf at all", "application/pdf").run()
     assert not at.exception
     assert at.error and "not a PDF" in at.error[0].value
+
+
+def test_reader_page_llm_timeout_falls_back_and_says_so(offline_app, shared_data, monkeypatch):
+    from tests.fake_llm import FakeLLMServer
+
+    with FakeLLMServer(lambda body: "never sent", delay_s=3.0) as server:
+        monkeypatch.setenv("MARGO_LLM_BASE_URL", server.base_url)
+        monkeypatch.setenv("MARGO_LLM_MODEL", "fake-model")
+        monkeypatch.setenv("MARGO_LLM_TIMEOUT_S", "0.5")
+        at = offline_app()
+        assert any("fake-model" in c.value for c in at.sidebar.caption)
+        _upload(at, shared_data / "papers" / "attention_is_all_you_need_1706.03762.pdf")
+        at.chat_input(key="reader_question").set_value("Which optimizer was used for training?").run()
+        assert not at.exception
+        captions = " ".join(c.value for c in at.caption)
+        assert "did not answer within 0.5 s" in captions and "offline answer" in captions
+        assert any("p. 7" in e.label for e in at.expander)
+        assert server.requests and server.requests[0]["body"]["model"] == "fake-model"
