@@ -25,7 +25,7 @@ from .chunking import Sentence, chunk_document, document_lang, is_prose
 from .embeddings import Embedder
 from .errors import StorageError
 from .index import HybridIndex
-from .pdf import OutlineEntry, ParsedPDF, content_hash, parse_pdf
+from .pdf import OutlineEntry, ParsedPDF, content_hash, find_abstract, parse_pdf
 from .text import stem_tokens
 from .types import Chunk, Lang
 
@@ -49,6 +49,8 @@ class ReaderDocument:
         outline: the PDF's outline.
         pdf_bytes: the original file (for rendering cited pages).
         loaded_from_disk: True when reopened from a saved index (no re-embedding).
+        abstract: the paper's abstract ("" when it has none; None for an index saved
+            before abstracts were recorded).
     """
 
     doc_id: str
@@ -61,6 +63,7 @@ class ReaderDocument:
     outline: list[OutlineEntry]
     pdf_bytes: bytes
     loaded_from_disk: bool = False
+    abstract: str | None = None
 
     def section_vectors(self, embedder: Embedder) -> tuple[list[str], np.ndarray]:
         """Section titles and their vectors ``(n_titles, dim)``, embedded once and cached."""
@@ -111,6 +114,7 @@ def _build(pdf: ParsedPDF, data: bytes, embedder: Embedder, chunk_chars: int, ov
         index=index,
         outline=pdf.outline,
         pdf_bytes=data,
+        abstract=find_abstract(pdf.pages),
     )
 
 
@@ -120,6 +124,7 @@ def _save(doc: ReaderDocument, target: Path) -> None:
         "lang": doc.lang,
         "n_pages": doc.n_pages,
         "outline": [asdict(o) for o in doc.outline],
+        "abstract": doc.abstract,
     }
 
     def write_extra(tmp: Path) -> None:
@@ -155,6 +160,7 @@ def _load(target: Path, embedder: Embedder) -> ReaderDocument:
         outline=[OutlineEntry(**o) for o in extra.get("outline", [])],
         pdf_bytes=data,
         loaded_from_disk=True,
+        abstract=extra.get("abstract"),
     )
 
 

@@ -22,7 +22,7 @@ from .errors import (
 )
 from .text import normalize_space
 
-__all__ = ["OutlineEntry", "ParsedPDF", "content_hash", "parse_pdf", "render_page_highlight"]
+__all__ = ["OutlineEntry", "ParsedPDF", "content_hash", "find_abstract", "parse_pdf", "render_page_highlight"]
 
 _FLAGS = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _MIN_TEXT_CHARS_PER_PAGE = 20  # below this on every page, the PDF is scanned images
@@ -149,6 +149,22 @@ def parse_pdf(data: bytes, max_bytes: int | None = None, max_pages: int | None =
         return ParsedPDF(doc_id=content_hash(data), title=title, pages=pages, outline=outline, n_bytes=len(data))
     finally:
         doc.close()
+
+
+_ABSTRACT_SPAN = re.compile(
+    r"(?:^|\n)(?:abstract|аннотация)\.?\s*\n?(.+?)\n\n(?:\d\.?\s+)?(?:introduction|введение)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def find_abstract(pages: list[str]) -> str:
+    """The paper's abstract from its first two pages ("Abstract" up to "Introduction"), or "".
+
+    Args:
+        pages: page texts as :class:`core.pdf.ParsedPDF` gives them (blocks apart by blank lines).
+    """
+    match = _ABSTRACT_SPAN.search("\n\n".join(pages[:2]))
+    return re.sub(r"\s+", " ", match.group(1)).strip() if match else ""
 
 
 def render_page_highlight(data: bytes, page: int, quote: str, zoom: float = 1.6) -> tuple[bytes, int]:

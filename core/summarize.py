@@ -22,11 +22,12 @@ from .documents import ReaderDocument
 from .embeddings import Embedder
 from .errors import LLMError
 from .llm import LLMClient
+from .pdf import find_abstract, parse_pdf
 from .qa import verify_citations
 from .text import stem_tokens, stopwords, tokenize
 from .types import Lang, Summary, SummarySentence
 
-__all__ = ["KEY_PART_CUES", "body_sentence_indices", "find_abstract", "summarize", "summarize_extractive"]
+__all__ = ["KEY_PART_CUES", "body_sentence_indices", "summarize", "summarize_extractive"]
 
 KEY_PART_CUES: dict[str, re.Pattern[str]] = {
     "problem": re.compile(
@@ -61,22 +62,6 @@ class _Tokenizer:
 
     def to_sentences(self, paragraph: str) -> tuple[str, ...]:
         return (paragraph,)
-
-
-_ABSTRACT_SPAN = re.compile(
-    r"(?:^|\n)(?:abstract|аннотация)\.?\s*\n?(.+?)\n\n(?:\d\.?\s+)?(?:introduction|введение)\b",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-def find_abstract(pages: list[str]) -> str:
-    """The paper's abstract from its first two pages ("Abstract" up to "Introduction"), or "".
-
-    Args:
-        pages: page texts as :class:`core.pdf.ParsedPDF` gives them (blocks apart by blank lines).
-    """
-    match = _ABSTRACT_SPAN.search("\n\n".join(pages[:2]))
-    return re.sub(r"\s+", " ", match.group(1)).strip() if match else ""
 
 
 def body_sentence_indices(doc: ReaderDocument, abstract: str = "") -> list[int]:
@@ -135,16 +120,15 @@ def summarize_extractive(
         n_sentences: sentences in the summary (length control).
         max_candidates: LexRank is quadratic; longer documents are rated on their
             first ``max_candidates`` body sentences of at least 8 words.
-        abstract: the abstract to leave out (None: found from the PDF's first pages).
+        abstract: the abstract to leave out (None: the one found when the document was
+            indexed, ``doc.abstract``).
 
     Returns:
         A :class:`Summary` whose sentences are in reading order, pages 1-based, and
         whose ``key_parts`` map "problem"/"method"/"results" to one or two sentences.
     """
     if abstract is None:
-        from .pdf import parse_pdf
-
-        abstract = find_abstract(parse_pdf(doc.pdf_bytes).pages[:2])
+        abstract = doc.abstract if doc.abstract is not None else find_abstract(parse_pdf(doc.pdf_bytes).pages[:2])
     idx = [
         i for i in body_sentence_indices(doc, abstract)
         if len(doc.sentences[i].text.split()) >= 8 and not doc.sentences[i].text.endswith(":")

@@ -133,8 +133,8 @@ def _calibrate(rows: list[dict]) -> dict:
 def _rouge(docs: dict) -> list[tuple[str, int, float, float, float, float]]:
     from rouge_score import rouge_scorer
 
-    from core.pdf import parse_pdf
-    from core.summarize import body_sentence_indices, find_abstract, summarize_extractive
+    from core.pdf import find_abstract, parse_pdf
+    from core.summarize import body_sentence_indices, summarize_extractive
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rougeL"], use_stemmer=True)
     rows = []

@@ -28,6 +28,7 @@ def test_reopen_loads_instead_of_reembedding(tmp_path, embedder, paper):
     again = open_document(paper, embedder, tmp_path)
     assert again.loaded_from_disk
     assert again.doc_id == first.doc_id and len(again.sentences) == len(first.sentences)
+    assert again.abstract == first.abstract == ""  # lecture notes have no abstract
     assert (again.sentence_vectors == first.sentence_vectors).all()
     # retrieval works the same after reload, with the Russian stemmer restored
     q = "Как измерить покрытие каталога?"

@@ -9,10 +9,10 @@ import pytest
 from core.documents import open_document
 from core.embeddings import get_embedder
 from core.llm import LLMClient
-from core.pdf import parse_pdf
+from core.pdf import find_abstract, parse_pdf
 from core.qa import answer_question, find_evidence, verify_citations
 from core.settings import Settings
-from core.summarize import find_abstract, summarize
+from core.summarize import summarize
 from tests.fake_llm import FakeLLMServer
 
 THRESHOLDS = (Settings().abstain_threshold, Settings().abstain_threshold_crosslingual)
@@ -80,6 +80,7 @@ def test_extractive_summary_of_body(docs):
     summary = summarize(docs["attention"], get_embedder(), n_sentences=5)
     abstract = find_abstract(parse_pdf(docs["attention"].pdf_bytes).pages)
     assert abstract.startswith("The dominant sequence transduction models")
+    assert docs["attention"].abstract == abstract  # found once, at indexing
     assert len(summary.sentences) == 5
     assert all(s.text not in abstract for s in summary.sentences)
     assert [s.page for s in summary.sentences] == sorted(s.page for s in summary.sentences)
