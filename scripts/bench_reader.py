@@ -57,8 +57,10 @@ print(json.dumps([t2 - t0, t3 - t2, t1 - t0]))
     return tuple(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def _app_first_render() -> tuple[float, float]:
-    """Seconds from `streamlit run` to a healthy server, and to the first full script run (AppTest)."""
+def _app_first_render() -> tuple[float, float, float]:
+    """Seconds from `streamlit run` to a healthy server, to the first full script run (AppTest),
+    and the peak memory (MB) of an app process that then opens a paper, summarises it and
+    answers a question (the app runs inside the AppTest process)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -80,17 +82,25 @@ def _app_first_render() -> tuple[float, float]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    code = """
-import time
+    code = f"""
+import json, resource, time
+from pathlib import Path
 t = time.perf_counter()
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file("app.py", default_timeout=120)
 at.run()
 assert not at.exception
-print(time.perf_counter() - t)
+first = time.perf_counter() - t
+data = Path({str(PAPERS / LONG_PAPER)!r}).read_bytes()
+at.file_uploader(key="reader_upload").upload("paper.pdf", data, "application/pdf").run()
+at.button(key="reader_summarise").click().run()
+at.chat_input(key="reader_question").set_value("Какой оптимизатор использовали?").run()
+assert not at.exception
+print(json.dumps([first, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0]))
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    return health, float(out.stdout.strip().splitlines()[-1])
+    first, app_peak_mb = json.loads(out.stdout.strip().splitlines()[-1])
+    return health, first, app_peak_mb
 
 
 def _calibrate(rows: list[dict]) -> dict:
@@ -221,8 +231,9 @@ def main() -> None:
         f"| the same, 2-fold by paper (thresholds picked on the other papers) | {cal['oos_abstain']:.0%} abstain / {cal['oos_false']:.0%} false | |",
         f"| process peak memory (bench process: model, 4 papers, {len(rows)} questions) | {peak_rss_mb():.0f} MB | ≤ 1.5 GB |",
     ]
-    health_s, apptest_s = _app_first_render()
+    health_s, apptest_s, app_peak_mb = _app_first_render()
     lines += [
+        f"| app process peak memory (app + 15-page paper + summary + question, AppTest) | {app_peak_mb:.0f} MB | ≤ 1.5 GB |",
         f"| app start: `streamlit run` to a healthy server | {health_s:.1f} s | |",
         f"| first full run of the app script (AppTest, Reader page) | {apptest_s:.1f} s | |",
         "",
