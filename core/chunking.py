@@ -15,7 +15,7 @@ from .pdf import OutlineEntry, ParsedPDF
 from .text import detect_lang, split_sentences
 from .types import Chunk, Lang
 
-__all__ = ["Sentence", "chunk_document", "document_lang", "is_prose"]
+__all__ = ["REFERENCES_HEADING", "Sentence", "chunk_document", "document_lang", "in_references", "is_prose"]
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -41,6 +41,12 @@ class Sentence:
 
 REFERENCES_HEADING = re.compile(r"^(\d+\.?\s*)?(references|bibliography|список литературы|литература)$", re.IGNORECASE)
 """A block that starts the reference list (its sentences get section "References")."""
+
+
+def in_references(section: str) -> bool:
+    """True when a sentence's section is the reference list ("References", "8 References",
+    "Список литературы"), whether it came from the outline or from a heading block."""
+    return bool(section) and bool(REFERENCES_HEADING.match(section.strip()))
 
 
 def is_prose(sentence: str, min_words: int = 4) -> bool:

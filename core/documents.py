@@ -25,7 +25,7 @@ from .chunking import Sentence, chunk_document, document_lang, is_prose
 from .embeddings import Embedder
 from .errors import StorageError
 from .index import HybridIndex
-from .pdf import OutlineEntry, ParsedPDF, content_hash, find_abstract, parse_pdf
+from .pdf import OutlineEntry, ParsedPDF, check_size, content_hash, find_abstract, parse_pdf
 from .text import stem_tokens
 from .types import Chunk, Lang
 
@@ -189,8 +189,7 @@ def open_document(
         StorageError: never for a failed save of a new document (it is logged and the
             document is returned unsaved); saved documents are never damaged.
     """
-    if max_bytes is not None and len(data) > max_bytes:
-        parse_pdf(data, max_bytes=max_bytes)  # raises TooLargeError with the message
+    check_size(data, max_bytes)  # before a saved index of an oversized file is reopened
     target = index_dir / content_hash(data)
     meta = HybridIndex.read_meta(target)
     if meta is not None and meta.get("embedder") == embedder.name:

@@ -22,7 +22,7 @@ from .errors import (
 )
 from .text import normalize_space
 
-__all__ = ["OutlineEntry", "ParsedPDF", "content_hash", "find_abstract", "parse_pdf", "render_page_highlight"]
+__all__ = ["OutlineEntry", "ParsedPDF", "check_size", "content_hash", "find_abstract", "parse_pdf", "render_page_highlight"]
 
 _FLAGS = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _MIN_TEXT_CHARS_PER_PAGE = 20  # below this on every page, the PDF is scanned images
@@ -88,6 +88,14 @@ def _open(data: bytes) -> pymupdf.Document:
     return doc
 
 
+def check_size(data: bytes, max_bytes: int | None) -> None:
+    """Raise :class:`TooLargeError` when ``data`` is longer than ``max_bytes`` (None: no limit)."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise TooLargeError(
+            f"The file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB (MARGO_MAX_UPLOAD_MB)."
+        )
+
+
 def parse_pdf(data: bytes, max_bytes: int | None = None, max_pages: int | None = None) -> ParsedPDF:
     """Validate a PDF and extract the text of each page.
 
@@ -107,10 +115,7 @@ def parse_pdf(data: bytes, max_bytes: int | None = None, max_pages: int | None =
         TooLargeError: over ``max_bytes`` or ``max_pages``.
         NeedsOCRError: the pages are images with no text layer.
     """
-    if max_bytes is not None and len(data) > max_bytes:
-        raise TooLargeError(
-            f"The file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB (MARGO_MAX_UPLOAD_MB)."
-        )
+    check_size(data, max_bytes)
     doc = _open(data)
     try:
         if doc.page_count == 0:

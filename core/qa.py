@@ -25,10 +25,11 @@ and says so in ``Answer.notice``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from .chunking import in_references
 from .documents import ReaderDocument
 from .embeddings import Embedder
 from .errors import LLMError
@@ -78,12 +79,14 @@ class Evidence:
         scores: evidence score of each, same order (cosine-like; about 0..1.5).
         lang: language of the question.
         cross_lingual: the question's language differs from the document's.
+        hits: the retrieved chunks (``list[NodeWithScore]``), best first.
     """
 
     indices: list[int]
     scores: list[float]
     lang: Lang
     cross_lingual: bool = False
+    hits: list = field(default_factory=list)
 
     @property
     def best(self) -> float:
@@ -119,7 +122,7 @@ def find_evidence(doc: ReaderDocument, question: str, embedder: Embedder, top_k:
     lexical_weight = LEXICAL_WEIGHT * (CROSS_LEXICAL_FACTOR if cross else 1.0)
     scored = []
     for i, s in enumerate(doc.sentences):  # a few hundred prose sentences: score them all
-        if s.section == "References":
+        if in_references(s.section):
             continue
         score = float(cos[i])
         if q_stems:
@@ -130,7 +133,7 @@ def find_evidence(doc: ReaderDocument, question: str, embedder: Embedder, top_k:
             score += CHUNK_BONUS
         scored.append((score, i))
     scored.sort(reverse=True)
-    return Evidence([i for _, i in scored], [s for s, _ in scored], lang, cross)
+    return Evidence([i for _, i in scored], [s for s, _ in scored], lang, cross, hits)
 
 
 def answer_extractive(
@@ -244,9 +247,9 @@ Rules:
 - If the passages do not contain the answer, reply exactly: NOT_IN_DOCUMENT"""
 
 
-def _passages(doc: ReaderDocument, evidence: Evidence, question: str, embedder: Embedder, top_k: int) -> str:
-    hits = doc.index.retrieve(question, top_k=top_k, mode="hybrid" if evidence.lang == doc.lang else "dense")
-    blocks = [f"<passage page=\"{h.node.metadata['page']}\">\n{h.node.get_content()}\n</passage>" for h in hits]
+def _passages(doc: ReaderDocument, evidence: Evidence) -> str:
+    """The retrieved chunks and the best evidence sentences as page-tagged passages."""
+    blocks = [f"<passage page=\"{h.node.metadata['page']}\">\n{h.node.get_content()}\n</passage>" for h in evidence.hits]
     for i in evidence.indices[:5]:
         s = doc.sentences[i]
         blocks.append(f"<passage page=\"{s.page}\">\n{s.text}\n</passage>")
@@ -289,7 +292,7 @@ def answer_question(
         messages += [{"role": "user", "content": q}, {"role": "assistant", "content": a}]
     messages.append({
         "role": "user",
-        "content": f"Passages:\n{_passages(doc, evidence, question, embedder, top_k)}\n\nQuestion: {question}",
+        "content": f"Passages:\n{_passages(doc, evidence)}\n\nQuestion: {question}",
     })
     try:
         reply = llm.chat(messages)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from .chunking import in_references
 from .documents import ReaderDocument
 from .embeddings import Embedder
 from .errors import LLMError
@@ -49,7 +50,6 @@ KEY_PART_CUES: dict[str, re.Pattern[str]] = {
 """Cue phrases of a paper's key parts (ours; English and Russian stems)."""
 
 _ABSTRACT = re.compile(r"^(abstract|аннотация)$", re.IGNORECASE)
-_REFERENCES = re.compile(r"^(\d+\s*)?(references|bibliography|список литературы|литература)\b", re.IGNORECASE)
 
 
 class _Tokenizer:
@@ -73,7 +73,7 @@ def body_sentence_indices(doc: ReaderDocument, abstract: str = "") -> list[int]:
     """
     out = []
     for i, s in enumerate(doc.sentences):
-        if s.section == "References" or _REFERENCES.match(s.section or ""):
+        if in_references(s.section):
             break
         if _ABSTRACT.match(s.section or "") or (abstract and s.page <= 2 and s.text in abstract):
             continue

@@ -18,6 +18,7 @@ __all__ = [
     "normalize_space",
     "split_sentences",
     "stem_tokens",
+    "stopwords",
     "tokenize",
 ]
 

@@ -9,7 +9,6 @@ and returns the (editable) transcript once the user presses Send.
 from __future__ import annotations
 
 import hashlib
-import threading
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -18,9 +17,8 @@ from core.errors import MargoError
 from core.speech.avatar import avatar_html
 from core.speech.delivery import DeliveryReport, analyze_delivery
 from core.speech.stt import Transcript, get_transcriber, stt_unavailable_reason
-from core.speech.tts import PiperEngine, Speaker
 from core.text import detect_lang, split_sentences
-from pages._common import settings
+from pages._common import settings, speaker
 
 _T = {
     "en": {"speak": "Speak", "voice": "Voice", "auto": "Auto", "lang": "Language",
@@ -31,20 +29,6 @@ _T = {
            "record": "Спросить голосом", "transcript": "Распознанный текст (можно исправить)",
            "send": "Отправить", "heard": "Распознано"},
 }
-
-
-@st.cache_resource(show_spinner=False)
-def speaker() -> Speaker:
-    """The shared speaker (engines, warm festival process, disk cache under data_dir).
-
-    Piper's voice model (about 2 s to load) is loaded in the background right away, so
-    the first English sentence is not delayed by it.
-    """
-    spk = Speaker(settings())
-    for engine in spk.engines:
-        if isinstance(engine, PiperEngine) and engine.available():
-            threading.Thread(target=engine.warm, daemon=False, name="margo-piper-warm").start()
-    return spk
 
 
 def _digest(*parts: str) -> str:

@@ -6,12 +6,15 @@ state (the open paper, chat history, progress) lives in ``st.session_state`` onl
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from core.embeddings import DEFAULT_EMBED_MODEL, Embedder, get_embedder
 from core.errors import ModelError
 from core.llm import LLMClient, llm_from_settings
 from core.settings import Settings
+from core.speech.tts import PiperEngine, Speaker
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,6 +35,20 @@ def embedder() -> tuple[Embedder, str]:
         return get_embedder(cfg.embed_model, cfg.threads, cfg.allow_model_download), ""
     except ModelError as exc:
         return get_embedder(DEFAULT_EMBED_MODEL, cfg.threads), f"{exc} Using the offline multilingual model instead."
+
+
+@st.cache_resource(show_spinner=False)
+def speaker() -> Speaker:
+    """The shared speaker (engines, warm festival process, disk cache under data_dir).
+
+    Piper's voice model (about 2 s to load) is loaded in the background right away, so
+    the first English sentence is not delayed by it.
+    """
+    spk = Speaker(settings())
+    for engine in spk.engines:
+        if isinstance(engine, PiperEngine) and engine.available():
+            threading.Thread(target=engine.warm, daemon=False, name="margo-piper-warm").start()
+    return spk
 
 
 def llm() -> LLMClient | None:
