@@ -6,12 +6,8 @@ Subpackages and modules:
     types       domain types: Chunk, Citation, Answer, Summary
     text        language detection, sentence splitting, stemming
     embeddings  the pluggable embedder (offline multilingual USE by default)
-    pdf         PDF validation, page text, outline, highlighted page rendering
-    chunking    pages into chunks that carry page and section
-    index       per-document LlamaIndex FAISS + BM25 index, persisted by content hash
-    summarize   extractive (LexRank) and LLM summaries with page references
-    qa          extractive and LLM answers with page citations and abstention
+    retrieval   the one retrieval core: persisted LlamaIndex FAISS + BM25 hybrid index, fusion
     llm         OpenAI-compatible chat client with timeout and clean failure
-    notes       Markdown export of summary and Q&A
-    reader      the Reader service and its command line (``python -m core.reader``)
+    reader      the Reader package (pdf, chunking, documents, summarize, qa, glossary, notes)
+                and its command line (``python -m core.reader``)
 """

@@ -6,11 +6,11 @@ import re
 
 import streamlit as st
 
-from core.documents import list_documents
 from core.errors import MargoError
-from core.notes import notes_markdown
-from core.pdf import render_page_highlight
 from core.reader import Reader
+from core.reader.documents import list_documents
+from core.reader.notes import notes_markdown
+from core.reader.pdf import render_page_highlight
 from core.text import detect_lang
 from pages._avatar import avatar_panel, speech_input
 from pages._common import embedder, llm, settings, sidebar_status

@@ -203,14 +203,14 @@ HYBRIDINDEX_CACHE = ROOT / "var" / "bench_channels_hybridindex.json"
 
 
 def run_hybridindex(n: int) -> dict:
-    """The core's :class:`core.index.HybridIndex` (LlamaIndex docstore + BM25Retriever + RRF) on the
+    """The core's :class:`core.retrieval.HybridIndex` (LlamaIndex docstore + BM25Retriever + RRF) on the
     same generated posts, with precomputed random unit vectors (embedding time excluded), to
     show why channels use their own index: build, persist, size, load, retrieval latency."""
     import numpy as np
     from llama_index.core import Settings as LlamaSettings
     from llama_index.core.schema import TextNode
 
-    from core.index import HybridIndex
+    from core.retrieval import HybridIndex
 
     LlamaSettings.llm = None
     emb = get_embedder()
@@ -418,7 +418,7 @@ def main() -> None:
     ap.add_argument("--max-posts", type=int, default=100_000)
     ap.add_argument("--keep", action="store_true", help="keep the generated channel's data folder")
     ap.add_argument("--hybridindex", type=int, default=0, metavar="N",
-                    help="also time core.index.HybridIndex on N generated posts (no embedding)")
+                    help="also time core.retrieval.HybridIndex on N generated posts (no embedding)")
     args = ap.parse_args()
     both = not (args.quality or args.scale or args.hybridindex)
     if args.hybridindex:

@@ -41,7 +41,7 @@ import time, tempfile, json
 t0 = time.perf_counter()
 from pathlib import Path
 from core.embeddings import get_embedder
-from core.documents import open_document
+from core.reader.documents import open_document
 d = Path(tempfile.mkdtemp())
 data = Path({str(PAPERS / LONG_PAPER)!r}).read_bytes()
 e = get_embedder()
@@ -143,8 +143,8 @@ def _calibrate(rows: list[dict]) -> dict:
 def _rouge(docs: dict) -> list[tuple[str, int, float, float, float, float]]:
     from rouge_score import rouge_scorer
 
-    from core.pdf import find_abstract, parse_pdf
-    from core.summarize import body_sentence_indices, summarize_extractive
+    from core.reader.pdf import find_abstract, parse_pdf
+    from core.reader.summarize import body_sentence_indices, summarize_extractive
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rougeL"], use_stemmer=True)
     rows = []
@@ -165,9 +165,9 @@ def _rouge(docs: dict) -> list[tuple[str, int, float, float, float, float]]:
 def main() -> None:
     if not PAPERS.is_dir():
         sys.exit(f"benchmark needs the papers in {PAPERS}")
-    from core.documents import open_document
     from core.embeddings import get_embedder
-    from core.qa import answer_extractive, find_evidence
+    from core.reader.documents import open_document
+    from core.reader.qa import answer_extractive, find_evidence
     from core.settings import Settings
 
     ingest_s, reopen_s, model_s = _ingest_fresh_process()
@@ -240,7 +240,7 @@ def main() -> None:
         f"Thresholds calibrated on the whole set: same-language {cal['same']:.2f}, cross-lingual {cal['cross']:.2f} "
         "(the rule: the most abstention on unanswerable questions with at most 10% false abstention). "
         "The defaults in `core/settings.py` come from this run; the 2-fold line shows how they hold on papers "
-        "they were not picked on. The evidence weights in `core/qa.py` and the glossary of `core/glossary.py` were tuned on this same set, "
+        "they were not picked on. The evidence weights in `core/reader/qa.py` and the glossary of `core/reader/glossary.py` were tuned on this same set, "
         "so the right-page rates are in-sample, except the held-out RU->EN line (questions written after tuning "
         "and never used for it); the set is small (tens of questions per kind).",
         "",

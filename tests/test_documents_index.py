@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from core.documents import list_documents, open_document
 from core.embeddings import get_embedder
 from core.errors import NotAPDFError, StorageError
-from core.index import HybridIndex
+from core.reader.documents import list_documents, open_document
+from core.retrieval import HybridIndex
 
 
 @pytest.fixture(scope="module")

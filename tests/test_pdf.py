@@ -13,7 +13,7 @@ from core.errors import (
     NotAPDFError,
     TooLargeError,
 )
-from core.pdf import parse_pdf, render_page_highlight
+from core.reader.pdf import parse_pdf, render_page_highlight
 from tests.pdfs import make_encrypted_pdf, make_image_only_pdf, make_pdf
 
 

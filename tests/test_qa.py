@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from core.documents import open_document
 from core.embeddings import get_embedder
 from core.llm import LLMClient
-from core.pdf import find_abstract, parse_pdf
-from core.qa import answer_question, find_evidence, verify_citations
+from core.reader.documents import open_document
+from core.reader.pdf import find_abstract, parse_pdf
+from core.reader.qa import answer_question, find_evidence, verify_citations
+from core.reader.summarize import summarize
 from core.settings import Settings
-from core.summarize import summarize
 from tests.fake_llm import FakeLLMServer
 
 THRESHOLDS = (Settings().abstain_threshold, Settings().abstain_threshold_crosslingual)

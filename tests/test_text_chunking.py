@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.chunking import chunk_document, is_prose
-from core.pdf import parse_pdf
+from core.reader.chunking import chunk_document, is_prose
+from core.reader.pdf import parse_pdf
 from core.settings import Settings
 from core.text import MixedStemmer, detect_lang, split_sentences, stem_tokens
 from tests.pdfs import make_pdf

@@ -1,6 +1,6 @@
 """One channel's retrieval index: a LlamaIndex FAISS vector store plus bm25s, on disk.
 
-Why not :class:`core.index.HybridIndex` here: a channel can hold 100,000 posts, and
+Why not :class:`core.retrieval.HybridIndex` here: a channel can hold 100,000 posts, and
 HybridIndex keeps every node in LlamaIndex's JSON docstore and rebuilds it whole;
 post metadata lives in SQLite instead (:mod:`core.channels.store`), and the index only
 maps row positions to chunks. Measured numbers are in docs/BENCHMARKS.md ("channels").

@@ -1,7 +1,6 @@
-"""The Reader: open a paper, summarise it, answer questions with page citations.
+"""The Reader's command line: summarise a PDF or ask it questions.
 
-:class:`Reader` ties settings, the embedder and the optional LLM together for the
-page and the command line::
+The command line of the Reader (:class:`core.reader.Reader`)::
 
     python -m core.reader summarize PAPER.pdf [--sentences N] --json
     python -m core.reader ask PAPER.pdf "QUESTION" --json
@@ -16,94 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from .cli import report_error
-from .documents import ReaderDocument, open_document
-from .embeddings import Embedder, get_embedder
-from .errors import InputError, MargoError
-from .llm import LLMClient, llm_from_settings
-from .qa import answer_question
-from .settings import Settings
-from .summarize import summarize
-from .types import Answer, Lang, Summary
+from ..cli import report_error
+from ..errors import InputError, MargoError
+from ..settings import Settings
+from . import Reader, answer_json
 
-__all__ = ["Reader", "answer_json", "main"]
-
-
-@dataclass
-class Reader:
-    """The Reader service.
-
-    Attributes:
-        settings: app settings (limits, thresholds, data directory).
-        embedder: the embedder (default: from settings).
-        llm: optional LLM client (default: from settings; None = offline).
-    """
-
-    settings: Settings
-    embedder: Embedder
-    llm: LLMClient | None = None
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Reader:
-        """Build a Reader with the configured embedder and LLM.
-
-        Raises:
-            ModelError: the configured embedding model cannot be loaded.
-        """
-        return cls(
-            settings=settings,
-            embedder=get_embedder(settings.embed_model, settings.threads, settings.allow_model_download),
-            llm=llm_from_settings(settings),
-        )
-
-    def open(self, data: bytes) -> ReaderDocument:
-        """Open a PDF from its bytes (reloads a saved index by content hash).
-
-        Raises:
-            InputError: not a usable PDF (not a PDF, corrupt, encrypted, empty,
-                image-only, too large); nothing saved is touched.
-        """
-        cfg = self.settings
-        return open_document(
-            data,
-            self.embedder,
-            cfg.index_dir,
-            chunk_chars=cfg.chunk_chars,
-            overlap_sentences=cfg.chunk_overlap_sentences,
-            max_bytes=cfg.max_upload_mb * 1024 * 1024,
-            max_pages=cfg.max_pages,
-        )
-
-    def summarize(self, doc: ReaderDocument, n_sentences: int | None = None, lang: Lang | None = None) -> Summary:
-        """Summarise ``doc`` (LLM when configured, else extractive)."""
-        return summarize(doc, self.embedder, n_sentences or self.settings.summary_sentences, self.llm, lang)
-
-    def ask(self, doc: ReaderDocument, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
-        """Answer ``question`` about ``doc`` with page citations, or abstain."""
-        cfg = self.settings
-        return answer_question(
-            doc,
-            question,
-            self.embedder,
-            threshold=(cfg.abstain_threshold, cfg.abstain_threshold_crosslingual),
-            llm=self.llm,
-            top_k=cfg.top_k,
-            n_sentences=cfg.answer_sentences,
-            history=history,
-        )
-
-
-def answer_json(answer: Answer) -> dict:
-    """The command line's JSON shape of an answer."""
-    return {
-        "answer": answer.text,
-        "abstained": answer.abstained,
-        "citations": [{"page": c.page, "quote": c.quote} for c in answer.citations],
-        "lang": answer.lang,
-    }
+__all__ = ["main"]
 
 
 def _read_pdf(path: str) -> bytes:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .text import stem_tokens
-from .types import Lang
+from ..text import stem_tokens
+from ..types import Lang
 
 __all__ = ["GLOSSARY", "translate_terms"]
 

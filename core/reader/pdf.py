@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pymupdf
 
-from .errors import (
+from ..errors import (
     CorruptPDFError,
     EmptyDocumentError,
     EncryptedPDFError,
@@ -20,7 +20,7 @@ from .errors import (
     NotAPDFError,
     TooLargeError,
 )
-from .text import normalize_space
+from ..text import normalize_space
 
 __all__ = ["OutlineEntry", "ParsedPDF", "check_size", "content_hash", "find_abstract", "parse_pdf", "render_page_highlight"]
 
@@ -166,7 +166,7 @@ def find_abstract(pages: list[str]) -> str:
     """The paper's abstract from its first two pages ("Abstract" up to "Introduction"), or "".
 
     Args:
-        pages: page texts as :class:`core.pdf.ParsedPDF` gives them (blocks apart by blank lines).
+        pages: page texts as :class:`core.reader.pdf.ParsedPDF` gives them (blocks apart by blank lines).
     """
     match = _ABSTRACT_SPAN.search("\n\n".join(pages[:2]))
     return re.sub(r"\s+", " ", match.group(1)).strip() if match else ""

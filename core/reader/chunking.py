@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..text import detect_lang, split_sentences
+from ..types import Chunk, Lang
 from .pdf import OutlineEntry, ParsedPDF
-from .text import detect_lang, split_sentences
-from .types import Chunk, Lang
 
 __all__ = ["REFERENCES_HEADING", "Sentence", "chunk_document", "document_lang", "in_references", "is_prose"]
 

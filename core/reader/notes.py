@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .types import Answer, Summary
+from ..types import Answer, Summary
 
 __all__ = ["notes_markdown"]
 

@@ -21,13 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..embeddings import Embedder
+from ..errors import StorageError
+from ..retrieval import HybridIndex
+from ..text import stem_tokens
+from ..types import Chunk, Lang
 from .chunking import Sentence, chunk_document, document_lang, is_prose
-from .embeddings import Embedder
-from .errors import StorageError
-from .index import HybridIndex
 from .pdf import OutlineEntry, ParsedPDF, check_size, content_hash, find_abstract, parse_pdf
-from .text import stem_tokens
-from .types import Chunk, Lang
 
 __all__ = ["ReaderDocument", "list_documents", "open_document"]
 

@@ -28,9 +28,9 @@ from typing import Literal
 
 import numpy as np
 
-from .embeddings import Embedder, LlamaIndexEmbedding
-from .errors import StorageError
-from .text import MixedStemmer, stopwords
+from ..embeddings import Embedder, LlamaIndexEmbedding
+from ..errors import StorageError
+from ..text import MixedStemmer, stopwords
 
 __all__ = ["HybridIndex", "RetrievalMode", "atomic_write_dir"]
 

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import re
 
+from ..embeddings import Embedder
+from ..errors import LLMError
+from ..llm import LLMClient
+from ..text import stem_tokens, stopwords, tokenize
+from ..types import Lang, Summary, SummarySentence
 from .chunking import in_references
 from .documents import ReaderDocument
-from .embeddings import Embedder
-from .errors import LLMError
-from .llm import LLMClient
 from .pdf import find_abstract, parse_pdf
 from .qa import verify_citations
-from .text import stem_tokens, stopwords, tokenize
-from .types import Lang, Summary, SummarySentence
 
 __all__ = ["KEY_PART_CUES", "body_sentence_indices", "summarize", "summarize_extractive"]
 

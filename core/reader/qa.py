@@ -29,14 +29,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..embeddings import Embedder
+from ..errors import LLMError
+from ..llm import LLMClient
+from ..text import detect_lang, split_sentences, stem_tokens
+from ..types import Answer, Citation, Lang
 from .chunking import in_references
 from .documents import ReaderDocument
-from .embeddings import Embedder
-from .errors import LLMError
 from .glossary import translate_terms
-from .llm import LLMClient
-from .text import detect_lang, split_sentences, stem_tokens
-from .types import Answer, Citation, Lang
 
 __all__ = [
     "CHUNK_BONUS",
