@@ -18,13 +18,13 @@ import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-__all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
+__all__ = ["PROJECT_ROOT", "Settings", "get_settings", "load_settings", "settings_error_line"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """The repository's root folder (the parent of ``core/``)."""
@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         pydantic.ValidationError: a value has the wrong type or range.
     """
 
-    model_config = SettingsConfigDict(env_prefix="MARGO_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="MARGO_", extra="ignore", allow_inf_nan=False)
 
     data_dir: Path = Field(
         default=PROJECT_ROOT / "var",
@@ -98,11 +98,15 @@ class Settings(BaseSettings):
     answer_sentences: int = Field(default=3, ge=1, description="Sentences in an extractive answer.")
     abstain_threshold: float = Field(
         default=0.49,
+        ge=0,
+        le=1,
         description="Below this evidence score the Reader abstains (question in the document's "
         "language); calibrated by scripts/bench_reader.py (see docs/BENCHMARKS.md).",
     )
     abstain_threshold_crosslingual: float = Field(
         default=0.30,
+        ge=0,
+        le=1,
         description="The same for a question in the other language (no shared words, lower scores).",
     )
     max_upload_mb: int = Field(default=50, ge=1)
@@ -111,6 +115,130 @@ class Settings(BaseSettings):
 
     # Speech.
     tts_timeout_s: float = Field(default=5.0, gt=0)
+
+    # Papers beyond one PDF (#12): arXiv search/fetch, OCR.
+    arxiv_api_url: str = Field(
+        default="https://export.arxiv.org/api/query",
+        description="arXiv Atom API endpoint (tests point it at a loopback replay server).",
+    )
+    arxiv_timeout_s: float = Field(default=15.0, gt=0, description="Timeout of one arXiv request.")
+    papers_cache_ttl_s: int = Field(
+        default=86400,
+        ge=0,
+        description="How long cached arXiv results are reused; arXiv's listings change once a day "
+        "(arXiv API User's Manual), so one day.",
+    )
+    ocr_langs: str = Field(default="rus+eng", description="Tesseract language packs used for scans.")
+    ocr_dpi: int = Field(
+        default=300,
+        ge=72,
+        le=600,
+        description="Rendering resolution for OCR; Tesseract's documentation asks for >= 300 dpi "
+        "(see scripts/bench_papers.py for 150 vs 300 on our papers).",
+    )
+
+    # Interface (#10): language and local LLM discovery.
+    ui_lang: Literal["ru", "en"] | None = Field(
+        default=None,
+        description="Interface language; unset: the browser's language (Russian for a Russian "
+        "browser, Russian when the browser does not say).",
+    )
+    llm_probe_local: bool = Field(
+        default=True,
+        description="With no LLM configured, look for a local OpenAI-compatible server "
+        "(Ollama, LM Studio, llama.cpp) on 127.0.0.1.",
+    )
+    llm_probe_timeout_s: float = Field(default=0.3, gt=0, description="Per-port probe timeout.")
+
+    # Hosting for many users (#11): identity, limits, bounded parsing.
+    multi_user: bool = Field(
+        default=False,
+        description="Hosted for many users: each browser gets its own workspace (signed in with "
+        "st.login when [auth] is configured, else anonymous for the session). Off: one local user.",
+    )
+    admin_users: str = Field(
+        default="",
+        description="Comma-separated user ids or e-mails (from st.login) allowed to publish "
+        "channels to all users; nobody else can change shared data.",
+    )
+    rate_questions_per_min: int = Field(
+        default=20, ge=1, description="Questions (Reader, channels, interview) one user may ask per minute."
+    )
+    rate_imports_per_hour: int = Field(
+        default=20, ge=1, description="Paper uploads and channel imports one user may start per hour."
+    )
+    rate_speech_per_min: int = Field(default=30, ge=1, description="Speak/transcribe requests per user per minute.")
+    workspace_quota_mb: int = Field(default=1024, ge=1, description="Disk space one user's workspace may use.")
+    max_post_chars: int = Field(
+        default=100_000, ge=1000,
+        description="Longest channel post kept whole; longer text is cut (Telegram itself caps a post at "
+        "4,096 characters, a caption at 1,024: 100k leaves room for dumps that join posts).",
+    )
+    max_json_depth: int = Field(
+        default=64, ge=4,
+        description="Deepest nesting accepted in a JSON export (Telegram's result.json nests 5 levels).",
+    )
+
+    # HTTP API, Telegram bot, public channels by @username (#15).
+    api_host: str = Field(default="127.0.0.1", description="Address `python -m core.api` binds to.")
+    api_port: int = Field(default=8765, ge=1, le=65535, description="Port of `python -m core.api`.")
+    api_key: SecretStr | None = Field(
+        default=None,
+        description="Key clients send as `X-API-Key` (or `Authorization: Bearer`); required when "
+        "`api_host` is not a loopback address. Comma-separated keys give several clients.",
+    )
+    api_requests_per_min: int = Field(
+        default=120, ge=1, description="Requests one API client (key or address) may send per minute."
+    )
+    api_max_body_mb: int = Field(
+        default=55, ge=1, description="Largest request body the API reads (a PDF up to max_upload_mb plus form)."
+    )
+    telegram_token: SecretStr | None = Field(default=None, description="Bot token from @BotFather.")
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org",
+        description="Bot API server root (tests point it at a fake server on loopback).",
+    )
+    telegram_web_url: str = Field(
+        default="https://t.me",
+        description="Root of Telegram's public channel preview (`<root>/s/<username>`); tests replay "
+        "recorded pages from loopback.",
+    )
+    telegram_web_timeout_s: float = Field(default=15.0, gt=0, description="Timeout of one preview page.")
+    telegram_web_delay_s: float = Field(
+        default=1.0, ge=0, description="Pause between preview pages (politeness: one page a second)."
+    )
+    telegram_web_max_pages: int = Field(
+        default=50, ge=1, description="Most preview pages fetched per import (about 20 posts a page)."
+    )
+    bot_messages_per_min: int = Field(
+        default=12, ge=1, description="Messages one Telegram user may send the bot per minute."
+    )
+
+    # Lectures (#14): recordings, subtitles, YouTube captions.
+    lecture_max_upload_mb: int = Field(
+        default=500, ge=1, description="Largest lecture file (audio, video or subtitles) accepted."
+    )
+    lecture_max_duration_s: float = Field(
+        default=3 * 3600.0, gt=0, description="Longest recording or subtitle track accepted (3 h)."
+    )
+    lecture_whisper_model_dir: Path | None = Field(
+        default=None,
+        description="A larger local faster-whisper (CTranslate2) model folder; None uses the packaged base.",
+    )
+    lecture_vad: bool = Field(default=True, description="Skip silence with faster-whisper's Silero VAD.")
+    youtube_timeout_s: float = Field(default=10.0, gt=0, description="Timeout of one YouTube captions request.")
+
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir_is_folder(cls, value: Path) -> Path:
+        if Path(value).exists() and not Path(value).is_dir():
+            raise ValueError("is a file, not a folder")
+        return value
+
+    @property
+    def admins(self) -> frozenset[str]:
+        """``admin_users`` as a set of case-folded ids."""
+        return frozenset(u.strip().casefold() for u in self.admin_users.split(",") if u.strip())
 
     @property
     def llm_enabled(self) -> bool:
@@ -134,7 +262,42 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, _SecretsTomlSource(settings_cls))
 
 
+_SECRET_FIELDS = frozenset({"llm_api_key"})
+
+
+def settings_error_line(exc: ValidationError) -> str:
+    """One line naming each bad setting: ``MARGO_TOP_K=-1: Input should be greater than ...``.
+
+    Values of secret fields (the API key) are never repeated.
+    """
+    parts = []
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err.get("loc") else "?"
+        value = "***" if field in _SECRET_FIELDS else repr(err.get("input"))[:60]
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"MARGO_{field.upper()}={value}: {msg}")
+    return "Invalid setting: " + "; ".join(parts) + "."
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build :class:`Settings`, turning pydantic's multi-line report into one line.
+
+    Raises:
+        SettingsError: a value has the wrong type or range (the message names the setting).
+    """
+    from .errors import SettingsError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(settings_error_line(exc)) from None
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once (tests build :class:`Settings` directly)."""
-    return Settings()
+    """The process-wide settings, read once (tests build :class:`Settings` directly).
+
+    Raises:
+        SettingsError: a setting is invalid (one line naming it).
+    """
+    return load_settings()
