@@ -1,13 +1,18 @@
-"""Margo's router: page config once, then navigation over the pages in ``pages/``."""
+"""Margo's router: page config once, the language switch, then navigation over ``pages/``."""
 
 import streamlit as st
 
-st.set_page_config(page_title="Margo", page_icon=":material/school:", layout="wide")
+from core.i18n import t
+from pages._common import language_switch
+
+st.set_page_config(page_title="Margo", page_icon="assets/favicon.png", layout="wide")
+lang = language_switch()  # here, in the entry script, so the choice persists across pages
 
 PAGES = [
-    st.Page("pages/reader.py", title="Reader", icon=":material/menu_book:", default=True),
-    st.Page("pages/channels.py", title="Channel search", icon=":material/forum:"),
-    st.Page("pages/interview.py", title="Interview coach", icon=":material/record_voice_over:"),
+    st.Page("pages/reader.py", title=t("app.nav.reader", lang), icon=":material/menu_book:", default=True),
+    st.Page("pages/channels.py", title=t("app.nav.channels", lang), icon=":material/forum:"),
+    st.Page("pages/interview.py", title=t("app.nav.interview", lang), icon=":material/record_voice_over:"),
+    st.Page("pages/help.py", title=t("app.nav.help", lang), icon=":material/help:"),
 ]
 
 st.session_state["_margo_router_ran"] = True  # see pages/_common.py: leave_legacy_pages_mode

@@ -39,6 +39,8 @@ def offline_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("MARGO_LLM_BASE_URL", raising=False)
     monkeypatch.delenv("MARGO_LLM_MODEL", raising=False)
     monkeypatch.setenv("MARGO_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
+    monkeypatch.setenv("MARGO_UI_LANG", "en")  # #10: page tests read English labels; test_i18n covers ru
+    monkeypatch.setenv("MARGO_LLM_PROBE_LOCAL", "false")  # #10: no probing of this machine's ports
     st.cache_resource.clear()
 
     def make(page: str | None = None) -> AppTest:

@@ -23,7 +23,7 @@ import string
 from functools import lru_cache
 from typing import Literal
 
-__all__ = ["LANGS", "Lang", "catalogue", "normalise_lang", "t"]
+__all__ = ["LANGS", "Lang", "catalogue", "normalise_lang", "placeholders", "resolve_ui_lang", "t"]
 
 Lang = Literal["ru", "en"]
 LANGS: tuple[Lang, ...] = ("ru", "en")
@@ -53,6 +53,33 @@ def normalise_lang(lang: str | None, default: Lang = "ru") -> Lang:
     """``"ru-RU"``, ``"RU"``, ``"en_GB"`` → ``"ru"`` / ``"en"``; anything else → ``default``."""
     code = (lang or "").strip().lower().replace("_", "-").split("-")[0]
     return code if code in LANGS else default  # type: ignore[return-value]
+
+
+def resolve_ui_lang(configured: str | None, browser_locale: str | None = None,
+                    accept_language: str | None = None) -> Lang:
+    """The interface language for a new session.
+
+    Order: the configured language (``MARGO_UI_LANG``), else the browser's
+    ``navigator.language`` (``st.context.locale``), else the first language of the
+    ``Accept-Language`` header that is Russian or English, else Russian (the product's first
+    language). So a Russian browser gets Russian and an English one English.
+
+    Args:
+        configured: ``"ru"``/``"en"`` or None.
+        browser_locale: e.g. ``"ru-RU"``, ``"en-US"`` or None.
+        accept_language: an HTTP ``Accept-Language`` value, e.g. ``"ru-RU,ru;q=0.9,en;q=0.8"``.
+    """
+    for candidate in (configured, browser_locale):
+        code = (candidate or "").strip().lower().replace("_", "-").split("-")[0]
+        if code in LANGS:
+            return code  # type: ignore[return-value]
+        if code:  # a browser in another language (de-DE): the international choice
+            return "en"
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower().split("-")[0]
+        if code in LANGS:
+            return code  # type: ignore[return-value]
+    return "ru"
 
 
 def t(key: str, lang: str | None = "ru", /, *, strict: bool = False, **values: object) -> str:
