@@ -11,17 +11,35 @@ import threading
 import streamlit as st
 
 from core.embeddings import DEFAULT_EMBED_MODEL, Embedder, get_embedder
-from core.errors import ModelError
+from core.errors import MargoError, ModelError, RateLimitError, SettingsError
 from core.i18n import LANGS, Lang, resolve_ui_lang, t
+from core.identity import Identity, resolve_identity, workspace_for
+from core.limits import RateLimiter, limiter_from_settings
 from core.llm import LLMClient, LocalLLM, llm_from_settings, probe_local_llm
-from core.settings import Settings
+from core.settings import Settings, load_settings
 from core.speech.tts import PiperEngine, Speaker
+from core.workspace import Workspace, sweep_anonymous
 
 
 @st.cache_resource(show_spinner=False)
+def _settings_or_error() -> tuple[Settings | None, str]:
+    """The settings, or None and the one-line error naming the bad setting (#11)."""
+    try:
+        return load_settings(), ""
+    except SettingsError as exc:
+        return None, str(exc)
+
+
 def settings() -> Settings:
-    """The app's settings (environment and .streamlit/secrets.toml), read once."""
-    return Settings()
+    """The app's settings (environment and .streamlit/secrets.toml), read once.
+
+    An invalid setting stops the page with one line naming it (no traceback).
+    """
+    cfg, error = _settings_or_error()
+    if cfg is None:
+        st.error(t("hosting.settings.invalid", ui_lang_safe(), detail=error), icon=":material/error:")
+        st.stop()
+    return cfg
 
 
 @st.cache_resource(show_spinner=False)
@@ -150,6 +168,7 @@ def sidebar_status() -> None:
     client = llm()
     _, notice = embedder()
     with st.sidebar:
+        account_panel(lang)  # #11: who you are, your data
         found = local_llm()
         if client is None and found is None:
             st.caption(t("common.sidebar.offline", lang))
@@ -160,3 +179,118 @@ def sidebar_status() -> None:
             st.caption(t("common.sidebar.llm", lang, label=client.label))
         if notice:
             st.warning(t("common.embed.fallback", lang))
+
+
+# --- Hosting for many users (#11): identity, workspace, limits, "delete my data" -----------
+
+ANON_ID_KEY = "_margo_anon_id"
+"""Session-state key of this browser session's random id (names an anonymous workspace)."""
+
+
+def ui_lang_safe() -> Lang:
+    """:func:`ui_lang` without reading settings (used while reporting a bad setting)."""
+    state = st.session_state
+    return state[UI_LANG_KEY] if state.get(UI_LANG_KEY) in LANGS else resolve_ui_lang(None, *_browser_lang())
+
+
+def _auth_configured() -> bool:
+    """True when ``[auth]`` (OIDC for ``st.login``) is in ``.streamlit/secrets.toml``."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _user_info() -> dict:
+    try:
+        return dict(st.user) if _auth_configured() else {}
+    except Exception:
+        return {}
+
+
+def identity() -> Identity:
+    """Who this browser session is (local user; signed in with st.login; anonymous)."""
+    import secrets as _secrets
+
+    state = st.session_state
+    if ANON_ID_KEY not in state:
+        state[ANON_ID_KEY] = _secrets.token_urlsafe(18)
+    return resolve_identity(settings(), _user_info(), state[ANON_ID_KEY])
+
+
+@st.cache_resource(show_spinner=False, ttl=3600)
+def _sweep() -> int:
+    """Remove anonymous workspaces idle for a day (at most once an hour per server)."""
+    return sweep_anonymous(settings())
+
+
+def workspace() -> Workspace:
+    """This user's workspace (see core.workspace); anonymous ones idle for a day are swept."""
+    who = identity()
+    ws = workspace_for(settings(), who)
+    if settings().multi_user:
+        _sweep()
+        ws.touch()
+    return ws
+
+
+def user_settings() -> Settings:
+    """Settings whose ``data_dir`` is this user's workspace: pass to stores of per-user data
+    (Reader indexes, channel library, interview progress). Models and caches of shared,
+    read-only resources keep :func:`settings`."""
+    return workspace().scoped(settings())
+
+
+@st.cache_resource(show_spinner=False)
+def limiter() -> RateLimiter:
+    """The per-user rate limiter (one per server process)."""
+    return limiter_from_settings(settings())
+
+
+def rate_ok(action: str) -> bool:
+    """Count one ``action`` ("question", "import", "speech") for this user; False (and a
+    warning shown) when over the limit."""
+    try:
+        limiter().check(identity().user_id, action)
+        return True
+    except RateLimitError as exc:
+        n, _ = limiter().limits[action]
+        st.warning(t(f"hosting.rate.{action}", ui_lang(), n=n, wait=max(1, round(exc.retry_after_s))),
+                   icon=":material/hourglass_top:")
+        return False
+
+
+def account_panel(lang: Lang) -> None:
+    """The sidebar's "who you are" line, sign in/out, and "delete my data"."""
+    who = identity()
+    if who.kind == "local":
+        st.caption(t("hosting.account.local", lang))
+    elif who.kind == "signed_in":
+        st.caption(t("hosting.account.signed_in", lang, who=who.display or "—"))
+        if who.is_admin:
+            st.caption(t("hosting.account.admin", lang))
+        if st.button(t("hosting.account.sign_out", lang), key="hosting_logout"):
+            st.logout()
+    else:
+        st.warning(t("hosting.account.anonymous", lang))
+        if _auth_configured() and st.button(t("hosting.account.sign_in", lang), key="hosting_login"):
+            st.login()
+    with st.expander(t("hosting.data.title", lang)):
+        ws = workspace()
+        st.caption(t("hosting.data.usage", lang, used=f"{ws.usage_bytes() / 1e6:.1f}",
+                     quota=settings().workspace_quota_mb))
+        sure = st.checkbox(t("hosting.data.confirm", lang), key="hosting_delete_sure")
+        if st.button(t("hosting.data.delete", lang), key="hosting_delete", disabled=not sure, type="primary"):
+            try:
+                ws.delete()
+            except (MargoError, OSError) as exc:
+                st.error(str(exc), icon=":material/error:")
+                return
+            keep = {UI_LANG_KEY, ANON_ID_KEY, ROUTER_RAN_KEY}
+            for key in list(st.session_state):
+                if key not in keep:
+                    del st.session_state[key]
+            st.session_state["hosting_deleted"] = True
+            st.rerun()
+        if st.session_state.pop("hosting_deleted", False):
+            st.success(t("hosting.data.deleted", lang), icon=":material/check:")

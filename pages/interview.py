@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import MargoError
+from core.i18n import t
 from core.interview import (
     LEVELS,
     TOPIC_TITLES,
@@ -24,7 +25,7 @@ from core.interview import (
 )
 from core.interview.bank import default_bank
 from pages._avatar import avatar_panel, show_delivery, speech_input, spoken_delivery
-from pages._common import embedder, llm, settings, sidebar_status
+from pages._common import embedder, llm, rate_ok, settings, sidebar_status, ui_lang, user_settings
 
 st.title(":material/record_voice_over: Interview coach")
 st.caption("A mock ML interview in Russian or English: answer, get a score against a reference answer, "
@@ -60,7 +61,7 @@ def current_bank():
 
 
 try:
-    store = ProgressStore(cfg.data_dir, state.iv_profile)
+    store = ProgressStore(user_settings().data_dir, state.iv_profile)  # #11: this user's workspace
 except MargoError as exc:
     st.error(str(exc), icon=":material/error:")
     st.stop()
@@ -160,19 +161,26 @@ def interview_tab() -> None:
         attempts = session["results"].setdefault(q.id, [])
         next_clicked = c2.button("Next question", key="iv_next", disabled=not attempts)
         finish_clicked = c3.button("Finish interview", key="iv_finish")
-        if submitted:
+        if submitted and rate_ok("question"):  # #11: per-user limit
+            saved = False
             try:
                 with st.spinner("Scoring…"):
                     result = scorer.score_question(q, answer, lang)
                     fb = build_feedback(result, q.ref(lang), lang, q, bank, embedder()[0], set(session["asked"]))
                     fb = llm_critique(llm(), fb, q.text(lang), q.ref(lang), list(q.kps(lang)), answer, result, lang)
                 attempts.append({"answer": answer, "result": result, "feedback": fb})
-                store.record(Attempt(session["id"], q.id, q.topic, q.level, lang, q.text(lang), answer, result.score,
-                                     result.correctness, result.completeness, result.structure, result.off_topic,
-                                     result.flag, len(attempts), result.covered, result.missed))
             except MargoError as exc:
                 st.error(str(exc), icon=":material/error:")
-            st.rerun()
+            else:
+                try:  # #11: a failed save is shown (no rerun that would hide it); the answer stays in its box
+                    store.record(Attempt(session["id"], q.id, q.topic, q.level, lang, q.text(lang), answer,
+                                         result.score, result.correctness, result.completeness, result.structure,
+                                         result.off_topic, result.flag, len(attempts), result.covered, result.missed))
+                    saved = True
+                except MargoError as exc:
+                    st.error(t("hosting.save.failed", ui_lang(), detail=str(exc)), icon=":material/error:")
+            if saved:
+                st.rerun()
         if next_clicked:
             if len(session["asked"]) >= session["n"]:
                 session["finished"] = True

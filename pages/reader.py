@@ -13,14 +13,14 @@ from core.reader.notes import notes_markdown
 from core.reader.pdf import render_page_highlight
 from core.text import detect_lang
 from pages._avatar import avatar_panel, speech_input
-from pages._common import embedder, llm, settings, sidebar_status
+from pages._common import embedder, llm, rate_ok, sidebar_status, user_settings, workspace
 
 st.title(":material/menu_book: Reader")
 st.caption("Open a paper, get a summary, ask in Russian or English. Every answer cites its pages; "
            "what the paper does not say, Margo does not answer.")
 sidebar_status()
 
-cfg = settings()
+cfg = user_settings()  # #11: this user's workspace (papers and their indexes)
 reader = Reader(settings=cfg, embedder=embedder()[0], llm=llm())
 state = st.session_state
 state.setdefault("reader_doc", None)
@@ -55,7 +55,9 @@ with st.container(border=True):
     try:
         if upload is not None and (state.reader_doc is None or state.get("reader_upload_id") != upload.file_id):
             state.reader_upload_id = upload.file_id
-            _open(upload.getvalue())
+            if rate_ok("import"):  # #11: per-user limit and storage quota
+                workspace().check_quota(cfg, upload.size)
+                _open(upload.getvalue())
         elif pick and (state.reader_doc is None or state.reader_doc.doc_id != pick):
             _open((cfg.index_dir / pick / "source.pdf").read_bytes())
     except MargoError as exc:
@@ -124,7 +126,7 @@ with tab_ask:
     # SPEECH-INPUT: a spoken question recorder goes here
     spoken_question = speech_input("reader_voice", lang_hint=doc.lang)
     question = st.chat_input("Ask about this paper, in Russian or English", key="reader_question") or spoken_question
-    if question and question.strip():
+    if question and question.strip() and rate_ok("question"):
         history = [(q, a.text) for q, a in state.reader_qa if not a.abstained]
         with st.spinner("Looking for the answer in the paper…"):
             state.reader_qa.append((question.strip(), reader.ask(doc, question.strip(), history)))
