@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import streamlit as st
 
 from core.channels import ChannelLibrary, Turn, answer_question, log_answer, record_vote, stats
-from core.channels.search import highlight
+from core.channels.highlight import highlight
+from core.channels.uploads import import_uploads
 from core.errors import MargoError
+from core.i18n import t
 from pages._avatar import avatar_panel, speech_input
-from pages._common import embedder, llm, settings, sidebar_status
+from pages._common import embedder, llm, rate_ok, sidebar_status, ui_lang, user_settings
 
-st.title(":material/forum: Channel search")
-st.caption("Import a Telegram channel's export and ask it questions in Russian or English. Margo finds posts "
-           "by meaning, not only by words, answers from them and links every claim to its post.")
+lang = ui_lang()
+st.title(f":material/forum: {t('channels.title', lang)}")
+st.caption(t("channels.caption", lang))
 sidebar_status()
 
-cfg = settings()
+cfg = user_settings()  # #11: this user's workspace (channels, posts, votes)
 state = st.session_state
 state.setdefault("channels_turns", [])  # list[Turn]
 state.setdefault("channels_last", None)  # (answer, hits, query id)
@@ -32,54 +32,56 @@ except MargoError as exc:
     st.stop()
 
 # ------------------------------------------------------------------- import
-with st.expander(":material/upload_file: Import a channel", expanded=not library.channels()):
-    st.caption("Telegram Desktop → channel → ⋮ → Export chat history, as JSON (`result.json`) or HTML "
-               "(upload every `messages*.html`), or a JSON/CSV dump from a Telethon script. "
-               "Importing a newer export of the same channel adds only new and edited posts.")
-    uploads = st.file_uploader("Export files", type=["json", "html", "csv"], accept_multiple_files=True,
-                               key="channels_upload")
+with st.expander(f":material/upload_file: {t('channels.import.head', lang)}", expanded=not library.channels()):
+    st.caption(t("channels.import.how", lang))
+    uploads = st.file_uploader(t("channels.import.files", lang), type=["json", "html", "csv"],
+                               accept_multiple_files=True, key="channels_upload")
     c1, c2 = st.columns(2)
-    name = c1.text_input("Channel name (optional)", key="channels_name",
-                         help="Default: the name in the export. Use the same name to update a channel.")
-    username = c2.text_input("Public username (optional)", key="channels_username", placeholder="ai_newz",
-                             help="Used for post links https://t.me/<username>/<id>.")
-    if st.button("Import", key="channels_import", type="primary", disabled=not uploads):
+    name = c1.text_input(t("channels.import.name", lang), key="channels_name",
+                         help=t("channels.import.name_help", lang))
+    username = c2.text_input(t("channels.import.username", lang), key="channels_username", placeholder="ai_newz",
+                             help=t("channels.import.username_help", lang))
+    if (st.button(t("channels.import.button", lang), key="channels_import", type="primary", disabled=not uploads)
+            and rate_ok("import")):  # #11: per-user limit
         total_mb = sum(u.size for u in uploads) / 1e6
         if total_mb > cfg.max_upload_mb:
-            st.error(f"The files are {total_mb:.0f} MB; the limit is {cfg.max_upload_mb} MB "
-                     "(MARGO_MAX_UPLOAD_MB). For larger exports use `python -m core.channels import PATH`.")
+            st.error(t("channels.import.too_big", lang, mb=f"{total_mb:.0f}", limit=cfg.max_upload_mb))
         else:
-            try:
-                with tempfile.TemporaryDirectory(prefix="margo-upload-") as tmp:
-                    for u in uploads:
-                        (Path(tmp) / Path(u.name).name).write_bytes(u.getvalue())
-                    target = Path(tmp) if len(uploads) > 1 else Path(tmp) / Path(uploads[0].name).name
-                    bar = st.progress(0.0, text="Embedding posts…")
-                    report = library.import_export(
-                        target, name=name or None, username=username or None,
-                        progress=lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding {done}/{total}…"))
-                    bar.empty()
-                st.success(f"**{report.channel}**: {report.added} new, {report.edited} edited, "
-                           f"{report.unchanged} unchanged posts ({report.skipped} messages without text skipped); "
-                           f"{report.total_posts} posts in total.", icon=":material/check_circle:")
-            except MargoError as exc:
-                st.error(str(exc), icon=":material/error:")
+            bar = st.progress(0.0, text=t("channels.import.embedding", lang))
+            results = import_uploads(
+                library, [(u.name, u.getvalue()) for u in uploads], name=name or None, username=username or None,
+                progress=lambda label, done, total: bar.progress(
+                    done / max(total, 1), text=t("channels.import.progress", lang, file=label, done=done, total=total)))
+            bar.empty()
+            for res in results:  # one visible line per export: nothing is dropped silently
+                rep = res.report
+                if rep is None:
+                    st.error(t("channels.import.failed", lang, file=res.label, error=res.error), icon=":material/error:")
+                elif rep.added or rep.edited:
+                    st.success(t("channels.import.done", lang, file=res.label, channel=rep.channel, added=rep.added,
+                                 edited=rep.edited, unchanged=rep.unchanged, skipped=rep.skipped,
+                                 total=rep.total_posts), icon=":material/check_circle:")
+                else:
+                    st.info(t("channels.import.nothing_new", lang, file=res.label, channel=rep.channel,
+                              unchanged=rep.unchanged), icon=":material/check:")
 
 channels = library.channels()
 if not channels:
-    st.info("Import a channel export to begin.", icon=":material/upload_file:")
+    st.info(t("channels.start", lang), icon=":material/upload_file:")
     st.stop()
 
-with st.expander(f":material/list: Channels ({len(channels)})"):
+with st.expander(f":material/list: {t('channels.list.head', lang, n=len(channels))}"):
     st.dataframe(
-        [{"channel": c.name, "posts": c.n_posts, "from": c.first_date[:10], "to": c.last_date[:10],
-          "username": c.username or "—", "source": c.source} for c in channels],
+        [{t("channels.list.channel", lang): c.name, t("channels.list.posts", lang): c.n_posts,
+          t("channels.list.from", lang): c.first_date[:10], t("channels.list.to", lang): c.last_date[:10],
+          t("channels.list.username", lang): c.username or "—",
+          t("channels.list.format", lang): c.source.split(":")[0]} for c in channels],
         hide_index=True, width="stretch", key="channels_table",
     )
     d1, d2 = st.columns([3, 1])
-    doomed = d1.selectbox("Remove a channel", [""] + [c.name for c in channels], key="channels_delete_pick",
+    doomed = d1.selectbox(t("channels.remove.pick", lang), [""] + [c.name for c in channels], key="channels_delete_pick",
                           format_func=lambda n: n or "—")
-    if d2.button("Remove", key="channels_delete", disabled=not doomed):
+    if d2.button(t("channels.remove.button", lang), key="channels_delete", disabled=not doomed):
         try:
             library.delete_channel(doomed)
             state.channels_last = None
@@ -91,41 +93,44 @@ with st.expander(f":material/list: Channels ({len(channels)})"):
 # ------------------------------------------------------------------- search
 with st.container(border=True):
     # SPEECH-INPUT: a spoken-question recorder goes here; put its transcript into state["channels_query"].
-    spoken_query = speech_input("channels_voice")
+    spoken_query = speech_input("channels_voice", lang_hint=lang)
     if spoken_query:
         state["channels_query"] = spoken_query
-    query = st.text_input("Your question", key="channels_query",
-                          placeholder="Что писали про генерацию видео? / What was said about data breaches?")
+    query = st.text_input(t("channels.query.label", lang), key="channels_query",
+                          placeholder=t("channels.query.placeholder", lang))
     c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
     names = [c.name for c in channels]
-    chosen = c1.multiselect("Channels", names, key="channels_pick", placeholder="All channels")
-    dates = c2.date_input("Date range", value=(), key="channels_dates", min_value=date(2013, 1, 1),
-                          help="Leave empty for all dates.")
-    sort = c3.radio("Sort", ["relevance", "date"], key="channels_sort")
-    k = c4.number_input("Posts", 1, 30, 8, key="channels_k")
-    b1, b2 = st.columns([1, 5])
-    ask = b1.button("Ask", key="channels_ask", type="primary")
-    if b2.button("New conversation", key="channels_reset", disabled=not state.channels_turns):
-        state.channels_turns = []
+    chosen = c1.multiselect(t("channels.filter.channels", lang), names, key="channels_pick",
+                            placeholder=t("channels.filter.all", lang))
+    dates = c2.date_input(t("channels.filter.dates", lang), value=(), key="channels_dates",
+                          min_value=date(2013, 1, 1), help=t("channels.filter.dates_help", lang),
+                          format="DD.MM.YYYY" if lang == "ru" else "YYYY/MM/DD")
+    sort = c3.radio(t("channels.sort.label", lang), ["relevance", "date"], key="channels_sort",
+                    format_func=lambda v: t(f"channels.sort.{v}", lang))
+    k = c4.number_input(t("channels.k.label", lang), 1, 30, 8, key="channels_k")
+    b1, b2 = st.columns([1, 3])
+    ask = b1.button(t("channels.ask", lang), key="channels_ask", type="primary", use_container_width=True)
+    if b2.button(t("channels.new_conversation", lang), key="channels_reset", icon=":material/add_comment:"):
+        state.channels_turns = []  # always possible: a conversation is explicit
         state.channels_last = None
     if state.channels_turns:
-        st.caption("Follow-up questions use this conversation: "
-                   + " → ".join(f"“{t.question[:40]}”" for t in state.channels_turns[-3:]))
+        st.caption(t("channels.conversation", lang,
+                     chain=" → ".join(f"“{turn.question[:40]}”" for turn in state.channels_turns[-3:])))
 
-if ask:
+if ask and rate_ok("question"):  # #11: per-user limit
     if not query.strip():
-        st.warning("Type a question first.", icon=":material/edit:")
+        st.warning(t("channels.type_first", lang), icon=":material/edit:")
     else:
         date_from = dates[0] if len(dates) >= 1 else None
         date_to = dates[1] if len(dates) == 2 else None
         try:
-            with st.spinner("Searching…"):
+            with st.spinner(t("channels.searching", lang)):
                 ans, hits = answer_question(library, query, channels=chosen or None, k=int(k),
                                             history=state.channels_turns, llm=llm(),
                                             date_from=date_from, date_to=date_to, sort=sort)
             qid = log_answer(library.store, query, chosen or names, ans)
             state.channels_last = (ans, hits, qid)
-            state.channels_turns = [*state.channels_turns, Turn(query, ans.text)][-6:]
+            state.channels_turns = [*state.channels_turns, Turn(query, ans.text, ans.query)][-6:]
         except MargoError as exc:
             st.error(str(exc), icon=":material/error:")
 
@@ -143,12 +148,12 @@ if state.channels_last is not None:
             refs = []
             for i in ans.cited:
                 h = ans.citations[i - 1]
-                label = f"{h.channel} · {h.date[:10]} · post {h.post_id}"
+                label = t("channels.post_ref", lang, channel=h.channel, date=h.date[:10], post=h.post_id)
                 refs.append(f"[{i}] [{label}]({h.url})" if h.url else f"[{i}] {label}")
             st.caption("  \n".join(refs))
-        mode = "LLM" if ans.mode == "llm" else "offline extractive"
-        st.caption(f"Answer: {mode} · best match {ans.evidence:.2f}"
-                   + (f" · searched: “{ans.query}”" if ans.query != query else ""))
+        mode = t("channels.mode.llm" if ans.mode == "llm" else "channels.mode.extractive", lang)
+        st.caption(t("channels.answer.meta", lang, mode=mode, evidence=f"{ans.evidence:.2f}")
+                   + (t("channels.answer.followup", lang, query=ans.query) if ans.query.strip() != query.strip() else ""))
         vote = state.channels_votes.get(qid)
         v1, v2, v3 = st.columns([1, 1, 8])
         if v1.button(":material/thumb_up:", key=f"channels_up_{qid}", type="primary" if vote is True else "secondary"):
@@ -161,25 +166,29 @@ if state.channels_last is not None:
             state.channels_votes[qid] = False
             st.rerun()
         if vote is not None:
-            v3.caption("Thanks, noted.")
+            v3.caption(t("channels.vote.thanks", lang))
 
-    st.subheader(f"Posts ({len(hits)})")
-    if not hits:
-        st.caption("No posts matched.")
-    for i, h in enumerate(hits):
+    shown = [] if ans.abstained else hits  # an abstention lists no posts: none is close enough
+    if shown:
+        st.subheader(t("channels.posts.head", lang, n=len(shown)))
+    elif not ans.abstained:
+        st.caption(t("channels.posts.none", lang))
+    for i, h in enumerate(shown):
         with st.container(border=True, key=f"channels_card_{i}"):
-            head = f"**[{i + 1}]** **{h.channel}** · {h.date[:16].replace('T', ' ')} · score {h.score:.3f}"
+            head = (f"**[{i + 1}]** **{h.channel}** · {h.date[:16].replace('T', ' ')} · "
+                    + t("channels.posts.score", lang, score=f"{h.score:.3f}"))
             if h.url:
-                head += f" · [open post]({h.url})"
+                head += f" · [{t('channels.posts.open', lang)}]({h.url})"
             st.markdown(head)
-            st.markdown(highlight(h.chunk, query or ans.query))
+            st.markdown(highlight(h.chunk, ans.query or query))
 
 # ------------------------------------------------------------------ statistics
-with st.expander(":material/bar_chart: Statistics"):
+with st.expander(f":material/bar_chart: {t('channels.stats.head', lang)}"):
     s = stats(library.store)
     m1, m2, m3 = st.columns(3)
-    m1.metric("Questions asked", s.queries)
-    m2.metric("Liked answers", f"{s.liked_share:.0%}" if s.voted else "—", help=f"{s.liked} of {s.voted} votes")
-    m3.metric("No answer found", s.no_answer)
+    m1.metric(t("channels.stats.asked", lang), s.queries)
+    m2.metric(t("channels.stats.liked", lang), f"{s.liked_share:.0%}" if s.voted else "—",
+              help=t("channels.stats.liked_help", lang, liked=s.liked, voted=s.voted))
+    m3.metric(t("channels.stats.no_answer", lang), s.no_answer)
     if s.recent_disliked:
-        st.caption("Recent answers voted down: " + "; ".join(f"“{q[:60]}”" for q in s.recent_disliked))
+        st.caption(t("channels.stats.disliked", lang, items="; ".join(f"“{q[:60]}”" for q in s.recent_disliked)))

@@ -15,6 +15,8 @@ def app(tmp_path, monkeypatch):
     monkeypatch.delenv("MARGO_LLM_BASE_URL", raising=False)
     monkeypatch.delenv("MARGO_LLM_MODEL", raising=False)
     monkeypatch.setenv("MARGO_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
+    monkeypatch.setenv("MARGO_UI_LANG", "en")
+    monkeypatch.setenv("MARGO_LLM_PROBE_LOCAL", "false")
     st.cache_resource.clear()
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
     at.run()
@@ -54,7 +56,16 @@ def test_channels_page_import_to_cited_answer(app, shared_data):
     at.text_input(key="channels_query").set_value("А что входит в неё?").run()
     at.button(key="channels_ask").click().run()
     assert not at.exception
-    assert any("Follow-up questions use this conversation" in c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Conversation:" in captions and "follow-up to the previous question" in captions
+
+    # an unrelated question in the same conversation is searched on its own (#10)
+    at.text_input(key="channels_query").set_value("Что писали про генерацию видео?").run()
+    at.button(key="channels_ask").click().run()
+    assert at.session_state["channels_last"][0].query == "Что писали про генерацию видео?"
+    # a new conversation is always possible and clears the context
+    at.button(key="channels_reset").click().run()
+    assert not at.exception and at.session_state["channels_turns"] == []
 
     at.selectbox(key="channels_delete_pick").select("ai_newz").run()
     at.button(key="channels_delete").click().run()

@@ -10,8 +10,10 @@
   :data:`ABSTAIN_COSINE` and no post shares the query's terms strongly (normalised BM25
   below :data:`ABSTAIN_LEXICAL`), the answer is "nothing in this channel answers that"
   (thresholds calibrated by ``scripts/bench_channels.py``, see docs/BENCHMARKS.md).
-* Follow-ups: a short question after earlier turns is searched together with the
-  previous question (:func:`contextual_query`), and the LLM also sees the earlier turns.
+* Follow-ups: a question that is a follow-up (:func:`core.channels.followup.is_follow_up`,
+  measured on ``data/channel_eval/followups.jsonl``) is searched together with the previous
+  turn's query (:func:`contextual_query`), and the LLM also sees the earlier turns; a new
+  question is searched alone.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ..errors import LLMError
 from ..llm import LLMClient
 from ..text import detect_lang, split_sentences, tokenize
 from ..types import Lang
+from .followup import is_follow_up
 from .search import ChannelLibrary, PostHit
 
 __all__ = [
@@ -54,15 +57,22 @@ _NO_ANSWER = {
     "ru": "В этом канале нет ответа на этот вопрос: ни один пост не подходит достаточно близко.",
     "en": "Nothing in this channel answers that: no post is close enough to the question.",
 }
-_FOLLOWUP_MAX_TOKENS = 8
 
 
 @dataclass
 class Turn:
-    """One earlier exchange of the conversation (question and the answer shown)."""
+    """One earlier exchange of the conversation.
+
+    Attributes:
+        question: what the user asked.
+        answer: the answer shown.
+        query: what was searched for it (the question joined with earlier context when it was
+            a follow-up); "" means the question itself.
+    """
 
     question: str
     answer: str
+    query: str = ""
 
 
 @dataclass
@@ -106,15 +116,22 @@ class ChannelAnswer:
 
 
 def contextual_query(question: str, history: Sequence[Turn] | None) -> str:
-    """The query to search: a short follow-up is joined with the previous question.
+    """The query to search: a follow-up is joined with the previous turn's query.
 
     "А когда он вышел?" after "Что показали в Sora?" becomes
-    "Что показали в Sora? А когда он вышел?", so the search keeps the subject.
+    "Что показали в Sora? А когда он вышел?", so the search keeps the subject; a new
+    question ("Что писали про генерацию видео?") is searched alone. A chain of follow-ups
+    keeps the subject of the first question (the previous query is joined, cut to its last
+    40 words).
     """
     question = question.strip()
-    if history and len(tokenize(question)) <= _FOLLOWUP_MAX_TOKENS:
-        return f"{history[-1].question.strip()} {question}"
-    return question
+    if not history:
+        return question
+    prev = history[-1]
+    if not is_follow_up(question, prev.question):
+        return question
+    context = " ".join((prev.query or prev.question).split()[-40:])
+    return f"{context} {question}"
 
 
 _URL = re.compile(r"\(?https?://\S+\)?")
