@@ -16,6 +16,7 @@ page and the command line. Pages are 1-based.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..embeddings import Embedder, get_embedder
@@ -56,23 +57,33 @@ class Reader:
             llm=llm_from_settings(settings),
         )
 
-    def open(self, data: bytes) -> ReaderDocument:
+    def open(self, data: bytes, ocr_progress: Callable[[int, int], None] | None = None) -> ReaderDocument:
         """Open a PDF from its bytes (reloads a saved index by content hash).
+
+        Scanned PDFs and PNG/JPEG images are recognised with Tesseract first (#12,
+        :func:`core.reader.ocr.open_with_ocr`); ``ocr_progress(done, total)`` is called per page.
 
         Raises:
             InputError: not a usable PDF (not a PDF, corrupt, encrypted, empty,
-                image-only, too large); nothing saved is touched.
+                too large); NeedsOCRError when a scan needs OCR and Tesseract is
+                missing; nothing saved is touched.
         """
+        from .ocr import open_with_ocr
+
         cfg = self.settings
-        return open_document(
-            data,
-            self.embedder,
-            cfg.index_dir,
-            chunk_chars=cfg.chunk_chars,
-            overlap_sentences=cfg.chunk_overlap_sentences,
-            max_bytes=cfg.max_upload_mb * 1024 * 1024,
-            max_pages=cfg.max_pages,
-        )
+
+        def open_pdf(pdf: bytes) -> ReaderDocument:
+            return open_document(
+                pdf,
+                self.embedder,
+                cfg.index_dir,
+                chunk_chars=cfg.chunk_chars,
+                overlap_sentences=cfg.chunk_overlap_sentences,
+                max_bytes=cfg.max_upload_mb * 1024 * 1024,
+                max_pages=cfg.max_pages,
+            )
+
+        return open_with_ocr(data, open_pdf, cfg.data_dir / "ocr", cfg.ocr_langs, cfg.ocr_dpi, ocr_progress)
 
     def summarize(self, doc: ReaderDocument, n_sentences: int | None = None, lang: Lang | None = None) -> Summary:
         """Summarise ``doc`` (LLM when configured, else extractive)."""
