@@ -22,6 +22,9 @@ Models:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -110,8 +113,12 @@ class ItemKNN(Model):
 
 
 class _ImplicitMF(Model):
-    def _fit_mf(self, model: object) -> None:
-        model.fit(self.X, show_progress=False)
+    def _fit_mf(self, make: Callable[[], Any]) -> None:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1, "blas"):  # implicit's advice: its own threads, BLAS single-threaded
+            model = make()
+            model.fit(self.X, show_progress=False)
         self.user_factors = np.asarray(model.user_factors, dtype=np.float32)
         self.item_factors = np.asarray(model.item_factors, dtype=np.float32)
         self._model = model
@@ -154,7 +161,7 @@ class ALS(_ImplicitMF):
 
         super().fit(X)
         p = self.params
-        self._fit_mf(AlternatingLeastSquares(
+        self._fit_mf(lambda: AlternatingLeastSquares(
             factors=int(p["factors"]), regularization=float(p["regularization"]), alpha=float(p["alpha"]),
             iterations=int(p["iterations"]), num_threads=self.threads, random_state=self.seed))
         return self
@@ -186,7 +193,7 @@ class BPR(_ImplicitMF):
 
         super().fit(X)
         p = self.params
-        self._fit_mf(BayesianPersonalizedRanking(
+        self._fit_mf(lambda: BayesianPersonalizedRanking(
             factors=int(p["factors"]), learning_rate=float(p["learning_rate"]),
             regularization=float(p["regularization"]), iterations=int(p["iterations"]),
             num_threads=self.threads, random_state=self.seed))
