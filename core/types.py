@@ -26,6 +26,8 @@ class Chunk:
         page_end: 1-based page the chunk ends on (== page for most chunks).
         section: title of the enclosing outline entry, or "" when the PDF has none.
         order: 0-based position of the chunk in reading order.
+        kind: "text" (running text), "caption" (a figure/table caption) or "table"
+            (a table's rows, its caption first).
     """
 
     doc_id: str
@@ -35,6 +37,7 @@ class Chunk:
     page_end: int
     section: str = ""
     order: int = 0
+    kind: str = "text"
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,9 @@ def test_is_prose_filters_formulas_and_fragments():
 
 def test_chunks_carry_page_and_section_and_never_cross_pages():
     data = make_pdf(
-        ["Introduction. " + "Transformers replace recurrence with attention. " * 30,
-         "Method. " + "We train the model with Adam and warmup. " * 30],
+        # distinct sentences: a sentence the text layer repeats is kept once (de-duplication)
+        ["Introduction. " + " ".join(f"Layer {i} replaces recurrence with attention." for i in range(30)),
+         "Method. " + " ".join(f"We train model number {i} with Adam and warmup." for i in range(30))],
         toc=[[1, "Introduction", 1], [1, "Method", 2]],
     )
     pdf = parse_pdf(data)

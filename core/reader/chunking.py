@@ -4,6 +4,12 @@ A chunk never crosses a page boundary, so every chunk cites exactly one page
 (paper-qa's lesson: citations come by construction). Chunks are packed from whole
 sentences up to ``chunk_chars`` characters, with ``overlap_sentences`` sentences
 repeated between neighbours on the same page.
+
+With the layout blocks of :mod:`core.reader.layout` (every PDF parsed by
+:func:`core.reader.pdf.parse_pdf`), sentences come from paragraphs rejoined across
+columns and pages (a sentence's page is where it starts), a sentence repeated in the
+text layer is kept once, captions and tables are chunks of their own, formula-only
+lines, figure labels, the title/author block and the reference list are left out.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from dataclasses import dataclass
 
 from ..text import detect_lang, split_sentences
 from ..types import Chunk, Lang
+from .layout import paragraphs
 from .pdf import OutlineEntry, ParsedPDF
 
 __all__ = ["REFERENCES_HEADING", "Sentence", "chunk_document", "document_lang", "in_references", "is_prose"]
@@ -30,6 +37,8 @@ class Sentence:
         chunk: 0-based index of the first chunk that contains it.
         order: 0-based position in reading order over the whole document.
         section: enclosing outline title ("" when none).
+        kind: "text", "footnote", "caption" or "table" (a table row).
+        bbox: ``[x0, y0, x1, y1]`` in PDF points of the block it starts in (None when unknown).
     """
 
     text: str
@@ -37,6 +46,8 @@ class Sentence:
     chunk: int
     order: int
     section: str = ""
+    kind: str = "text"
+    bbox: tuple[float, float, float, float] | None = None
 
 
 REFERENCES_HEADING = re.compile(r"^(\d+\.?\s*)?(references|bibliography|список литературы|литература)$", re.IGNORECASE)
@@ -122,6 +133,8 @@ def chunk_document(
         ``(chunks, sentences)``, both in reading order; ``chunk.page`` and
         ``sentence.page`` are 1-based.
     """
+    if pdf.blocks:
+        return _chunk_blocks(pdf, chunk_chars, overlap_sentences)
     lang = document_lang(pdf)
     by_page: dict[int, list[OutlineEntry]] = {}
     for entry in pdf.outline:
@@ -168,4 +181,103 @@ def chunk_document(
                     order=n,
                 )
             )
+    return chunks, sentences
+
+
+def _dedup_key(sentence: str) -> str:
+    return re.sub(r"\W+", " ", sentence.lower()).strip()
+
+
+def _chunk_blocks(pdf: ParsedPDF, chunk_chars: int, overlap: int) -> tuple[list[Chunk], list[Sentence]]:
+    """:func:`chunk_document` over the layout blocks (see the module docstring)."""
+    lang = document_lang(pdf)
+    prefix = pdf.doc_id[:12]
+    chunks: list[Chunk] = []
+    sentences: list[Sentence] = []
+    seen: set[str] = set()
+    # (text, page, section, kind, bbox) of the running-text chunk being packed
+    pending: list[tuple[str, int, str, str, tuple | None]] = []
+    carry: list[tuple[str, int, str, str, tuple | None]] = []
+
+    def emit(items, new_items, kind: str) -> None:
+        n = len(chunks)
+        for text, page, sec, k, bbox in new_items:
+            sentences.append(Sentence(text=text, page=page, chunk=n, order=len(sentences), section=sec, kind=k,
+                                      bbox=bbox))
+        chunks.append(Chunk(doc_id=pdf.doc_id, chunk_id=f"{prefix}-{n}", text=" ".join(t for t, *_ in items),
+                            page=items[0][1], page_end=items[-1][1], section=items[0][2], order=n, kind=kind))
+
+    def flush(keep_carry: bool) -> None:
+        nonlocal pending, carry
+        if pending:
+            emit(carry + pending, pending, "text")
+            carry = pending[-overlap:] if overlap and keep_carry else []
+        elif not keep_carry:
+            carry = []
+        pending = []
+
+    paras = paragraphs(pdf.blocks)
+    captions = {(p.pieces[0][1], p.text[:5].lower()): p.text for p in paras if p.kind == "caption"}
+    # With an outline its titles name the sections (placed where their words start a
+    # paragraph on their page); without one the heading blocks do.
+    outline: dict[int, list[tuple[re.Pattern[str], str]]] = {}
+    for entry in pdf.outline:
+        words = [re.escape(w) for w in entry.title.split()]
+        if words:
+            outline.setdefault(entry.page, []).append((re.compile(r"\s*".join(words)), entry.title))
+    section = ""
+    for para in paras:
+        page0 = para.pieces[0][1]
+        if outline:
+            for pattern, title in list(outline.get(page0, [])):
+                if pattern.search(para.text[: len(title) + 40]):
+                    if title != section:
+                        flush(keep_carry=False)
+                    section = title
+                    outline[page0].remove((pattern, title))
+                    break
+        elif para.kind == "heading":
+            section = para.text
+        para.section = section
+        if para.kind in ("heading", "formula"):
+            if para.kind == "heading":
+                flush(keep_carry=False)
+            continue
+        if para.kind == "table":
+            page, bbox = para.locate(0)
+            caption = captions.get((page, "table"), "")
+            rows = [r for r in para.text.split(" \n") if r.strip()]
+            items = [(r, page, para.section, "table", bbox) for r in rows]
+            if caption:
+                items = [(caption, page, para.section, "caption", bbox), *items]
+            flush(keep_carry=True)
+            new = [it for it in items if it[3] == "table"]
+            emit(items, new, "table")
+            continue
+        kind = {"caption": "caption", "footnote": "footnote"}.get(para.kind, "text")
+        pos = 0
+        items = []
+        for sent in split_sentences(para.text, lang):
+            found = para.text.find(sent[:30], pos)
+            if found >= 0:
+                pos = found
+            page, bbox = para.locate(pos)
+            key = _dedup_key(sent)
+            if not key or key in seen:
+                continue  # a sentence the text layer repeats is kept once
+            seen.add(key)
+            items.append((sent, page, para.section, kind, bbox))
+        if not items:
+            continue
+        if kind != "text":
+            flush(keep_carry=True)
+            emit(items, items, kind)
+            continue
+        for item in items:
+            size = sum(len(t) + 1 for t, *_ in carry + pending)
+            if pending and (item[1] != pending[-1][1] or size + len(item[0]) + 1 > chunk_chars):
+                page_change = item[1] != pending[-1][1]
+                flush(keep_carry=not page_change)
+            pending.append(item)
+    flush(keep_carry=False)
     return chunks, sentences

@@ -4,7 +4,7 @@ under ``<data_dir>/indexes/<doc_id>`` and reopened by the file's content hash.
 Layout of a saved document (all written to a temporary folder, then swapped in)::
 
     <doc_id>/
-        meta.json          HybridIndex metadata + {"title", "lang", "n_pages", ...}
+        meta.json          HybridIndex metadata + {"params" (parser version, chunking), "title", ...}
         vector/, bm25/     the LlamaIndex FAISS and BM25 stores of the chunks
         sentences.json     [{"text", "page", "chunk", "order", "section"}, ...]
         sentences.npy      float32 (n_sentences, dim), L2-normalised (prose sentences
@@ -27,9 +27,10 @@ from ..retrieval import HybridIndex
 from ..text import stem_tokens
 from ..types import Chunk, Lang
 from .chunking import Sentence, chunk_document, document_lang, is_prose
+from .layout import PARSER_VERSION
 from .pdf import OutlineEntry, ParsedPDF, check_size, content_hash, find_abstract, parse_pdf
 
-__all__ = ["ReaderDocument", "list_documents", "open_document"]
+__all__ = ["ReaderDocument", "index_params", "list_documents", "open_document"]
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +92,9 @@ def _nodes(chunks: list[Chunk]):
         TextNode(
             id_=c.chunk_id,
             text=c.text,
-            metadata={"doc_id": c.doc_id, "page": c.page, "section": c.section, "order": c.order},
-            excluded_embed_metadata_keys=["doc_id", "page", "section", "order"],
-            excluded_llm_metadata_keys=["doc_id", "order"],
+            metadata={"doc_id": c.doc_id, "page": c.page, "section": c.section, "order": c.order, "kind": c.kind},
+            excluded_embed_metadata_keys=["doc_id", "page", "section", "order", "kind"],
+            excluded_llm_metadata_keys=["doc_id", "order", "kind"],
         )
         for c in chunks
     ]
@@ -118,8 +119,15 @@ def _build(pdf: ParsedPDF, data: bytes, embedder: Embedder, chunk_chars: int, ov
     )
 
 
-def _save(doc: ReaderDocument, target: Path) -> None:
+def index_params(chunk_chars: int, overlap: int) -> dict:
+    """Everything a saved document's index depends on besides the embedder (recorded in
+    its metadata; a saved index whose parameters differ is rebuilt, never reused)."""
+    return {"parser_version": PARSER_VERSION, "chunk_chars": chunk_chars, "overlap_sentences": overlap}
+
+
+def _save(doc: ReaderDocument, target: Path, params: dict | None = None) -> None:
     extra = {
+        "params": params or {},
         "title": doc.title,
         "lang": doc.lang,
         "n_pages": doc.n_pages,
@@ -142,7 +150,10 @@ def _load(target: Path, embedder: Embedder) -> ReaderDocument:
     meta = HybridIndex.read_meta(target) or {}
     extra = meta.get("extra", {})
     try:
-        sentences = [Sentence(**s) for s in json.loads((target / "sentences.json").read_text(encoding="utf-8"))]
+        sentences = [
+            Sentence(**{**s, "bbox": tuple(s["bbox"]) if s.get("bbox") else None})
+            for s in json.loads((target / "sentences.json").read_text(encoding="utf-8"))
+        ]
         vectors = np.load(target / "sentences.npy")
         data = (target / "source.pdf").read_bytes()
     except (OSError, ValueError, TypeError) as exc:
@@ -192,7 +203,9 @@ def open_document(
     check_size(data, max_bytes)  # before a saved index of an oversized file is reopened
     target = index_dir / content_hash(data)
     meta = HybridIndex.read_meta(target)
-    if meta is not None and meta.get("embedder") == embedder.name:
+    params = index_params(chunk_chars, overlap_sentences)
+    if (meta is not None and meta.get("embedder") == embedder.name
+            and meta.get("extra", {}).get("params") == params):
         try:
             return _load(target, embedder)
         except StorageError as exc:
@@ -200,7 +213,7 @@ def open_document(
     pdf = parse_pdf(data, max_bytes=max_bytes, max_pages=max_pages)
     doc = _build(pdf, data, embedder, chunk_chars, overlap_sentences)
     try:
-        _save(doc, target)
+        _save(doc, target, params)
     except StorageError as exc:
         log.warning("could not save %s: %s", target.name[:12], exc)
     return doc

@@ -21,6 +21,7 @@ from ..errors import (
     TooLargeError,
 )
 from ..text import normalize_space
+from .layout import Block, read_layout
 
 __all__ = ["OutlineEntry", "ParsedPDF", "check_size", "content_hash", "find_abstract", "parse_pdf", "render_page_highlight"]
 
@@ -48,6 +49,9 @@ class ParsedPDF:
             (paragraph, heading, caption) is one line; blocks are separated by a blank line.
         outline: the PDF's outline entries (empty when it has none).
         n_bytes: size of the file in bytes.
+        blocks: the classified blocks in reading order (:func:`core.reader.layout.read_layout`;
+            running headers, footers and page numbers already dropped). ``pages`` is
+            built from them.
     """
 
     doc_id: str
@@ -55,6 +59,7 @@ class ParsedPDF:
     pages: list[str]
     outline: list[OutlineEntry] = field(default_factory=list)
     n_bytes: int = 0
+    blocks: list[Block] = field(default_factory=list)
 
     @property
     def n_pages(self) -> int:
@@ -122,18 +127,20 @@ def parse_pdf(data: bytes, max_bytes: int | None = None, max_pages: int | None =
             raise EmptyDocumentError("The PDF has no pages.")
         if max_pages is not None and doc.page_count > max_pages:
             raise TooLargeError(f"The PDF has {doc.page_count} pages; the limit is {max_pages} (MARGO_MAX_PAGES).")
-        pages: list[str] = []
         failed = 0
         for page in doc:
             try:
-                blocks = page.get_text("blocks", flags=_FLAGS, sort=True)
-                # One paragraph per text block (type 0), lines joined, blocks apart by a blank line.
-                pages.append("\n\n".join(_block_text(b[4]) for b in blocks if b[6] == 0 and b[4].strip()))
+                page.get_text("text", flags=_FLAGS)
             except Exception:  # noqa: BLE001 - one broken page must not lose the rest
-                pages.append("")
                 failed += 1
         if failed == doc.page_count:
             raise CorruptPDFError("No page of this PDF could be read; the file is damaged.")
+        blocks, layout_title = read_layout(doc)
+        # One paragraph per block (reading order), blocks apart by a blank line.
+        by_page: list[list[str]] = [[] for _ in range(doc.page_count)]
+        for b in blocks:
+            by_page[b.page - 1].append(b.text)
+        pages = ["\n\n".join(texts) for texts in by_page]
         chars = [len(normalize_space(p)) for p in pages]
         if sum(chars) == 0 or max(chars) < _MIN_TEXT_CHARS_PER_PAGE:
             images = sum(len(p.get_images()) for p in doc)
@@ -148,10 +155,13 @@ def parse_pdf(data: bytes, max_bytes: int | None = None, max_pages: int | None =
             if title and 1 <= page_no <= doc.page_count:
                 outline.append(OutlineEntry(level=level, title=normalize_space(title), page=page_no))
         title = normalize_space(doc.metadata.get("title") or "") if doc.metadata else ""
+        if (not title or len(title) < 4) and layout_title:
+            title = layout_title[:200]
         if not title or len(title) < 4:
             first = next((ln.strip() for ln in pages[0].splitlines() if len(ln.strip()) > 3), "")
             title = first[:120] or "Untitled document"
-        return ParsedPDF(doc_id=content_hash(data), title=title, pages=pages, outline=outline, n_bytes=len(data))
+        return ParsedPDF(doc_id=content_hash(data), title=title, pages=pages, outline=outline, n_bytes=len(data),
+                         blocks=blocks)
     finally:
         doc.close()
 

@@ -1,4 +1,4 @@
-"""A persisted hybrid index: LlamaIndex FAISS vector index + BM25, fused by RRF.
+"""A persisted hybrid index: LlamaIndex FAISS vector index + BM25, fused by :func:`core.retrieval.fusion.fuse`.
 
 One :class:`HybridIndex` per collection (a document, a channel). Nodes are LlamaIndex
 ``TextNode`` objects whose metadata carries what citations need (page, post id, ...).
@@ -8,8 +8,10 @@ One :class:`HybridIndex` per collection (a document, a channel). Nodes are Llama
 * Sparse: LlamaIndex's ``BM25Retriever`` (bm25s) with :class:`core.text.MixedStemmer`
   and English + Russian stop words. Its stemmer is not persisted by LlamaIndex, so
   :meth:`HybridIndex.load` sets it again (stack facts: RU Recall@1 0.90 -> 0.25 without).
-* Fusion: LlamaIndex ``QueryFusionRetriever`` in ``reciprocal_rerank`` mode, i.e.
-  reciprocal rank fusion (Cormack, Clarke & Buettcher, SIGIR 2009, k = 60).
+* Fusion: :func:`core.retrieval.fusion.fuse` (RRF by default, Cormack, Clarke &
+  Buettcher, SIGIR 2009, k = 60; or a weighted score combination), over the top
+  ``top_k * 2`` of each retriever. Hits are typed (:class:`Hit`: node, fused score,
+  dense and BM25 scores and ranks, page).
 
 FAISS in LlamaIndex cannot delete (stack facts), so a collection is rebuilt, never
 edited in place. Writes go to a temporary folder that replaces the old one only when
@@ -23,6 +25,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -31,11 +34,40 @@ import numpy as np
 from ..embeddings import Embedder, LlamaIndexEmbedding
 from ..errors import StorageError
 from ..text import MixedStemmer, stopwords
+from .fusion import FusionMethod, fuse
 
-__all__ = ["HybridIndex", "RetrievalMode", "atomic_write_dir"]
+__all__ = ["Hit", "HybridIndex", "RetrievalMode", "atomic_write_dir"]
 
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 _FORMAT = 1
+
+
+@dataclass
+class Hit:
+    """One retrieved node (``NodeWithScore``-like: ``hit.node``, ``hit.score``).
+
+    Attributes:
+        node: the LlamaIndex ``TextNode`` (its ``metadata`` carries page, post id, ...).
+        score: the score it was ranked by (fused in "hybrid" mode, cosine in "dense",
+            BM25 in "bm25").
+        dense: cosine similarity to the query (None when the dense list missed it).
+        bm25: BM25 score (None when BM25 missed it or scored it 0).
+        dense_rank: 1-based rank in the dense list (None when missed).
+        bm25_rank: 1-based rank in the BM25 list (None when missed).
+    """
+
+    node: object
+    score: float
+    dense: float | None = None
+    bm25: float | None = None
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+
+    @property
+    def page(self) -> int | None:
+        """The node's 1-based page, when its metadata has one."""
+        page = self.node.metadata.get("page")
+        return int(page) if page is not None else None
 
 
 def atomic_write_dir(target: Path) -> tempfile.TemporaryDirectory:
@@ -192,56 +224,62 @@ class HybridIndex:
         return cls(vector_index, bm25, nodes, embedder)
 
     # --------------------------------------------------------------- retrieval
-    def retrieve(self, query: str, top_k: int = 6, mode: RetrievalMode = "hybrid"):
+    def retrieve(
+        self,
+        query: str,
+        top_k: int = 6,
+        mode: RetrievalMode = "hybrid",
+        method: FusionMethod = "rrf",
+        weights: Sequence[float] = (1.0, 1.0),
+        bm25_query: str | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Hit]:
         """Retrieve the ``top_k`` best nodes for ``query``.
 
         Args:
             query: the user's question.
             top_k: nodes to return.
-            mode: "hybrid" (RRF of dense and BM25), "dense" or "bm25".
+            mode: "hybrid" (dense and BM25 fused), "dense" or "bm25".
+            method: fusion method of :func:`core.retrieval.fusion.fuse`.
+            weights: ``(dense, bm25)`` fusion weights.
+            bm25_query: text for BM25 instead of ``query`` (e.g. with glossary
+                translations of a question in the other language).
+            query_vector: the query's embedding when already computed (skips embedding).
 
         Returns:
-            ``list[NodeWithScore]``, best first. Scores are cosine similarities in
-            "dense" mode, BM25 scores in "bm25" mode and RRF scores in "hybrid" mode.
+            :class:`Hit` list, best first; BM25 hits with score 0 are never returned.
         """
-        from llama_index.core.llms import MockLLM
-        from llama_index.core.retrievers import QueryFusionRetriever
-
-        dense = self._vector_index.as_retriever(similarity_top_k=top_k)
+        n = len(self.nodes)
+        depth = min(n, max(top_k * 2, top_k)) if mode == "hybrid" else min(n, top_k)
+        dense_hits: list = []
+        if mode in ("hybrid", "dense"):
+            dense_hits = self._dense(query, depth, query_vector)
+        bm25_hits: list = []
+        if mode in ("hybrid", "bm25"):
+            self._bm25.similarity_top_k = depth
+            bm25_hits = [h for h in self._bm25.retrieve(bm25_query or query) if (h.score or 0) > 0]
+        d_info = {h.node.node_id: (float(h.score or 0.0), r) for r, h in enumerate(dense_hits, start=1)}
+        b_info = {h.node.node_id: (float(h.score or 0.0), r) for r, h in enumerate(bm25_hits, start=1)}
         if mode == "dense":
-            return dense.retrieve(query)
-        self._bm25.similarity_top_k = min(top_k, len(self.nodes))
-        if mode == "bm25":
-            return [n for n in self._bm25.retrieve(query) if (n.score or 0) > 0]
-        fusion = QueryFusionRetriever(
-            [dense, _PositiveBM25(self._bm25)],
-            llm=MockLLM(),
-            mode="reciprocal_rerank",
-            similarity_top_k=top_k,
-            num_queries=1,
-            use_async=False,
-        )
-        return fusion.retrieve(query)
+            order = [(h.node.node_id, float(h.score or 0.0)) for h in dense_hits]
+        elif mode == "bm25":
+            order = [(h.node.node_id, float(h.score or 0.0)) for h in bm25_hits]
+        else:
+            order = fuse([[(h.node.node_id, float(h.score or 0.0)) for h in dense_hits],
+                          [(h.node.node_id, float(h.score or 0.0)) for h in bm25_hits]],
+                         method=method, weights=weights)
+        out = []
+        for node_id, score in order[:top_k]:
+            d = d_info.get(node_id)
+            b = b_info.get(node_id)
+            out.append(Hit(node=self._by_id[node_id], score=float(score), dense=d[0] if d else None,
+                           bm25=b[0] if b else None, dense_rank=d[1] if d else None, bm25_rank=b[1] if b else None))
+        return out
 
+    def _dense(self, query: str, depth: int, query_vector: np.ndarray | None) -> list:
+        from llama_index.core.schema import QueryBundle
 
-def _positive_bm25_class():
-    from llama_index.core.retrievers import BaseRetriever
-
-    class PositiveBM25(BaseRetriever):
-        """BM25 that returns only nodes sharing at least one term with the query.
-
-        bm25s pads its top-k with zero-score nodes; fed to RRF they would push
-        unrelated nodes up as if they were evidence.
-        """
-
-        def __init__(self, inner) -> None:
-            super().__init__()
-            self._inner = inner
-
-        def _retrieve(self, query_bundle):
-            return [n for n in self._inner.retrieve(query_bundle) if (n.score or 0) > 0]
-
-    return PositiveBM25
-
-
-_PositiveBM25 = _positive_bm25_class()
+        retriever = self._vector_index.as_retriever(similarity_top_k=depth)
+        if query_vector is None:
+            return retriever.retrieve(query)
+        return retriever.retrieve(QueryBundle(query_str=query, embedding=[float(x) for x in query_vector]))
