@@ -12,6 +12,8 @@ PAGES = [
     st.Page("pages/reader.py", title=t("app.nav.reader", lang), icon=":material/menu_book:", default=True),
     st.Page("pages/channels.py", title=t("app.nav.channels", lang), icon=":material/forum:"),
     st.Page("pages/interview.py", title=t("app.nav.interview", lang), icon=":material/record_voice_over:"),
+    st.Page("pages/lectures.py", title=t("lectures.nav.title", lang), icon=":material/smart_display:"),
+    st.Page("pages/recommend.py", title=t("recommend.page.title", lang), icon=":material/recommend:"),  # #13
     st.Page("pages/help.py", title=t("app.nav.help", lang), icon=":material/help:"),
 ]
 

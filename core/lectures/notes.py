@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .types import LectureAnswer, LectureSummary, format_time
+from .types import LectureAnswer, LectureSummary, Transcript, format_time
 
-__all__ = ["notes_markdown"]
+__all__ = ["notes_markdown", "to_webvtt"]
 
 _HEAD = {
     "ru": ("Конспект лекции", "Ключевые моменты", "Краткое содержание", "Вопросы и ответы", "Вопрос", "Длительность"),
@@ -42,3 +42,20 @@ def notes_markdown(
                 lines.append(f"- [{format_time(c.start_s)}–{format_time(c.end_s)}] «{c.quote}»")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _vtt_time(seconds: float) -> str:
+    ms = int(round(max(0.0, seconds) * 1000))
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def to_webvtt(transcript: Transcript) -> str:
+    """The transcript's segments as a WebVTT track (for the player's captions)."""
+    lines = ["WEBVTT", ""]
+    for seg in transcript.segments:
+        end = max(seg.end_s, seg.start_s + 0.5)
+        lines += [f"{_vtt_time(seg.start_s)} --> {_vtt_time(end)}", seg.text.replace("-->", "->"), ""]
+    return "\n".join(lines)

@@ -1,8 +1,8 @@
 """Questions about a lecture, answered with moments cited to the second.
 
 The transcript's sentences are grouped into passages (consecutive sentences covering at
-least ``PASSAGE_S`` seconds, one passage starting at every sentence, so each moment is
-in a few overlapping passages). The passages are indexed on the shared retrieval core
+least ``PASSAGE_S`` seconds unless a pause of ``PAUSE_S`` ends them first; one passage
+starts at every sentence, so each moment is in a few overlapping passages). The passages are indexed on the shared retrieval core
 (:class:`core.retrieval.HybridIndex`: FAISS + BM25 with RU/EN stemming, fused by RRF).
 
 Evidence score of a passage (the Reader's scheme, ``core/reader/qa.py``):
@@ -44,6 +44,9 @@ __all__ = [
 PASSAGE_S = 12.0
 """Least seconds a passage covers (about two subtitle cues, or one spoken sentence and
 its neighbour); set before measuring, as a citation a student can check by listening."""
+PAUSE_S = 3.0
+"""A passage never runs across a silence longer than this (seconds): after a pause the
+speaker has usually moved on, and a citation spanning it would start too early."""
 LEXICAL_WEIGHT = 0.3
 """Weight of stemmed word overlap: the Reader's value (grid-searched there on
 data/eval/reader_questions.jsonl, see docs/BENCHMARKS.md), reused, not re-tuned."""
@@ -119,10 +122,9 @@ class LectureIndex:
         passages = []
         for i in range(len(sentences)):
             j = i
-            while j + 1 < len(sentences) and sentences[j].end_s - sentences[i].start_s < PASSAGE_S:
+            while (j + 1 < len(sentences) and sentences[j].end_s - sentences[i].start_s < PASSAGE_S
+                   and sentences[j + 1].start_s - sentences[j].end_s <= PAUSE_S):
                 j += 1
-            if passages and passages[-1][1] == j:
-                continue  # the same end: keep the longer, earlier passage only
             passages.append((i, j))
         texts = [" ".join(s.text for s in sentences[a:b + 1]) for a, b in passages]
         passage_vectors = embedder.embed(texts)
