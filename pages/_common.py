@@ -16,7 +16,8 @@ from core.i18n import LANGS, Lang, resolve_ui_lang, t
 from core.identity import Identity, resolve_identity, workspace_for
 from core.limits import RateLimiter, limiter_from_settings
 from core.llm import LLMClient, LocalLLM, llm_from_settings, probe_local_llm
-from core.settings import Settings, load_settings
+from core.settings import PROJECT_ROOT, Settings, load_settings
+from core.speech.stream import SpeechStreamer
 from core.speech.tts import PiperEngine, Speaker
 from core.workspace import Workspace, sweep_anonymous
 
@@ -68,6 +69,16 @@ def speaker() -> Speaker:
         if isinstance(engine, PiperEngine) and engine.available():
             threading.Thread(target=engine.warm, daemon=False, name="margo-piper-warm").start()
     return spk
+
+
+SPEECH_STATIC_DIR = PROJECT_ROOT / "static" / "speech"
+"""Where streamed sentences are written: Streamlit's static folder (``/app/static/speech/``, #10)."""
+
+
+@st.cache_resource(show_spinner=False)
+def streamer() -> SpeechStreamer:
+    """The one background speech worker of this process (sentence files under ``static/speech``)."""
+    return SpeechStreamer(speaker(), SPEECH_STATIC_DIR)
 
 
 def llm() -> LLMClient | None:

@@ -57,6 +57,10 @@ def demo_server(tmp_dir: Path, data_dir: Path, script: Path | None = None):
     if script is None:
         script = tmp_dir / "avatar_demo.py"
         script.write_text(DEMO_PAGE.format(root=str(PROJECT_ROOT)), encoding="utf-8")
+    static = script.parent / "static"  # Streamlit serves the static folder beside the main script
+    (PROJECT_ROOT / "static").mkdir(exist_ok=True)
+    if not static.exists():
+        static.symlink_to(PROJECT_ROOT / "static", target_is_directory=True)
     port = _free_port()
     env = dict(os.environ, MARGO_DATA_DIR=str(data_dir), MARGO_GTTS_URL="http://127.0.0.1:9/offline",
                PYTHONPATH=str(PROJECT_ROOT))
@@ -87,19 +91,21 @@ def demo_server(tmp_dir: Path, data_dir: Path, script: Path | None = None):
             proc.kill()
 
 
-def open_avatar(page, url: str, lang: str):
-    """Load the demo page, press Speak, and return the avatar's frame once it has audio."""
-    page.goto(f"{url}/?lang={lang}")
-    button = page.get_by_role("button", name="Speak" if lang == "en" else "Озвучить")
-    button.wait_for(timeout=60000)
-    button.click()
-    deadline = time.monotonic() + 60
+def avatar_frame(page, timeout_s: float = 60):
+    """The avatar panel's frame once its player script has run."""
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         for frame in page.frames:
             try:
-                if frame.evaluate("() => !!document.querySelector('audio') && !!window.margoStats"):
+                if frame.evaluate("() => !!window.margoStats && !!document.getElementById('play')"):
                     return frame
             except Exception:  # frames come and go while Streamlit re-renders
                 pass
-        time.sleep(0.2)
-    raise RuntimeError("the avatar panel with audio did not appear")
+        time.sleep(0.1)
+    raise RuntimeError("the avatar panel did not appear")
+
+
+def open_avatar(page, url: str, lang: str):
+    """Load the demo page (the panel starts speaking by itself) and return the avatar's frame."""
+    page.goto(f"{url}/?lang={lang}")
+    return avatar_frame(page)

@@ -339,6 +339,42 @@ class PiperEngine(TTSEngine):
         return _check_wav(pcm_to_wav(samples, chunks[0].sample_rate), "piper"), None
 
 
+_REACHABLE: dict[tuple[str, int], tuple[float, bool]] = {}
+REACHABLE_TTL_S = 60.0
+"""A reachability answer is reused for this many seconds (so the voice list costs nothing)."""
+
+
+def reachable(url: str, timeout_s: float = 0.8) -> bool:
+    """True when a TCP connection to ``url``'s host and port opens within ``timeout_s``.
+
+    The lookup and connection run in a daemon thread, so a hanging DNS resolver (offline
+    machines) costs at most ``timeout_s``; answers are cached for :data:`REACHABLE_TTL_S`.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    key = (parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+    now = time.monotonic()
+    hit = _REACHABLE.get(key)
+    if hit and now - hit[0] < REACHABLE_TTL_S:
+        return hit[1]
+    result = {"ok": False}
+
+    def attempt() -> None:
+        try:
+            with socket.create_connection(key, timeout=timeout_s):
+                result["ok"] = True
+        except OSError:
+            pass
+
+    worker = threading.Thread(target=attempt, daemon=True, name="margo-reachable")
+    worker.start()
+    worker.join(timeout_s + 0.1)
+    _REACHABLE[key] = (now, result["ok"])
+    return result["ok"]
+
+
 class GTTSEngine(TTSEngine):
     """Google Translate's TTS through gTTS 2.2.4, with a timeout and an overridable endpoint.
 
@@ -367,6 +403,8 @@ class GTTSEngine(TTSEngine):
             import gtts  # noqa: F401
         except ImportError:
             return "gTTS is not installed (pip install gTTS==2.2.4)."
+        if not reachable(self.url):
+            return "gTTS needs the internet, and its service cannot be reached now."
         return ""
 
     def _stream(self, text: str, lang: Lang) -> bytes:

@@ -1,0 +1,193 @@
+"""Speech that starts at once: sentences are synthesized one by one into a served folder.
+
+When a text is shown, :meth:`SpeechStreamer.prepare` queues it and returns at once with a
+:class:`StreamPlan` (its sentences and the folder they will appear in). One background
+worker per process speaks the queued texts sentence by sentence, newest text first, and
+writes for sentence ``i`` (0-based) ``<i>.wav`` and then ``<i>.json`` (its mouth timeline,
+duration and engine; or ``{"silent": true, ...}`` when no engine could speak it) into
+``<static_dir>/<digest>/``. The avatar's player (``core/speech/avatar.py``) fetches
+``<i>.json`` and plays ``<i>.wav`` as soon as they exist, so the first sound comes after one
+sentence's synthesis (or at once, when it was ready before Play was pressed), not after the
+whole text's. Folders are kept for :data:`KEEP_S` seconds, then swept.
+
+The folder is Streamlit's static folder (``static/`` beside ``app.py``, served at
+``/app/static/`` with ``server.enableStaticServing``); nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..text import split_sentences
+from ..types import Lang
+from .lipsync import timeline_from_text
+from .tts import Speaker
+
+__all__ = ["KEEP_S", "SpeechStreamer", "StreamPlan"]
+
+KEEP_S = 6 * 3600.0
+"""Synthesized folders older than this (seconds) are deleted by the sweep."""
+
+MAX_SENTENCES = 40
+"""Sentences spoken per text at most (the rest are shown, not spoken)."""
+
+
+@dataclass
+class StreamPlan:
+    """What the player needs to speak one text.
+
+    Attributes:
+        digest: 16-hex id of (text, language, voice); the folder's name.
+        sentences: subtitles, one per sentence, in order (at most :data:`MAX_SENTENCES`).
+        lang: "ru" or "en".
+        folder: where ``<i>.wav`` / ``<i>.json`` appear.
+        engine: name of the engine that will speak (None when none can).
+    """
+
+    digest: str
+    sentences: list[str]
+    lang: Lang
+    folder: Path
+    engine: str | None = None
+
+
+@dataclass
+class _Job:
+    plan: StreamPlan
+    prefer: str | None
+    next_index: int = 0
+    done: bool = False
+    added: float = field(default_factory=time.monotonic)
+
+
+class SpeechStreamer:
+    """One background worker that speaks queued texts sentence by sentence into files.
+
+    Args:
+        speaker: the engines and the audio cache.
+        static_dir: folder served to the browser (e.g. ``static/speech``).
+    """
+
+    def __init__(self, speaker: Speaker, static_dir: Path):
+        self.speaker = speaker
+        self.static_dir = Path(static_dir)
+        self._jobs: dict[str, _Job] = {}
+        self._lock = threading.Condition()
+        self._worker: threading.Thread | None = None
+        self._last_sweep = 0.0
+
+    def prepare(self, text: str, lang: Lang, prefer: str | None = None) -> StreamPlan:
+        """Queue ``text`` for speaking (newest first) and return its plan at once.
+
+        Args:
+            text: what to say (Markdown and citation marks are cleaned per sentence).
+            lang: the text's language.
+            prefer: an engine name to use when it is usable (None: the best one).
+
+        Returns:
+            The plan; a text already spoken (same digest) is not synthesized again.
+        """
+        engine = self.speaker.choose(lang, prefer)
+        sentences = [s for s in split_sentences(text or "", lang) if s.strip()][:MAX_SENTENCES]
+        name = engine.name if engine else "silent"
+        digest = hashlib.sha1(f"{name}\x1f{lang}\x1f{text}".encode()).hexdigest()[:16]
+        plan = StreamPlan(digest, sentences, lang, self.static_dir / digest, engine.name if engine else None)
+        with self._lock:
+            job = self._jobs.get(digest)
+            if job is None:
+                done = (plan.folder / f"{len(sentences) - 1}.json").is_file() if sentences else True
+                job = _Job(plan, prefer, next_index=len(sentences) if done else 0, done=done)
+                self._jobs[digest] = job
+            job.added = time.monotonic()  # shown again: it is the newest
+            if not job.done:
+                self._ensure_worker()
+                self._lock.notify()
+        self._maybe_sweep()
+        return plan
+
+    def wait(self, plan: StreamPlan, index: int, timeout_s: float = 30.0) -> dict | None:
+        """Block until sentence ``index`` of ``plan`` is ready; its metadata, or None on timeout.
+
+        Used by benchmarks and tests (the browser polls the files instead).
+        """
+        meta = plan.folder / f"{index}.json"
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if meta.is_file():
+                try:
+                    return json.loads(meta.read_text(encoding="utf-8"))
+                except ValueError:
+                    pass  # being written
+            time.sleep(0.01)
+        return None
+
+    # ------------------------------------------------------------------ worker
+    def _ensure_worker(self) -> None:
+        if self._worker is None or not self._worker.is_alive():
+            self._worker = threading.Thread(target=self._run, daemon=True, name="margo-speech-stream")
+            self._worker.start()
+
+    def _next_job(self) -> _Job | None:
+        pending = [j for j in self._jobs.values() if not j.done]
+        return max(pending, key=lambda j: j.added) if pending else None
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                job = self._next_job()
+                while job is None:
+                    if not self._lock.wait(timeout=60.0):
+                        self._worker = None
+                        return
+                    job = self._next_job()
+                index = job.next_index
+                job.next_index += 1
+                if job.next_index >= len(job.plan.sentences):
+                    job.done = True
+            if index < len(job.plan.sentences):
+                self._speak_one(job, index)
+
+    def _speak_one(self, job: _Job, index: int) -> None:
+        plan = job.plan
+        sentence = plan.sentences[index]
+        try:
+            utt, _notice = self.speaker.speak_sentence(sentence, plan.lang, job.prefer)
+        except Exception:  # an engine bug must not kill the worker; this sentence stays silent
+            utt = None
+        plan.folder.mkdir(parents=True, exist_ok=True)
+        if utt is not None:
+            _atomic_write(plan.folder / f"{index}.wav", utt.wav)
+            meta = {"text": sentence, "timeline": utt.timeline, "duration_ms": utt.duration_ms,
+                    "engine": utt.engine, "silent": False}
+        else:
+            duration = max(1200, len(sentence) * 65)  # about 15 characters a second read aloud
+            meta = {"text": sentence, "silent": True, "duration_ms": duration,
+                    "timeline": timeline_from_text(sentence, duration)}
+        _atomic_write(plan.folder / f"{index}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+
+    def _maybe_sweep(self) -> None:
+        now = time.time()
+        if now - self._last_sweep < 600 or not self.static_dir.is_dir():
+            return
+        self._last_sweep = now
+        for child in self.static_dir.iterdir():
+            try:
+                if child.is_dir() and now - child.stat().st_mtime > KEEP_S:
+                    shutil.rmtree(child, ignore_errors=True)
+                    with self._lock:
+                        self._jobs.pop(child.name, None)
+            except OSError:
+                continue
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
