@@ -30,6 +30,7 @@ __all__ = [
     "Dataset",
     "guess_columns",
     "load_dataset",
+    "peek_columns",
     "read_interactions",
     "read_items",
 ]
@@ -164,11 +165,22 @@ def guess_columns(columns: list[str], roles: tuple[str, ...]) -> dict[str, str |
     return out
 
 
-def _read_csv(source: Source, what: str) -> pd.DataFrame:
+def peek_columns(source: Source, what: str = "interactions") -> list[str]:
+    """The column names of a CSV (read from its first rows), for mapping columns by hand.
+
+    Raises:
+        InputError: not a readable CSV.
+    """
+    if isinstance(source, bytes):
+        source = source[:65536].rsplit(b"\n", 1)[0] if len(source) > 65536 else source
+    return [str(c) for c in _read_csv(source, what, nrows=20).columns]
+
+
+def _read_csv(source: Source, what: str, nrows: int | None = None) -> pd.DataFrame:
     try:
         if isinstance(source, bytes):
             source = io.BytesIO(source)
-        frame = pd.read_csv(source, dtype=str, keep_default_na=False, sep=None, engine="python")
+        frame = pd.read_csv(source, dtype=str, keep_default_na=False, sep=None, engine="python", nrows=nrows)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, csv.Error) as exc:
         raise InputError(f"The {what} file is not a readable CSV ({type(exc).__name__}: {exc}).") from exc
     except OSError as exc:

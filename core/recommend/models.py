@@ -22,6 +22,7 @@ Models:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -101,7 +102,9 @@ class ItemKNN(Model):
         k = int(self.params["neighbours"])
         model = BM25Recommender(K=k, num_threads=self.threads) if self.params["weighting"] == "bm25" \
             else CosineRecommender(K=k, num_threads=self.threads)
-        model.fit(self.X, show_progress=False)
+        with warnings.catch_warnings():  # implicit's own BM25 weighting hands itself a COO matrix
+            warnings.filterwarnings("ignore", message="Method expects CSR input")
+            model.fit(self.X, show_progress=False)
         self.similarity = model.similarity.tocsr().astype(np.float32)  # (n_items, n_items)
         return self
 

@@ -1,0 +1,42 @@
+"""The Recommendations page: upload, train with evaluation, explained top-10, similar items, bad files."""
+
+from __future__ import annotations
+
+from tests.test_recommend_core import _two_tastes
+
+
+def _upload(at, key: str, name: str, data: bytes) -> None:
+    at.file_uploader(key=key).upload(name, data, "text/csv")
+
+
+def test_page_trains_and_explains(offline_app) -> None:
+    at = offline_app("pages/recommend.py")
+    assert not at.exception
+    assert any("взаимодействий" in i.value or "interactions" in i.value for i in at.info)
+    log, items = _two_tastes()
+    _upload(at, "rec_upload_log", "log.csv", log)
+    _upload(at, "rec_upload_items", "items.csv", items)
+    at.run()
+    assert at.selectbox(key="rec_map_user_id").value == "user_id"  # columns guessed
+    assert at.selectbox(key="rec_map_timestamp").value == "timestamp"
+    at.button(key="rec_train").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    table = at.dataframe[0].value  # evaluation, history, top-10, similar items, in page order
+    assert list(table.iloc[:, 0]) == ["popularity", "item_knn", "als", "bpr", "ease", "content", "hybrid"]
+    at.selectbox(key="rec_user").set_value("u0").run()
+    top = at.dataframe[2].value
+    assert len(top) == 8  # 13 catalogue items, 5 seen by u0: only unseen ones are ranked
+    assert top.iloc[:, 1].str.len().min() > 5  # every item has a reason
+    history = at.dataframe[1].value
+    assert len(history) == 5
+    assert len(at.dataframe[3].value) > 0
+
+
+def test_page_bad_file_has_a_clear_message(offline_app) -> None:
+    at = offline_app("pages/recommend.py")
+    _upload(at, "rec_upload_log", "log.csv", b"user_id,item_id\n1,2\n3,4\n")
+    at.run()
+    at.button(key="rec_train").click().run()
+    assert not at.exception
+    assert any("timestamp" in e.value for e in at.error)
