@@ -1,0 +1,296 @@
+"""The Reader's chat router (the "supervisor"): one message → one tool.
+
+Tools: ``search_papers`` (find papers on arXiv), ``summarize`` (the open paper or a
+section), ``answer`` (a question about the open papers), ``compare`` (two or more open
+papers), ``explain_figure`` (a named figure or table).
+
+Offline (:class:`OfflineRouter`), two stages, both ours and measured on the labelled
+RU+EN set ``data/router_eval/requests.jsonl`` (written by us; dev split for tuning,
+held-out test split for reporting, see docs/BENCHMARKS.md, scripts/bench_papers.py):
+
+1. Cue rules: stems and phrases that name a tool ("найди статьи", "compare", "рис. 2",
+   "tl;dr"), checked in a fixed order (figure, compare, search, summarize).
+2. When no rule fires: k-nearest-neighbour vote over the multilingual sentence vectors
+   of the dev requests (USE v3, cosine), taken only when the vote is clear; else ``answer``.
+
+Online (:func:`route_with_llm`): the LLM is offered the tools as OpenAI-compatible
+``tools`` (function calling) and must call one; any failure, or a reply without a valid
+tool call, falls back to the offline router and says so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from ..embeddings import Embedder
+from ..settings import PROJECT_ROOT
+from ..text import detect_lang, stem_tokens
+from .figures import parse_figure_request
+
+__all__ = ["TOOLS", "OfflineRouter", "Route", "load_router_set", "route_with_llm", "search_query_from"]
+
+Tool = Literal["search_papers", "summarize", "answer", "compare", "explain_figure"]
+TOOLS: tuple[Tool, ...] = ("search_papers", "summarize", "answer", "compare", "explain_figure")
+
+ROUTER_SET = PROJECT_ROOT / "data" / "router_eval" / "requests.jsonl"
+
+KNN_K = 5
+KNN_MIN_SHARE = 0.6
+"""kNN vote: ``KNN_K`` neighbours, and the kNN tool is taken only when at least
+``KNN_MIN_SHARE`` of them agree (3 of 5), else the default ``answer``. Chosen by
+leave-one-out on the dev split (112 requests) of the rules+kNN router: k=3/5/7 with share
+0, 0.6, 0.8 gave 108/109/110, 108/111/111 and 106/110/108 correct; k=5, 0.6 is the
+smallest setting at the best score."""
+
+
+@dataclass
+class Route:
+    """The router's decision.
+
+    Attributes:
+        tool: the chosen tool.
+        args: its arguments: ``query`` (search_papers), ``kind`` and ``number``
+            (explain_figure), ``question`` (answer, compare, summarize).
+        source: "rules", "knn", "default", "llm" or "fallback" (offline after an LLM failure).
+        notice: what the user should know (why the LLM was not used).
+    """
+
+    tool: Tool
+    args: dict = field(default_factory=dict)
+    source: str = "rules"
+    notice: str = ""
+
+
+# --- cue rules -------------------------------------------------------------------------
+
+_FIGURE_WORDS = re.compile(
+    r"\b(figures?|fig\.?|diagram|plot|chart|picture|image|tables?|"
+    r"рис\.?|рисун\w*|схем\w*|график\w*|картинк\w*|диаграмм\w*|изображ\w*|таблиц\w*|табл\.?)(?!\w)",
+    re.IGNORECASE,
+)
+_COMPARE = re.compile(
+    r"\b(compar\w*|contrast\w*|differ\w*|versus|vs\.?|in common|side by side|similarit\w*|"
+    r"both (papers|documents|works|articles)|the two papers|"
+    r"сравн\w*|сопостав\w*|отлича\w*|различ\w*|общего|обеих|обоих|против|рядом)\b",
+    re.IGNORECASE,
+)
+_SEARCH = re.compile(
+    r"(\b(find|search|look up|look for|recommend|get me)\b.*\b(papers?|articles?|work|literature|publications?|"
+    r"surveys?|results|something)\b"
+    r"|\b(search|find)\b\s*(arxiv|for|:)|\barxiv\b|\bpapers (on|about)\b|\bpublications\b|\bliterature\b"
+    r"|\bany (new|recent) (work|papers?)\b|\brelated work\b"
+    r"|\b(найди|найти|поищи|подбери|ищу|загрузи)\b|\bпоиск (статей|работ|публикаций)\b|\bпоиск:|\bнаучные статьи\b|\bлитератур\w*"
+    r"|\b(статьи|работы|публикации|исследования|обзор)\s+(про|о|об|по)\b|\bна архиве\b|\bчто почитать\b"
+    r"|\bкакие есть статьи\b|\bесть ли (свежие )?статьи\b)",
+    re.IGNORECASE,
+)
+_SUMMARY = re.compile(
+    r"(\bsumm\w*|\bsum up\b|\btl;?dr\b|\boverview\b|\bgist\b|\b(key|main) (points|contributions|takeaways|ideas)\b"
+    r"|\btakeaways\b|\boutline\b|\brecap\b|\bhighlights\b|\bwhat is (this|the) (paper|article|lecture|document) about\b"
+    r"|\bwhat'?s the gist\b|\bin plain words\b|\babstract of\b|\bbriefly\b"
+    r"|кратк\w*|перескаж\w*|пересказ\w*|\bсуть\b|резюме|конспект|выжимк\w*|аннотаци\w*|суммариз\w*"
+    r"|\bо ч[её]м\b|\bпро что\b|главные мысли|основные (выводы|вклады|идеи)|в двух словах)",
+    re.IGNORECASE,
+)
+
+
+def _rules(text: str) -> Tool | None:
+    if parse_figure_request(text) or _FIGURE_WORDS.search(text):
+        return "explain_figure"
+    if _COMPARE.search(text):
+        return "compare"
+    if _SEARCH.search(text):
+        return "search_papers"
+    if _SUMMARY.search(text):
+        return "summarize"
+    return None
+
+
+# --- search query ------------------------------------------------------------------------
+
+_COMMAND_WORDS = set(
+    "find me search look up for get show recommend any are there is new recent some something can you please "
+    "papers paper articles article work works literature publications surveys survey on about of the a an "
+    "i need to read what key original that introduced arxiv results related results: search: "
+    "найди найти мне поищи поиск подбери ищу покажи загрузи с на arxiv архиве архив есть ли свежие статьи статью "
+    "статей работы работ публикации исследования обзор научные нужны про о об по какие что почитать подскажи "
+    "что-нибудь в которой придумали литературу литература".split()
+)
+
+
+def search_query_from(text: str) -> str:
+    """The topic words of a search request (command words removed; Russian ML terms that the
+    glossary knows are added in English, since arXiv's records are English).
+
+    ``"find papers about speculative decoding"`` → ``"speculative decoding"``;
+    ``"найди статьи про трансформер"`` → ``"трансформер transformer"``.
+    """
+    from .glossary import GLOSSARY
+
+    words = re.findall(r"[\w][\w+-]*", text)
+    kept = [w for w in words if w.lower() not in _COMMAND_WORDS]
+    latin = [w for w in kept if not re.search(r"[а-яё]", w, re.IGNORECASE)]
+    if detect_lang(text) == "ru":
+        stems = set(stem_tokens(text))
+        english = [en for ru, en in GLOSSARY if set(stem_tokens(ru)) and set(stem_tokens(ru)) <= stems]
+        # Latin words (RAG, LoRA, mixture of experts) and translated terms; Cyrillic words are
+        # dropped when something English is left (arXiv finds little by Russian words).
+        query = " ".join(dict.fromkeys(latin + " ".join(english).split()))
+        return query or " ".join(kept) or text.strip()
+    return " ".join(kept) or text.strip()
+
+
+# --- offline router ----------------------------------------------------------------------
+
+
+def load_router_set(path: Path = ROUTER_SET, split: str | None = None) -> list[dict]:
+    """The labelled requests ``[{"id", "text", "lang", "tool", "split"}]`` (optionally one split)."""
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if split is None or r["split"] == split]
+
+
+@lru_cache(maxsize=4)
+def _dev_vectors(embedder: Embedder, path: str) -> tuple[list[str], np.ndarray]:
+    rows = load_router_set(Path(path), "dev")
+    return [r["tool"] for r in rows], embedder.embed([r["text"] for r in rows])
+
+
+class OfflineRouter:
+    """Cue rules, then a kNN vote over the dev requests' vectors, then ``answer``.
+
+    Args:
+        embedder: the multilingual embedder (USE v3 offline).
+        examples: the labelled file whose dev split the kNN votes with.
+        use_rules: False gives the kNN-only router (benchmark ablation).
+        use_knn: False gives the rules-only router (benchmark ablation).
+    """
+
+    def __init__(self, embedder: Embedder | None, examples: Path = ROUTER_SET, use_rules: bool = True,
+                 use_knn: bool = True) -> None:
+        self.embedder = embedder
+        self.examples = examples
+        self.use_rules = use_rules
+        self.use_knn = use_knn and embedder is not None
+
+    def classify(self, text: str) -> tuple[Tool, str]:
+        """``(tool, source)`` for one message; source is "rules", "knn" or "default"."""
+        if self.use_rules:
+            tool = _rules(text)
+            if tool:
+                return tool, "rules"
+        if self.use_knn:
+            labels, vectors = _dev_vectors(self.embedder, str(self.examples))
+            sims = vectors @ self.embedder.embed([text])[0]
+            top = np.argsort(-sims)[:KNN_K]
+            votes: dict[str, int] = {}
+            for i in top:
+                votes[labels[i]] = votes.get(labels[i], 0) + 1
+            best = max(votes, key=lambda t: (votes[t], -min(j for j, i in enumerate(top) if labels[i] == t)))
+            if votes[best] / KNN_K >= KNN_MIN_SHARE:
+                return best, "knn"  # type: ignore[return-value]
+        return "answer", "default"
+
+    def route(self, text: str) -> Route:
+        """Choose the tool for ``text`` and fill its arguments."""
+        tool, source = self.classify(text)
+        return Route(tool=tool, args=_args(tool, text), source=source)
+
+
+def _args(tool: Tool, text: str) -> dict:
+    if tool == "search_papers":
+        return {"query": search_query_from(text)}
+    if tool == "explain_figure":
+        kind, number = parse_figure_request(text) or (("table", 1) if re.search(r"table|таблиц|табл", text, re.I)
+                                                     else ("figure", 1))
+        return {"kind": kind, "number": number}
+    return {"question": text.strip()}
+
+
+# --- LLM router --------------------------------------------------------------------------
+
+TOOL_SPECS = [
+    {"type": "function", "function": {
+        "name": "search_papers", "description": "Search arXiv for papers on a topic.",
+        "parameters": {"type": "object", "properties": {"query": {"type": "string", "description":
+                       "English search words"}}, "required": ["query"]}}},
+    {"type": "function", "function": {
+        "name": "summarize", "description": "Summarise the open paper(s) or one section.",
+        "parameters": {"type": "object", "properties": {"section": {"type": "string"}}}}},
+    {"type": "function", "function": {
+        "name": "answer", "description": "Answer a question from the open paper(s), citing pages.",
+        "parameters": {"type": "object", "properties": {"question": {"type": "string"}}, "required": ["question"]}}},
+    {"type": "function", "function": {
+        "name": "compare", "description": "Compare two or more open papers.",
+        "parameters": {"type": "object", "properties": {"aspect": {"type": "string"}}}}},
+    {"type": "function", "function": {
+        "name": "explain_figure", "description": "Explain a figure or table of the open paper.",
+        "parameters": {"type": "object", "properties": {
+            "kind": {"type": "string", "enum": ["figure", "table"]}, "number": {"type": "integer"}},
+            "required": ["kind", "number"]}}},
+]
+
+
+def route_with_llm(text: str, llm, offline: OfflineRouter, papers: list[str] | None = None) -> Route:
+    """Route with the LLM's tool call (OpenAI ``tools``, ``tool_choice="required"``); offline on failure.
+
+    Args:
+        text: the user's message.
+        llm: a :class:`core.llm.LLMClient` (its base URL, model, key and timeout are used).
+        offline: the fallback router.
+        papers: titles of the open papers (told to the LLM).
+
+    Returns:
+        The LLM's route (``source="llm"``), or the offline one with ``source="fallback"``
+        and a notice saying why.
+    """
+    import httpx
+
+    from ..prompts import PAPERS_ROUTER_SYSTEM
+
+    body = {
+        "model": llm.model,
+        "messages": [
+            {"role": "system", "content": PAPERS_ROUTER_SYSTEM.format(papers="; ".join(papers or []) or "none")},
+            {"role": "user", "content": text},
+        ],
+        "tools": TOOL_SPECS,
+        "tool_choice": "required",
+        "temperature": 0,
+    }
+    headers = {"Authorization": f"Bearer {llm.api_key}"} if llm.api_key else {}
+    reason = ""
+    try:
+        with httpx.Client(timeout=llm.timeout_s, transport=llm.transport) as client:
+            response = client.post(llm.base_url.rstrip("/") + "/chat/completions", json=body, headers=headers)
+        if response.status_code >= 400:
+            reason = f"the LLM answered HTTP {response.status_code}"
+        else:
+            call = response.json()["choices"][0]["message"]["tool_calls"][0]["function"]
+            name = call["name"]
+            args = call.get("arguments") or "{}"
+            args = json.loads(args) if isinstance(args, str) else dict(args)
+            if name in TOOLS:
+                base = _args(name, text)
+                base.update({k: v for k, v in args.items() if v not in (None, "")})
+                if name == "explain_figure":
+                    base["number"] = int(base.get("number", 1))
+                    base["kind"] = "table" if str(base.get("kind")).lower() == "table" else "figure"
+                return Route(tool=name, args=base, source="llm")
+            reason = f"the LLM called an unknown tool {name!r}"
+    except httpx.TimeoutException:
+        reason = f"the LLM did not answer within {llm.timeout_s:g} s"
+    except httpx.HTTPError as exc:
+        reason = f"the LLM could not be reached ({type(exc).__name__})"
+    except (ValueError, KeyError, IndexError, TypeError):
+        reason = "the LLM did not call a tool"
+    route = offline.route(text)
+    route.source = "fallback"
+    route.notice = f"Offline routing: {reason}."
+    return route

@@ -1,0 +1,119 @@
+"""The chat router: offline rules + kNN on the labelled set, LLM tool calls with fallback."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from core.embeddings import get_embedder
+from core.llm import LLMClient
+from core.reader.router import (
+    TOOLS,
+    OfflineRouter,
+    load_router_set,
+    route_with_llm,
+    search_query_from,
+)
+
+
+@pytest.fixture(scope="module")
+def router():
+    return OfflineRouter(get_embedder())
+
+
+def test_labelled_set_shape():
+    rows = load_router_set()
+    assert len(rows) >= 150
+    for tool in TOOLS:
+        for lang in ("ru", "en"):
+            group = [r for r in rows if r["tool"] == tool and r["lang"] == lang]
+            assert len(group) >= 15 and any(r["split"] == "test" for r in group)
+
+
+def test_held_out_accuracy_beats_always_answer(router):
+    test = load_router_set(split="test")
+    correct = sum(router.classify(r["text"])[0] == r["tool"] for r in test)
+    majority = sum(r["tool"] == "answer" for r in test)
+    assert correct / len(test) > 0.8 and correct > 2 * majority
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [("find papers about speculative decoding", "search_papers"), ("найди статьи про RAG", "search_papers"),
+     ("explain Figure 1", "explain_figure"), ("что показано на рис. 2?", "explain_figure"),
+     ("сравни две статьи", "compare"), ("summarize this paper", "summarize"),
+     ("Какой оптимизатор использовали?", "answer"), ("what does the paper say about beam search?", "answer")],
+)
+def test_routes(router, text, tool):
+    assert router.route(text).tool == tool
+
+
+def test_route_arguments(router):
+    assert router.route("explain table 3").args == {"kind": "table", "number": 3}
+    assert router.route("find me papers on speculative decoding").args["query"] == "speculative decoding"
+    assert search_query_from("найди статьи про трансформер") == "transformer"
+
+
+class ToolCallServer:
+    """A fake OpenAI-compatible endpoint answering with a tool call (or a plain text reply)."""
+
+    def __init__(self, reply) -> None:
+        self.bodies: list[dict] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.bodies.append(body)
+                data = json.dumps(reply(body)).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *a) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _tool_reply(name: str, args: dict):
+    return lambda body: {"choices": [{"message": {"role": "assistant", "content": None, "tool_calls": [
+        {"id": "c1", "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}]}}]}
+
+
+def test_llm_tool_call_is_used_and_request_offers_tools(router):
+    fake = ToolCallServer(_tool_reply("search_papers", {"query": "speculative decoding"}))
+    try:
+        llm = LLMClient(base_url=fake.url, model="m", timeout_s=5)
+        route = route_with_llm("найди статьи про спекулятивное декодирование", llm, router, ["Attention"])
+    finally:
+        fake.close()
+    assert route.source == "llm" and route.tool == "search_papers" and route.args["query"] == "speculative decoding"
+    body = fake.bodies[0]
+    assert {t["function"]["name"] for t in body["tools"]} == set(TOOLS) and body["tool_choice"] == "required"
+
+
+def test_llm_without_tool_call_falls_back_with_notice(router):
+    fake = ToolCallServer(lambda body: {"choices": [{"message": {"role": "assistant", "content": "hi"}}]})
+    try:
+        route = route_with_llm("explain Figure 2", LLMClient(base_url=fake.url, model="m", timeout_s=5), router)
+    finally:
+        fake.close()
+    assert route.source == "fallback" and route.tool == "explain_figure" and "did not call a tool" in route.notice
+
+
+def test_unreachable_llm_falls_back(router):
+    route = route_with_llm("summarize this paper", LLMClient(base_url="http://127.0.0.1:9/v1", model="m",
+                                                             timeout_s=1), router)
+    assert route.source == "fallback" and route.tool == "summarize" and "could not be reached" in route.notice
