@@ -27,10 +27,9 @@ from core.interview.bank import default_bank
 from pages._avatar import avatar_panel, show_delivery, speech_input, spoken_delivery
 from pages._common import embedder, llm, rate_ok, settings, sidebar_status, ui_lang, user_settings
 
-st.title(":material/record_voice_over: Interview coach")
-st.caption("A mock ML interview in Russian or English: answer, get a score against a reference answer, "
-           "see what was missing, revise, and track your progress. Scoring is offline; an LLM, if configured, "
-           "only adds a written critique.")
+ui = ui_lang()
+st.title(f":material/record_voice_over: {t('interview.title', ui)}")
+st.caption(t("interview.caption", ui))
 sidebar_status()
 
 cfg = settings()
@@ -39,20 +38,27 @@ state.setdefault("iv_session", None)  # plain copy of the running session (survi
 state.setdefault("iv_profile", "default")
 state.setdefault("iv_user_questions", [])
 
-ROLES = {
-    "ML engineer": ["classic_ml", "metrics_validation", "deep_learning", "mlops", "system_design"],
-    "Data scientist": ["classic_ml", "metrics_validation", "stats_ab"],
-    "NLP engineer": ["nlp", "deep_learning", "metrics_validation"],
-    "Computer vision engineer": ["computer_vision", "deep_learning", "metrics_validation"],
-    "Recommender systems engineer": ["recsys", "metrics_validation", "system_design"],
-    "MLOps engineer": ["mlops", "system_design"],
-    "Product analyst (A/B tests)": ["stats_ab", "metrics_validation"],
+ROLES = {  # role id (catalogue key interview.role.<id>) -> its default topics
+    "ml": ["classic_ml", "metrics_validation", "deep_learning", "mlops", "system_design"],
+    "ds": ["classic_ml", "metrics_validation", "stats_ab"],
+    "nlp": ["nlp", "deep_learning", "metrics_validation"],
+    "cv": ["computer_vision", "deep_learning", "metrics_validation"],
+    "recsys": ["recsys", "metrics_validation", "system_design"],
+    "mlops": ["mlops", "system_design"],
+    "analyst": ["stats_ab", "metrics_validation"],
 }
 CACHE_DIR = cfg.data_dir / "interview" / "cache"
 
 
-def topic_title(topic: str, lang: str = "en") -> str:
+def topic_title(topic: str, lang: str | None = None) -> str:
+    lang = lang or ui
+    if topic == "custom":
+        return t("interview.topic.custom", lang)
     return TOPIC_TITLES.get(topic, {}).get(lang, topic)
+
+
+def level_title(level: str) -> str:
+    return t(f"interview.level.{level}", ui) if level in ("junior", "middle", "senior") else level
 
 
 def current_bank():
@@ -66,7 +72,8 @@ except MargoError as exc:
     st.error(str(exc), icon=":material/error:")
     st.stop()
 
-tab_iv, tab_progress = st.tabs([":material/record_voice_over: Interview", ":material/monitoring: Progress"])
+tab_iv, tab_progress = st.tabs([f":material/record_voice_over: {t('interview.tab.interview', ui)}",
+                                f":material/monitoring: {t('interview.tab.progress', ui)}"])
 
 # ----------------------------------------------------------------------------- interview
 def interview_tab() -> None:
@@ -76,31 +83,33 @@ def interview_tab() -> None:
     if session is None:
         with st.container(border=True):
             c1, c2 = st.columns(2)
-            profile = c1.text_input("Local profile", value=state.iv_profile, key="iv_profile_in",
-                                    help="Progress is stored per profile on this machine.")
-            lang = c2.radio("Language", ["ru", "en"], horizontal=True, key="iv_lang_in",
+            profile = c1.text_input(t("interview.setup.profile", ui), value=state.iv_profile, key="iv_profile_in",
+                                    help=t("interview.setup.profile_help", ui))
+            lang = c2.radio(t("interview.setup.lang", ui), ["ru", "en"], horizontal=True, key="iv_lang_in",
+                            index=0 if ui == "ru" else 1,  # the interface's language by default
                             format_func=lambda x: {"ru": "Русский", "en": "English"}[x])
-            role = c1.selectbox("Role", list(ROLES), key="iv_role_in")
-            levels = c2.multiselect("Level", list(LEVELS), default=["junior", "middle"], key="iv_levels_in")
-            topics = st.multiselect("Topics", list(TOPICS) + (["custom"] if state.iv_user_questions else []),
+            role = c1.selectbox(t("interview.setup.role", ui), list(ROLES), key="iv_role_in",
+                                format_func=lambda r: t(f"interview.role.{r}", ui))
+            levels = c2.multiselect(t("interview.setup.level", ui), list(LEVELS), default=["junior", "middle"],
+                                    key="iv_levels_in", format_func=level_title)
+            topics = st.multiselect(t("interview.setup.topics", ui),
+                                    list(TOPICS) + (["custom"] if state.iv_user_questions else []),
                                     default=ROLES[role], key=f"iv_topics_in_{role}",
                                     format_func=topic_title)
-            n_questions = st.slider("Questions in this interview", 1, 15, 5, key="iv_n_in")
-            jd = st.text_area("Optional: paste a job description or your CV to shift the topic mix",
-                              key="iv_jd_in", height=100)
-            upload = st.file_uploader("Optional: your own questions (CSV or JSON in the bank's schema)",
-                                      type=["csv", "json"], key="iv_upload")
+            n_questions = st.slider(t("interview.setup.n", ui), 1, 15, 5, key="iv_n_in")
+            jd = st.text_area(t("interview.setup.jd", ui), key="iv_jd_in", height=100)
+            upload = st.file_uploader(t("interview.setup.upload", ui), type=["csv", "json"], key="iv_upload")
             if upload is not None and state.get("iv_upload_id") != upload.file_id:
                 try:
                     state.iv_user_questions = load_user_questions(upload.getvalue(), upload.name)
                     state.iv_upload_id = upload.file_id
-                    st.success(f"Added {len(state.iv_user_questions)} of your questions (topic 'custom' "
-                               "or their own topic).", icon=":material/check:")
+                    st.success(t("interview.setup.added", ui, n=len(state.iv_user_questions)),
+                               icon=":material/check:")
                 except MargoError as exc:
                     st.error(str(exc), icon=":material/error:")
-            if st.button("Start the interview", key="iv_start", type="primary"):
+            if st.button(t("interview.setup.start", ui), key="iv_start", type="primary"):
                 if not topics:
-                    st.warning("Choose at least one topic.", icon=":material/warning:")
+                    st.warning(t("interview.setup.no_topic", ui), icon=":material/warning:")
                     return
                 state.iv_profile = profile.strip() or "default"
                 state.iv_session = {
@@ -109,8 +118,7 @@ def interview_tab() -> None:
                     "results": {}, "finished": False, "seed": int(time.time()),
                 }
                 st.rerun()
-        st.info("Choose a role, level, topics and language, then start. Answers are typed; scoring is offline.",
-                icon=":material/info:")
+        st.info(t("interview.setup.info", ui), icon=":material/info:")
         return
 
     bank = current_bank()
@@ -120,7 +128,7 @@ def interview_tab() -> None:
 
     def pick_next() -> None:
         weak = [w["key_point"] for w in store.weakest_key_points(8)]
-        with st.spinner("Choosing the next question…"):
+        with st.spinner(t("interview.choosing", ui)):
             pick = selector.next_question(lang, session["topics"], session["levels"], session["asked"], weak,
                                           session["jd"], seed=session["seed"] + len(session["asked"]))
         if pick is None:
@@ -141,8 +149,9 @@ def interview_tab() -> None:
     if not session["finished"] and session["current"] is not None:
         q = bank.get(session["current"])
         n_done = len(session["asked"])
-        st.progress(min(1.0, (n_done - 1) / session["n"]), text=f"Question {n_done} of {session['n']}")
-        st.markdown(f"**{topic_title(q.topic, lang)}** · {q.level}")
+        st.progress(min(1.0, (n_done - 1) / session["n"]), text=t("interview.progress", ui, n=n_done,
+                                                                 total=session["n"]))
+        st.markdown(f"**{topic_title(q.topic)}** · {level_title(q.level)}")
         st.subheader(q.text(lang))
         if session["reason"]:
             st.caption(session["reason"])
@@ -153,18 +162,17 @@ def interview_tab() -> None:
         spoken = speech_input(f"iv_voice_{q.id}", lang_hint=lang)
         if spoken:
             st.session_state[f"iv_answer_{q.id}"] = spoken
-        answer = st.text_area("Your answer", key=f"iv_answer_{q.id}", height=180,
-                              placeholder="Answer as you would in an interview: define, explain, give an example, "
-                                          "mention trade-offs.")
+        answer = st.text_area(t("interview.answer.label", ui), key=f"iv_answer_{q.id}", height=180,
+                              placeholder=t("interview.answer.placeholder", ui))
         c1, c2, c3 = st.columns([1, 1, 1])
-        submitted = c1.button("Submit answer", key="iv_submit", type="primary")
+        submitted = c1.button(t("interview.submit", ui), key="iv_submit", type="primary")
         attempts = session["results"].setdefault(q.id, [])
-        next_clicked = c2.button("Next question", key="iv_next", disabled=not attempts)
-        finish_clicked = c3.button("Finish interview", key="iv_finish")
+        next_clicked = c2.button(t("interview.next", ui), key="iv_next", disabled=not attempts)
+        finish_clicked = c3.button(t("interview.finish", ui), key="iv_finish")
         if submitted and rate_ok("question"):  # #11: per-user limit
             saved = False
             try:
-                with st.spinner("Scoring…"):
+                with st.spinner(t("interview.scoring", ui)):
                     result = scorer.score_question(q, answer, lang)
                     fb = build_feedback(result, q.ref(lang), lang, q, bank, embedder()[0], set(session["asked"]))
                     fb = llm_critique(llm(), fb, q.text(lang), q.ref(lang), list(q.kps(lang)), answer, result, lang)
@@ -238,37 +246,41 @@ def interview_tab() -> None:
         return
 
     # Session summary.
-    st.subheader("Interview summary")
+    st.subheader(t("interview.summary.head", ui))
     rows, missed_all = [], []
     for qid, attempts in session["results"].items():
         if not attempts:
             continue
         q = bank.get(qid)
         best = max(attempts, key=lambda a: a["result"].score)["result"]
-        rows.append({"Question": q.text(lang), "Topic": topic_title(q.topic, lang), "First score":
+        rows.append({"Question": q.text(lang), "Topic": topic_title(q.topic), "First score":
                      attempts[0]["result"].score, "Best score": best.score, "Attempts": len(attempts)})
         missed_all += [(q, k) for k in best.missed]
     if not rows:
-        st.info("No answers were submitted in this interview.", icon=":material/info:")
+        st.info(t("interview.summary.none", ui), icon=":material/info:")
     else:
         df = pd.DataFrame(rows)
-        st.metric("Mean best score", f"{df['Best score'].mean():.0f}/100")
-        st.dataframe(df, hide_index=True, width="stretch")
+        st.metric(t("interview.summary.mean", ui), f"{df['Best score'].mean():.0f}/100")
+        st.dataframe(df.rename(columns={c: t(f"interview.summary.{k}", ui) for c, k in (
+            ("Question", "question"), ("Topic", "topic"), ("First score", "first"), ("Best score", "best"),
+            ("Attempts", "attempts"))}), hide_index=True, width="stretch")
         strong = df[df["Best score"] >= 70]["Topic"].unique().tolist()
         weak_topics = df.groupby("Topic")["Best score"].mean().sort_values().head(3)
-        st.markdown("**Strengths:** " + (", ".join(strong) if strong else "none yet — keep practising"))
-        st.markdown("**Weaknesses:** " + ", ".join(f"{t} ({s:.0f})" for t, s in weak_topics.items() if s < 70)
-                    if (weak_topics < 70).any() else "**Weaknesses:** none below 70 in this interview")
+        st.markdown(t("interview.summary.strengths", ui,
+                      items=", ".join(strong) if strong else t("interview.summary.no_strengths", ui)))
+        st.markdown(t("interview.summary.weaknesses", ui,
+                      items=", ".join(f"{name} ({s:.0f})" for name, s in weak_topics.items() if s < 70))
+                    if (weak_topics < 70).any() else t("interview.summary.no_weaknesses", ui))
         if missed_all:
-            st.markdown("**What to read next** (the reference answers for what you missed):")
+            st.markdown(t("interview.summary.read_next", ui))
             by_question: dict[str, list[str]] = {}
             for q, kp in missed_all:
                 by_question.setdefault(q.id, []).append(kp)
             for qid, kps in list(by_question.items())[:5]:
                 q = bank.get(qid)
-                with st.expander(f"{q.text(lang)} — missed: {'; '.join(kps[:3])}"):
+                with st.expander(t("interview.summary.missed", ui, question=q.text(lang), items="; ".join(kps[:3]))):
                     st.write(q.ref(lang))
-    if st.button("New interview", key="iv_new", type="primary"):
+    if st.button(t("interview.new", ui), key="iv_new", type="primary"):
         state.iv_session = None
         st.rerun()
 
@@ -278,7 +290,7 @@ with tab_iv:
 
 # ----------------------------------------------------------------------------- progress
 with tab_progress:
-    st.caption(f"Profile **{store.profile}** · stored in `{store.path.name}` under the data folder")
+    st.caption(t("interview.progress.profile", ui, profile=store.profile))
     try:
         history = store.topic_history()
         summary = store.topic_summary()
@@ -287,26 +299,41 @@ with tab_progress:
         st.error(str(exc), icon=":material/error:")
         history, summary, weakest = [], [], []
     if not history:
-        st.info("No attempts yet: your scores by topic over time will appear here.", icon=":material/monitoring:")
+        st.info(t("interview.progress.none", ui), icon=":material/monitoring:")
     else:
-        hist = pd.DataFrame(history)
-        hist["topic"] = hist["topic"].map(topic_title)
-        chart = alt.Chart(hist).mark_line(point=True).encode(
-            x=alt.X("day:T", title="Day"), y=alt.Y("score:Q", title="Mean score", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("topic:N", title="Topic"), tooltip=["day:T", "topic:N", "score:Q", "attempts:Q"])
-        st.markdown("**Scores by topic over time**")
-        st.altair_chart(chart, width="stretch")
         summ = pd.DataFrame(summary)
         summ["topic"] = summ["topic"].map(topic_title)
-        st.markdown("**Topics to review** (weakest recent scores first)")
-        st.dataframe(summ.rename(columns={"topic": "Topic", "attempts": "Attempts", "mean": "Mean score",
-                                          "recent": "Last 5 mean"}).round(1), hide_index=True, width="stretch")
+        topic_col, score_col = t("interview.summary.topic", ui), t("interview.progress.score", ui)
+        # Per-topic bars (readable with one day or a hundred), then one trend line over days.
+        bars = alt.Chart(summ.rename(columns={"topic": topic_col, "recent": score_col})).mark_bar(
+            color="#7C4DFF").encode(
+            x=alt.X(f"{score_col}:Q", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y(f"{topic_col}:N", sort="x", title=None),
+            tooltip=[f"{topic_col}:N", alt.Tooltip(f"{score_col}:Q", format=".0f"), "attempts:Q"])
+        st.markdown(t("interview.progress.by_topic", ui))
+        st.altair_chart(bars.properties(height=max(80, 34 * len(summ))), width="stretch")
+        hist = pd.DataFrame(history)
+        day_col = t("interview.progress.day", ui)
+        daily = hist.groupby("day", as_index=False)["score"].mean().rename(columns={"day": day_col,
+                                                                                  "score": score_col})
+        trend = alt.Chart(daily).mark_line(point=alt.OverlayMarkDef(size=70), color="#7C4DFF").encode(
+            x=alt.X(f"{day_col}:T", axis=alt.Axis(format="%d.%m", tickCount=min(10, max(1, len(daily))))),
+            y=alt.Y(f"{score_col}:Q", scale=alt.Scale(domain=[0, 100])),
+            tooltip=[alt.Tooltip(f"{day_col}:T", format="%d.%m.%Y"), alt.Tooltip(f"{score_col}:Q", format=".0f")])
+        st.markdown(t("interview.progress.trend", ui))
+        st.altair_chart(trend.properties(height=180), width="stretch")
+        st.markdown(t("interview.progress.review", ui))
+        st.dataframe(summ.rename(columns={"topic": topic_col, "attempts": t("interview.progress.attempts", ui),
+                                          "mean": t("interview.progress.mean", ui),
+                                          "recent": t("interview.progress.recent", ui)}).round(1),
+                     hide_index=True, width="stretch")
         if weakest:
-            st.markdown("**Weakest key points**")
+            st.markdown(t("interview.progress.weakest", ui))
             weak_df = pd.DataFrame(weakest)
             weak_df["topic"] = weak_df["topic"].map(topic_title)
             st.dataframe(weak_df[["key_point", "topic", "missed", "seen"]].rename(
-                columns={"key_point": "Key point", "topic": "Topic", "missed": "Missed", "seen": "Seen"}),
+                columns={"key_point": t("interview.progress.key_point", ui), "topic": topic_col,
+                         "missed": t("interview.progress.missed", ui), "seen": t("interview.progress.seen", ui)}),
                 hide_index=True, width="stretch")
-        st.download_button("Export attempts (CSV)", data=store.export_csv(), file_name=f"interview_{store.profile}.csv",
-                           mime="text/csv", key="iv_export")
+        st.download_button(t("interview.progress.export", ui), data=store.export_csv(),
+                           file_name=f"interview_{store.profile}.csv", mime="text/csv", key="iv_export")
