@@ -129,6 +129,11 @@ class Settings(BaseSettings):
         "(arXiv API User's Manual), so one day.",
     )
     ocr_langs: str = Field(default="rus+eng", description="Tesseract language packs used for scans.")
+    llm_vision: bool = Field(
+        default=False,
+        description="The configured LLM accepts images (OpenAI image_url parts): figures are sent with "
+        "their explanation request.",
+    )
     ocr_dpi: int = Field(
         default=300,
         ge=72,

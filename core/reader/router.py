@@ -32,9 +32,20 @@ import numpy as np
 from ..embeddings import Embedder
 from ..settings import PROJECT_ROOT
 from ..text import detect_lang, stem_tokens
+from ..types import Answer, Citation
 from .figures import parse_figure_request
 
-__all__ = ["TOOLS", "OfflineRouter", "Route", "load_router_set", "route_with_llm", "search_query_from"]
+__all__ = [
+    "TOOLS",
+    "OfflineRouter",
+    "PaperCitation",
+    "Route",
+    "RoutedAnswer",
+    "dispatch",
+    "load_router_set",
+    "route_with_llm",
+    "search_query_from",
+]
 
 Tool = Literal["search_papers", "summarize", "answer", "compare", "explain_figure"]
 TOOLS: tuple[Tool, ...] = ("search_papers", "summarize", "answer", "compare", "explain_figure")
@@ -294,3 +305,163 @@ def route_with_llm(text: str, llm, offline: OfflineRouter, papers: list[str] | N
     route.source = "fallback"
     route.notice = f"Offline routing: {reason}."
     return route
+
+
+# --- running the chosen tool -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperCitation(Citation):
+    """A citation that also names its paper (several papers can be open at once).
+
+    Attributes:
+        doc_id: the cited paper's document id (SHA-256 of its file).
+        paper: its title.
+    """
+
+    doc_id: str = ""
+    paper: str = ""
+
+
+@dataclass
+class RoutedAnswer(Answer):
+    """An :class:`Answer` plus what the router did.
+
+    Attributes:
+        tool: the tool that produced it.
+        route_source: how the tool was chosen ("rules", "knn", "default", "llm", "fallback").
+        figure_png: the explained figure's picture (explain_figure), else None.
+        figure_doc_id: the paper that figure is from.
+        hits: arXiv results (search_papers), ``[PaperHit.to_json() ...]``.
+        query: the search words sent to arXiv.
+    """
+
+    tool: str = "answer"
+    route_source: str = ""
+    figure_png: bytes | None = None
+    figure_doc_id: str = ""
+    hits: list[dict] = field(default_factory=list)
+    query: str = ""
+
+
+def _tag(citations, doc) -> list[PaperCitation]:
+    return [PaperCitation(page=c.page, quote=c.quote, score=c.score, doc_id=doc.doc_id, paper=doc.title)
+            for c in citations]
+
+
+def _from(answer: Answer, route: Route, **extra) -> RoutedAnswer:
+    notice = " ".join(x for x in (route.notice, answer.notice) if x)
+    return RoutedAnswer(text=answer.text, abstained=answer.abstained, citations=list(answer.citations),
+                        lang=answer.lang, mode=answer.mode, notice=notice, evidence=answer.evidence,
+                        tool=route.tool, route_source=route.source, **extra)
+
+
+def dispatch(route: Route, message: str, reader, docs: list, history: list[tuple[str, str]] | None = None,
+             arxiv=None, figures_dir: Path | None = None, vision: bool = False) -> RoutedAnswer:
+    """Run the routed tool over the open papers.
+
+    Args:
+        route: the router's decision.
+        message: the user's message.
+        reader: the :class:`core.reader.Reader`.
+        docs: the open papers (:class:`ReaderDocument`), the current one first; may be empty.
+        history: earlier ``(question, answer)`` pairs (for follow-up questions).
+        arxiv: a :class:`core.papers.ArxivClient` (search_papers).
+        figures_dir: where extracted figures are cached (explain_figure).
+        vision: the LLM accepts images (the figure is attached).
+
+    Returns:
+        A :class:`RoutedAnswer`; its citations are :class:`PaperCitation` (paper and 1-based page).
+        A network failure of search becomes an answer with ``abstained=True`` and the reason.
+    """
+    from ..errors import InputError, NetworkError
+    from ..i18n import t
+    from .figures import (
+        explain_figure,
+        explain_figure_llm,
+        figures_for_pdf,
+        find_figure,
+        render_figure,
+    )
+
+    lang = detect_lang(message)
+    tool = route.tool
+    if tool != "search_papers" and not docs:
+        return _from(Answer(text=t("papers.no_paper", lang), abstained=True, lang=lang), route)
+    if tool == "search_papers":
+        query = route.args.get("query") or search_query_from(message)
+        try:
+            hits = [h.to_json() for h in arxiv.search(query, 5)] if arxiv is not None else []
+        except NetworkError as exc:
+            return _from(Answer(text=t("papers.search.offline", lang, reason=str(exc)), abstained=True, lang=lang),
+                         route, query=query)
+        except InputError as exc:
+            return _from(Answer(text=str(exc), abstained=True, lang=lang), route, query=query)
+        if not hits:
+            return _from(Answer(text=t("papers.search.none", lang, query=query), abstained=True, lang=lang),
+                         route, query=query)
+        listing = "\n".join(f"{n}. {h['title']} ({h['year']}, arXiv:{h['id']})" for n, h in enumerate(hits, 1))
+        return _from(Answer(text=t("papers.search.found", lang, query=query) + "\n\n" + listing, abstained=False,
+                            lang=lang), route, hits=hits, query=query)
+    if tool == "explain_figure":
+        kind, number = route.args.get("kind", "figure"), int(route.args.get("number", 1))
+        for doc in docs:
+            figures = figures_for_pdf(doc.pdf_bytes, doc.doc_id, figures_dir or reader.settings.data_dir / "figures",
+                                      ocr_langs=reader.settings.ocr_langs)
+            fig = find_figure(figures, kind, number)
+            if fig is None:
+                continue
+            png = render_figure(doc.pdf_bytes, fig)
+            if reader.llm is not None:
+                answer = explain_figure_llm(fig, reader.llm, message, lang, image_png=png if vision else None)
+            else:
+                answer = explain_figure([fig], kind, number, lang)
+            answer.citations = _tag(answer.citations, doc)
+            return _from(answer, route, figure_png=png, figure_doc_id=doc.doc_id)
+        return _from(explain_figure([], kind, number, lang), route)
+    if tool == "summarize":
+        doc = docs[0]
+        summary = reader.summarize(doc, None, lang)
+        if summary.mode == "llm":
+            text = summary.text
+        else:
+            text = "\n".join(f"- {s.text} [p. {s.page}]" for s in summary.sentences)
+        cites = [PaperCitation(page=s.page, quote=s.text, doc_id=doc.doc_id, paper=doc.title)
+                 for s in summary.sentences]
+        return _from(Answer(text=text, abstained=False, citations=cites, lang=lang, mode=summary.mode,
+                             notice=summary.notice), route)
+    if tool == "compare" and len(docs) >= 2:
+        parts, cites, notices = [], [], []
+        for doc in docs:
+            ans = reader.ask(doc, message, history)
+            if ans.abstained:  # no passage on this aspect: the paper's own summary stands in
+                summary = reader.summarize(doc, 3, lang)
+                sents = summary.sentences[:3]
+                body = " ".join(f"{s.text} [p. {s.page}]" for s in sents)
+                cites += [PaperCitation(page=s.page, quote=s.text, doc_id=doc.doc_id, paper=doc.title) for s in sents]
+            else:
+                body = ans.text
+                cites += _tag(ans.citations, doc)
+            if ans.notice:
+                notices.append(ans.notice)
+            parts.append(f"**{doc.title}**\n\n{body}")
+        return _from(Answer(text="\n\n".join(parts), abstained=False, citations=cites, lang=lang,
+                             notice=" ".join(dict.fromkeys(notices))), route)
+    # answer (and compare with one paper open): every open paper is asked; answers that do
+    # not abstain are kept, each cited to its paper and page.
+    answers = [(doc, reader.ask(doc, message, history)) for doc in docs]
+    good = [(d, a) for d, a in answers if not a.abstained]
+    if not good:
+        best = answers[0][1]
+        return _from(best, route)
+    if len(good) == 1:
+        doc, ans = good[0]
+        out = _from(ans, route)
+        out.citations = _tag(ans.citations, doc)
+        return out
+    good.sort(key=lambda da: -da[1].evidence)
+    text = "\n\n".join(f"**{d.title}**\n\n{a.text}" for d, a in good)
+    cites = [c for d, a in good for c in _tag(a.citations, d)]
+    return _from(Answer(text=text, abstained=False, citations=cites, lang=lang, mode=good[0][1].mode,
+                         evidence=good[0][1].evidence, notice=" ".join({a.notice for _, a in good if a.notice})),
+                 route)

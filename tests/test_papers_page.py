@@ -1,0 +1,54 @@
+"""Reader page, #12 parts: arXiv search and one-click import (replay server), offline search
+message, the routed chat explaining Figure 1 with its picture shown."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.arxiv_replay import ArxivReplayServer
+from tests.test_papers import PAPER_PAGES
+from tests.pdfs import make_pdf
+
+
+def test_search_and_open_from_arxiv(offline_app, monkeypatch):
+    with ArxivReplayServer(pdf_bytes=make_pdf(PAPER_PAGES)) as server:
+        monkeypatch.setenv("MARGO_ARXIV_API_URL", server.api_url)
+        at = offline_app("pages/reader.py")
+        at.text_input(key="papers_query").set_value("speculative decoding").run()
+        at.button(key="papers_search").click().run()
+        assert not at.exception
+        titles = " ".join(m.value for m in at.markdown)
+        assert "Fast Inference from Transformers via Speculative Decoding" in titles
+        at.button(key="papers_hit_0").click().run()
+        assert not at.exception, at.exception
+        assert any("Fast inference" in h.value or "Speculative" in h.value for h in at.subheader)
+        assert any("/pdf/2211.17192v2" in r for r in server.requests)
+
+
+def test_offline_search_says_it_needs_the_internet(offline_app, monkeypatch):
+    monkeypatch.setenv("MARGO_ARXIV_API_URL", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("MARGO_ARXIV_TIMEOUT_S", "1")
+    at = offline_app("pages/reader.py")
+    at.text_input(key="papers_query").set_value("attention").run()
+    at.button(key="papers_search").click().run()
+    assert not at.exception
+    assert any("интернет" in w.value or "internet" in w.value for w in at.warning)
+    assert at.file_uploader(key="reader_upload")  # the rest of the page still works
+
+
+def _upload(at: AppTest, path) -> None:
+    at.file_uploader(key="reader_upload").upload(path.name, path.read_bytes(), "application/pdf").run()
+
+
+def test_chat_explains_figure_1_with_the_picture(offline_app, shared_data):
+    at = offline_app("pages/reader.py")
+    _upload(at, shared_data / "papers" / "attention_is_all_you_need_1706.03762.pdf")
+    at.chat_input(key="reader_question").set_value("explain Figure 1").run()
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "model architecture" in text
+    captions = " ".join(c.value for c in at.caption)
+    assert "объяснение рисунка" in captions or "figure explanation" in captions
+    assert len(at.image) >= 1, "the figure is shown"
+    labels = " ".join(e.label for e in at.expander)
+    assert "Attention Is All You Need" in labels and ("p. 3" in labels or "с. 3" in labels)
