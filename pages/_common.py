@@ -138,11 +138,21 @@ def ui_lang() -> Lang:
     return state[UI_LANG_KEY]
 
 
+UI_LANG_WIDGET_KEY = "ui_lang_switch"
+"""Key of the sidebar radio; its value is copied to :data:`UI_LANG_KEY` (widget values are
+dropped when the user switches pages, plain session keys are not)."""
+
+
+def _copy_lang_choice() -> None:
+    st.session_state[UI_LANG_KEY] = st.session_state[UI_LANG_WIDGET_KEY]
+
+
 def language_switch() -> Lang:
-    """The sidebar's language switch (rendered by ``app.py`` so it persists across pages)."""
+    """The sidebar's language switch (rendered by ``app.py``, before the page)."""
     lang = ui_lang()
     st.sidebar.radio(
-        t("app.lang.label", lang), list(LANGS), key=UI_LANG_KEY, horizontal=True,
+        t("app.lang.label", lang), list(LANGS), index=LANGS.index(lang), key=UI_LANG_WIDGET_KEY,
+        horizontal=True, on_change=_copy_lang_choice,
         format_func=lambda code: {"ru": "Русский", "en": "English"}[code],
     )
     return ui_lang()

@@ -290,7 +290,8 @@ with tab_iv:
 
 # ----------------------------------------------------------------------------- progress
 with tab_progress:
-    st.caption(t("interview.progress.profile", ui, profile=store.profile))
+    st.caption(t("interview.progress.profile", ui, profile=store.profile if store.profile != "default"
+                 else t("interview.progress.default_profile", ui)))
     try:
         history = store.topic_history()
         summary = store.topic_summary()

@@ -91,6 +91,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "interview.new": {"ru": "Новое собеседование", "en": "New interview"},
     # Progress.
     "interview.progress.profile": {"ru": "Профиль **{profile}**", "en": "Profile **{profile}**"},
+    "interview.progress.default_profile": {"ru": "основной", "en": "main"},
     "interview.progress.none": {
         "ru": "Попыток пока нет: здесь появятся ваши оценки по темам.",
         "en": "No attempts yet: your scores by topic will appear here.",
