@@ -17,6 +17,12 @@ Formats (detected from the content, not the file name):
 
 Every parser yields :class:`core.types.Post`; anything unusable raises
 :class:`core.errors.MalformedExportError` with a message a user can act on.
+
+Bounded work on any input (#11): JSON is read event by event (``ijson.basic_parse``)
+and messages are built here, so nesting deeper than ``max_depth`` stops the parse at once
+with a clear message instead of building a tree of millions of levels; a post longer
+than ``max_post_chars`` is cut there (and counted in ``ParsedExport.truncated``); numbers
+of any length are read exactly (``use_float=False``: yajl's floats overflow at 20 digits).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
@@ -39,9 +46,19 @@ ExportKind = Literal["desktop-json", "flat-json", "desktop-html", "csv"]
 _CHUNK = 1 << 16
 _URL_RE = re.compile(r"^https?://(?:www\.)?t(?:elegram)?\.me/(?:s/)?([A-Za-z][A-Za-z0-9_]{3,31})/(\d+)")
 _USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\((https?://[^)\s]{1,2000})\)")  # bounded: no quadratic scans
 _MD_MARK = re.compile(r"(\*\*|__|~~|`)")
 _WORDY = re.compile(r"[^\W_]{2}")  # a post needs two letters/digits in a row to be searchable
+_JSON_BUF = 1 << 24
+"""Read buffer of the JSON parser (16 MB): yajl joins a string that spans buffers by
+copying, so a 50 MB post took 24 s with 1 MB buffers and 1.8 s with 16 MB (measured here)."""
+_HTML_PENDING_MAX = 1 << 20
+"""Unparsed HTML kept waiting for a tag's end (1 MB): Telegram's tags are under 1 KB; an
+unclosed ``<`` made html.parser rescan the growing rest on each 64 KB feed (quadratic)."""
+MAX_DEPTH = 64
+"""Default nesting limit of a JSON export (``Settings.max_json_depth``; result.json nests 5)."""
+MAX_POST_CHARS = 100_000
+"""Default length at which a post is cut (``Settings.max_post_chars``; Telegram caps a post at 4,096)."""
 
 
 @dataclass
@@ -64,6 +81,7 @@ class ParsedExport:
     posts: list[Post] = field(default_factory=list)
     skipped: int = 0
     files: list[str] = field(default_factory=list)
+    truncated: int = 0
 
 
 def username_from_url(url: str | None) -> str | None:
@@ -96,8 +114,11 @@ def _iso_date(value: Any, *, day_first: bool = False) -> str:
     """Normalise an export's date to ISO 8601 (``YYYY-MM-DDTHH:MM:SS[+HH:MM]``)."""
     if value is None or value == "":
         return ""
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(float(value)).isoformat()
+    if isinstance(value, int | float | Decimal):
+        try:
+            return datetime.fromtimestamp(float(value)).isoformat()
+        except (OverflowError, OSError, ValueError):
+            return ""
     text = str(value).strip()
     if day_first:  # HTML title: "05.09.2018 16:42:32" or "... UTC+03:00"
         m = re.match(r"(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2}):(\d{2})(?: UTC([+-]\d{2}):?(\d{2}))?", text)
@@ -156,8 +177,12 @@ def _extra_text(msg: dict) -> str:
     return "\n".join(b for b in bits if b.strip())
 
 
-def _record_to_post(rec: Any, channel: str, username: str | None, flat: bool) -> tuple[Post | None, str | None]:
-    """One message record (Desktop or flat) as a Post, plus the username its URL shows."""
+def _record_to_post(rec: Any, channel: str, username: str | None, flat: bool,
+                    max_chars: int = MAX_POST_CHARS) -> tuple[Post | None, str | None]:
+    """One message record (Desktop or flat) as a Post, plus the username its URL shows.
+
+    Text over ``max_chars`` is cut before any regular expression runs on it.
+    """
     if not isinstance(rec, dict):
         return None, None
     if rec.get("type", "message") != "message":
@@ -170,17 +195,17 @@ def _record_to_post(rec: Any, channel: str, username: str | None, flat: bool) ->
     if post_id <= 0:
         return None, None
     if "text" in rec:
-        text = flatten_text(rec.get("text"))
+        text = flatten_text(rec.get("text"))[:max_chars]
         if not text and rec.get("text_entities"):
-            text = flatten_text(rec.get("text_entities"))
+            text = flatten_text(rec.get("text_entities"))[:max_chars]
     else:
-        text = str(rec.get("message_text") or rec.get("message") or "")
+        text = str(rec.get("message_text") or rec.get("message") or "")[:max_chars]
         if flat:
             text = _flatten_markdown(text)
     extra = _extra_text(rec)
     if extra and extra not in text:
         text = f"{text}\n{extra}" if text.strip() else extra
-    text = text.strip()
+    text = text[:max_chars].strip()
     url = rec.get("message_url") or rec.get("url") or rec.get("link")
     url = str(url) if isinstance(url, str) and url.startswith("http") else None
     seen_username = username_from_url(url)
@@ -239,29 +264,83 @@ def detect_kind(path: Path) -> ExportKind:
 
 
 # ---------------------------------------------------------------------- JSON
-def _json_top_level(path: Path) -> dict[str, Any]:
-    """Top-level scalars (``name``, ``type``, ``id``) that come before ``messages``."""
+def _json_top_level(path: Path, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
+    """Top-level scalars (``name``, ``type``, ``id``) that come before ``messages``
+    (stops at ``messages``, at the end of the file, or deeper than ``max_depth``)."""
     import ijson
 
     top: dict[str, Any] = {}
+    depth, key = 0, None
     with open(path, "rb") as f:
         try:
-            for prefix, event, value in ijson.parse(f):
-                if prefix in ("name", "type", "id", "username") and event in ("string", "number"):
-                    top[prefix] = value
-                elif prefix == "messages" and event == "start_array":
-                    break
+            for event, value in ijson.basic_parse(f, buf_size=_JSON_BUF, use_float=False):
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > max_depth or (depth == 2 and key == "messages"):
+                        break
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+                elif depth == 1 and event == "map_key":
+                    key = value
+                elif depth == 1 and key in ("name", "type", "id", "username") and event in ("string", "number"):
+                    top[key] = value
         except ijson.common.IncompleteJSONError:
             pass  # reported by the second pass, with its position
     return top
 
 
-def _iter_json(path: Path, prefix: str) -> Iterator[Any]:
-    import ijson
+def _iter_json(path: Path, prefix: str, max_depth: int = MAX_DEPTH) -> Iterator[Any]:
+    """The items of the array at ``prefix`` (``"messages.item"`` or ``"item"``), built here
+    from ``ijson.basic_parse`` events so that nesting deeper than ``max_depth`` is refused
+    on the spot (no tree is built first).
 
+    Raises:
+        MalformedExportError: truncated or damaged JSON, not UTF-8, or nested too deeply.
+    """
+    import ijson
+    from ijson.common import ObjectBuilder
+
+    key_path = prefix.split(".")[:-1]  # ["messages"] or []
+    items_depth = len(key_path) + 1  # depth of the array whose elements are the items
+    depth = 0
+    keys: list[str | None] = []  # the current key at each map depth
+    in_items = False
+    builder: ObjectBuilder | None = None
     with open(path, "rb") as f:
         try:
-            yield from ijson.items(f, prefix, use_float=True)
+            for event, value in ijson.basic_parse(f, buf_size=_JSON_BUF, use_float=False):
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > max_depth:
+                        raise MalformedExportError(
+                            f"'{path.name}' is nested more than {max_depth} levels deep (MARGO_MAX_JSON_DEPTH); "
+                            "a Telegram export nests about 5. The file is not an export, or it is damaged."
+                        )
+                    keys.append(None)
+                    if (event == "start_array" and depth == items_depth and not in_items
+                            and [k for k in keys[:-1]] == key_path):
+                        in_items = True
+                        continue
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+                    keys.pop()
+                    if in_items and depth == items_depth - 1:
+                        in_items = False
+                        continue
+                elif event == "map_key" and depth <= len(key_path):
+                    keys[-1] = value
+                if not in_items:
+                    continue
+                if builder is None:
+                    if event in ("start_map", "start_array"):
+                        builder = ObjectBuilder()
+                    else:  # a scalar item
+                        yield value
+                        continue
+                builder.event(event, value)
+                if depth == items_depth and event in ("end_map", "end_array"):
+                    yield builder.value
+                    builder = None
         except ijson.common.IncompleteJSONError as exc:
             raise MalformedExportError(
                 f"'{path.name}' is not complete JSON (cut off or damaged: {str(exc)[:80]}). "
@@ -271,18 +350,19 @@ def _iter_json(path: Path, prefix: str) -> Iterator[Any]:
             raise MalformedExportError(f"'{path.name}' is not UTF-8 text; Telegram exports are UTF-8.") from exc
 
 
-def _parse_json(path: Path, kind: ExportKind, name: str | None, username: str | None) -> ParsedExport:
-    top = _json_top_level(path) if kind == "desktop-json" else {}
+def _parse_json(path: Path, kind: ExportKind, name: str | None, username: str | None,
+                max_depth: int = MAX_DEPTH, max_chars: int = MAX_POST_CHARS) -> ParsedExport:
+    top = _json_top_level(path, max_depth) if kind == "desktop-json" else {}
     channel = name or str(top.get("name") or "") or path.parent.name or path.stem
     username = username or _clean_username_safe(top.get("username"))
     out = ParsedExport(kind=kind, name=str(top.get("name") or ""), username=username, files=[path.name])
     prefix = "messages.item" if kind == "desktop-json" else "item"
     seen = 0
     derived: str | None = None
-    for rec in _iter_json(path, prefix):
+    for rec in _iter_json(path, prefix, max_depth):
         seen += 1
         flat = isinstance(rec, dict) and "text" not in rec
-        post, from_url = _record_to_post(rec, channel, username, flat=flat)
+        post, from_url = _record_to_post(rec, channel, username, flat=flat, max_chars=max_chars)
         derived = derived or from_url
         if post is None:
             out.skipped += 1
@@ -308,8 +388,15 @@ def _clean_username_safe(value: Any) -> str | None:
 
 
 # ----------------------------------------------------------------------- CSV
-def _parse_csv(path: Path, name: str | None, username: str | None) -> ParsedExport:
+_CSV_FIELD_LIMIT = 1 << 27
+"""Longest CSV field read (128 M characters): above any upload limit, so one long post is
+read (and then cut to ``max_post_chars``) instead of refusing the file (the csv module's
+default limit is 131,072)."""
+
+
+def _parse_csv(path: Path, name: str | None, username: str | None, max_chars: int = MAX_POST_CHARS) -> ParsedExport:
     channel = name or path.stem
+    csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
     out = ParsedExport(kind="csv", name="", username=username, files=[path.name])
     derived = None
     try:
@@ -325,7 +412,7 @@ def _parse_csv(path: Path, name: str | None, username: str | None) -> ParsedExpo
                 rec = {(k or "").strip().lower(): v for k, v in row.items()}
                 if "text" in rec:  # CSV text is plain or markdown, never an entity list
                     rec["message_text"] = rec.pop("text")
-                post, from_url = _record_to_post(rec, channel, username, flat=True)
+                post, from_url = _record_to_post(rec, channel, username, flat=True, max_chars=max_chars)
                 derived = derived or from_url
                 if post is None:
                     out.skipped += 1
@@ -435,7 +522,7 @@ def _html_pages(path: Path) -> list[Path]:
     return pages
 
 
-def _parse_html(path: Path, name: str | None, username: str | None) -> ParsedExport:
+def _parse_html(path: Path, name: str | None, username: str | None, max_chars: int = MAX_POST_CHARS) -> ParsedExport:
     out = ParsedExport(kind="desktop-html", name="", username=username)
     queue = _html_pages(path)
     visited: set[Path] = set()
@@ -451,6 +538,11 @@ def _parse_html(path: Path, name: str | None, username: str | None) -> ParsedExp
             with open(page, encoding="utf-8") as f:
                 while chunk := f.read(_CHUNK):
                     parser.feed(chunk)
+                    if len(parser.rawdata) > _HTML_PENDING_MAX:  # html.parser rescans it on every feed
+                        raise MalformedExportError(
+                            f"'{page.name}' has a tag that does not end within {_HTML_PENDING_MAX >> 20} MB: "
+                            "not a Telegram export page (Telegram writes '<' in text as &lt;)."
+                        )
             parser.close()
         except UnicodeDecodeError as exc:
             raise MalformedExportError(f"'{page.name}' is not UTF-8 text; Telegram exports are UTF-8.") from exc
@@ -469,7 +561,7 @@ def _parse_html(path: Path, name: str | None, username: str | None) -> ParsedExp
     channel = name or out.name or path.stem
     seen_ids: set[int] = set()
     for m in raw:
-        text = re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(m["parts"])).strip()
+        text = re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(m["parts"])[:max_chars]).strip()
         text = re.sub(r"\n{3,}", "\n\n", text)
         try:
             post_id = int(m["id"])
@@ -486,7 +578,8 @@ def _parse_html(path: Path, name: str | None, username: str | None) -> ParsedExp
 
 
 # ---------------------------------------------------------------- entry point
-def parse_export(path: str | Path, name: str | None = None, username: str | None = None) -> ParsedExport:
+def parse_export(path: str | Path, name: str | None = None, username: str | None = None, *,
+                 max_depth: int = MAX_DEPTH, max_post_chars: int = MAX_POST_CHARS) -> ParsedExport:
     """Parse any supported export into posts (streaming; nothing is written anywhere).
 
     Args:
@@ -495,13 +588,17 @@ def parse_export(path: str | Path, name: str | None = None, username: str | None
         name: channel name to use (default: the export's own name, else the file name).
         username: the channel's public username (``ai_newz``, ``@ai_newz`` or a t.me link)
             for post links; derived from ``message_url`` in flat dumps when not given.
+        max_depth: deepest JSON nesting accepted (``Settings.max_json_depth``).
+        max_post_chars: a post's text is cut at this length (``Settings.max_post_chars``);
+            ``ParsedExport.truncated`` counts the posts cut.
 
     Returns:
         The posts with text, in file order, and what was skipped.
 
     Raises:
-        MalformedExportError: missing or empty file, not UTF-8, truncated JSON, a page
-            that is not a Telegram export, no messages, or no message with text.
+        MalformedExportError: missing or empty file, not UTF-8, truncated JSON, nesting
+            deeper than ``max_depth``, a page that is not a Telegram export, no messages,
+            or no message with text.
     """
     path = Path(path)
     if not path.exists():
@@ -511,17 +608,18 @@ def parse_export(path: str | Path, name: str | None = None, username: str | None
     kind = detect_kind(path)
     try:
         if kind in ("desktop-json", "flat-json"):
-            out = _parse_json(path, kind, name, username)
+            out = _parse_json(path, kind, name, username, max_depth, max_post_chars)
         elif kind == "csv":
-            out = _parse_csv(path, name, username)
+            out = _parse_csv(path, name, username, max_post_chars)
         else:
-            out = _parse_html(path, name, username)
+            out = _parse_html(path, name, username, max_post_chars)
     except OSError as exc:
         raise MalformedExportError(f"'{path.name}' cannot be read: {exc.strerror or exc}.") from exc
     if not out.posts:
         raise MalformedExportError(
             f"'{path.name}' has no posts with text ({out.skipped} messages were service messages or media only)."
         )
+    out.truncated = sum(len(p.text) >= max_post_chars for p in out.posts)
     if out.username and any(p.url is None for p in out.posts):
         out.posts = [p if p.url else Post(p.channel, p.post_id, p.date, p.text, post_url(out.username, p.post_id))
                      for p in out.posts]

@@ -212,7 +212,6 @@ class _Loaded:
 
 _CACHE: dict[str, tuple[tuple[int, float], _Loaded]] = {}
 _CACHE_LOCK = threading.Lock()
-_IMPORT_LOCK = threading.Lock()
 
 
 class ChannelLibrary:
@@ -278,7 +277,8 @@ class ChannelLibrary:
             StorageError: the index or database cannot be written (the old state stays).
         """
         t0 = time.perf_counter()
-        parsed = parse_export(path, name=name, username=username)
+        parsed = parse_export(path, name=name, username=username, max_depth=self.settings.max_json_depth,
+                              max_post_chars=self.settings.max_post_chars)  # #11: bounded parsing
         channel = name or parsed.name or parsed.username or Path(path).stem
         if channel != parsed.posts[0].channel:
             parsed.posts = [Post(channel, p.post_id, p.date, p.text, p.url) for p in parsed.posts]
@@ -307,7 +307,10 @@ class ChannelLibrary:
         by_id: dict[int, Post] = {}
         for p in posts:  # a post id repeated in one export: the last one wins
             by_id[p.post_id] = p
-        with _IMPORT_LOCK, self.store.connect() as con:
+        # #11: one import per channel at a time (threads and processes); other channels go on.
+        # SELECTs run outside any transaction (sqlite3 begins one at the first write), so
+        # the slow embedding below holds no snapshot that a later write could find stale.
+        with self.store.import_lock(channel), self.store.connect() as con:
             row = con.execute("SELECT id, username FROM channels WHERE name = ?", (channel,)).fetchone()
             username = username or (row[1] if row else None)
             old = dict(con.execute("SELECT post_id, hash FROM posts WHERE channel_id = ?", (row[0],))) if row else {}

@@ -10,10 +10,15 @@ Tables::
 ``hash`` is the SHA-256 of the post's date and text: a newer export re-imports only
 posts that are new or whose hash changed (edited). Edited posts' old chunks are marked
 ``active = 0`` (FAISS cannot delete) until the index is compacted.
+
+The schema is versioned with ``PRAGMA user_version`` (:func:`core.storage.migrate`);
+imports of one channel are serialised across threads and processes by
+:meth:`ChannelStore.import_lock`, imports of different channels run side by side (#11).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -25,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import StorageError
+from ..storage import file_lock, migrate
 from ..types import Post
 
 __all__ = ["ChannelInfo", "ChannelStore", "date_ts", "post_hash"]
@@ -122,21 +128,36 @@ class ChannelStore:
         StorageError: the database cannot be opened or written.
     """
 
+    MIGRATIONS = (_SCHEMA,)
+    """Schema scripts by version (``PRAGMA user_version``); add new ones, never edit old ones."""
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.connect() as con:
-                con.executescript(_SCHEMA)
+            migrate(self.path, self.MIGRATIONS)
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"Could not open the channels database: {exc}.") from exc
 
+    def import_lock(self, channel: str) -> contextlib.AbstractContextManager[None]:
+        """An exclusive lock for importing into ``channel`` (by case-folded name), held across
+        threads and processes; other channels' imports are not blocked."""
+        digest = hashlib.sha256(channel.strip().casefold().encode()).hexdigest()[:32]
+        return file_lock(self.path.parent / "locks" / f"{digest}.lock")
+
     @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection in one transaction: committed on success, rolled back on error."""
+    def connect(self, immediate: bool = False) -> Iterator[sqlite3.Connection]:
+        """A connection in one transaction: committed on success, rolled back on error.
+
+        Args:
+            immediate: take the write lock at once (``BEGIN IMMEDIATE``), for a transaction
+                that reads and then writes (no stale-snapshot failure halfway).
+        """
         con = sqlite3.connect(self.path, timeout=30)
         try:
             con.execute("PRAGMA journal_mode=WAL")
+            if immediate:
+                con.execute("BEGIN IMMEDIATE")
             yield con
             con.commit()
         except sqlite3.Error as exc:
