@@ -7,17 +7,19 @@ import re
 import streamlit as st
 
 from core.errors import MargoError
+from core.i18n import t
 from core.reader import Reader
 from core.reader.documents import list_documents
 from core.reader.notes import notes_markdown
 from core.reader.pdf import render_page_highlight
 from core.text import detect_lang
+from pages import _papers  # #12: arXiv search, OCR, several papers, routed chat
 from pages._avatar import avatar_panel, speech_input
-from pages._common import embedder, llm, rate_ok, sidebar_status, user_settings, workspace
+from pages._common import embedder, llm, rate_ok, sidebar_status, ui_lang, user_settings, workspace
 
-st.title(":material/menu_book: Reader")
-st.caption("Open a paper, get a summary, ask in Russian or English. Every answer cites its pages; "
-           "what the paper does not say, Margo does not answer.")
+ui = ui_lang()
+st.title(f":material/menu_book: {t('reader.title', ui)}")
+st.caption(t("reader.caption", ui))
 sidebar_status()
 
 cfg = user_settings()  # #11: this user's workspace (papers and their indexes)
@@ -33,9 +35,13 @@ def _md(text: str) -> str:
     return re.sub(r"^(\d+)\.", r"\1\\.", text).replace("\n", " ").lstrip("-*+# ")
 
 
+PARTS = ("problem", "method", "results")
+
+
 def _open(data: bytes) -> None:
-    with st.spinner("Reading the paper (first time: about 5 s)…"):
-        doc = reader.open(data)
+    with st.spinner(t("reader.reading", ui)):
+        doc = reader.open(data, ocr_progress=_papers.ocr_progress())
+    _papers.remember_ocr(cfg, data, doc)
     if state.reader_doc is None or state.reader_doc.doc_id != doc.doc_id:
         state.reader_qa = []
         state.reader_summary = None
@@ -43,12 +49,12 @@ def _open(data: bytes) -> None:
 
 
 with st.container(border=True):
-    upload = st.file_uploader("Upload a PDF", type=["pdf"], key="reader_upload",
-                              help=f"Up to {cfg.max_upload_mb} MB and {cfg.max_pages} pages.")
+    upload = st.file_uploader(t("reader.upload.label", ui), type=["pdf", "png", "jpg", "jpeg"], key="reader_upload",
+                              help=t("reader.upload.help", ui, mb=cfg.max_upload_mb, pages=cfg.max_pages))
     saved = list_documents(cfg.index_dir)
     if saved:
-        labels = {d["doc_id"]: f"{d['title'][:80]} ({d['n_pages']} p.)" for d in saved}
-        pick = st.selectbox("…or reopen a saved paper", options=[""] + list(labels), key="reader_saved",
+        labels = {d["doc_id"]: t("reader.saved.item", ui, title=d["title"][:80], n=d["n_pages"]) for d in saved}
+        pick = st.selectbox(t("reader.saved.label", ui), options=[""] + list(labels), key="reader_saved",
                             format_func=lambda k: labels.get(k, "—"))
     else:
         pick = ""
@@ -62,28 +68,41 @@ with st.container(border=True):
             _open((cfg.index_dir / pick / "source.pdf").read_bytes())
     except MargoError as exc:
         st.error(str(exc), icon=":material/error:")
-    except OSError as exc:
-        st.error(f"Could not read the saved paper: {exc.strerror or exc}", icon=":material/error:")
+    except OSError:
+        st.error(t("reader.saved.unreadable", ui), icon=":material/error:")
 
+_papers.search_panel(reader, cfg)
 doc = state.reader_doc
 if doc is None:
-    st.info("Upload a PDF with a text layer (a paper, lecture notes) to begin.", icon=":material/upload_file:")
+    st.info(t("reader.start", ui), icon=":material/upload_file:")
     st.stop()
 
 st.subheader(doc.title)
-st.caption(f"{doc.n_pages} pages · language: {doc.lang.upper()} · "
-           + ("reopened from the saved index" if doc.loaded_from_disk else "indexed now and saved"))
+st.caption(t("reader.doc.meta", ui, n=doc.n_pages, lang=doc.lang.upper(),
+             how=t("reader.doc.reopened" if doc.loaded_from_disk else "reader.doc.indexed", ui)))
 
-tab_summary, tab_ask = st.tabs([":material/summarize: Summary", ":material/forum: Ask"])
+docs = _papers.open_papers(reader, cfg, doc)
+_papers.ocr_notes(doc)
+
+tab_summary, tab_ask = st.tabs([f":material/summarize: {t('reader.tab.summary', ui)}",
+                                f":material/forum: {t('reader.tab.ask', ui)}"])
 
 with tab_summary:
     c1, c2 = st.columns([3, 1])
-    n = c1.slider("Length (sentences)", 3, 15, cfg.summary_sentences, key="reader_summary_len")
-    lang = c2.selectbox("Language", ["ru", "en"], index=0 if doc.lang == "ru" else 1, key="reader_summary_lang",
-                        disabled=reader.llm is None, help="The offline summary quotes the paper in its own language.")
-    if st.button("Summarise", key="reader_summarise", type="primary"):
-        with st.spinner("Summarising…"):
+    n = c1.slider(t("reader.summary.length", ui), 3, 15, cfg.summary_sentences, key="reader_summary_len")
+    if reader.llm is not None:
+        lang = c2.selectbox(t("reader.summary.lang", ui), ["ru", "en"], index=0 if doc.lang == "ru" else 1,
+                            key="reader_summary_lang", format_func=lambda x: {"ru": "Русский", "en": "English"}[x])
+    else:  # no greyed-out box: say why the summary is in the paper's language
+        lang = doc.lang
+        c2.caption(t("reader.summary.offline_lang", ui, lang=doc.lang.upper()))
+    if st.button(t("reader.summary.button", ui), key="reader_summarise", type="primary"):
+        with st.spinner(t("reader.summary.working", ui)):
             state.reader_summary = reader.summarize(doc, n, lang)
+    elif state.reader_summary is None:  # shown on upload, with a visible progress indicator
+        with st.status(t("reader.summary.auto", ui), expanded=False) as status:
+            state.reader_summary = reader.summarize(doc, n, lang)
+            status.update(label=t("reader.summary.done", ui), state="complete")
     summary = state.reader_summary
     if summary is not None:
         if summary.notice:
@@ -92,13 +111,13 @@ with tab_summary:
             st.markdown(summary.text)
         else:
             for s in summary.sentences:
-                st.markdown(f"- {_md(s.text)} *(p. {s.page})*")
+                st.markdown(f"- {_md(s.text)} *({t('reader.page_ref', ui, page=s.page)})*")
         if summary.key_parts:
-            with st.expander("Key parts: problem, method, results"):
+            with st.expander(t("reader.summary.key_parts", ui)):
                 for part, sentences in summary.key_parts.items():
-                    st.markdown(f"**{part.capitalize()}**")
+                    st.markdown(f"**{t(f'reader.part.{part}', ui) if part in PARTS else part.capitalize()}**")
                     for s in sentences:
-                        st.markdown(f"- {_md(s.text)} *(p. {s.page})*")
+                        st.markdown(f"- {_md(s.text)} *({t('reader.page_ref', ui, page=s.page)})*")
         # AVATAR: speak the summary here
         spoken = summary.text if summary.mode == "llm" else " ".join(s.text for s in summary.sentences)
         avatar_panel(spoken, detect_lang(spoken), key="reader_avatar_summary")
@@ -110,30 +129,37 @@ with tab_ask:
         with st.chat_message("assistant", avatar=":material/school:"):
             if answer.notice:
                 st.caption(f":material/info: {answer.notice}")
+            _papers.turn_extras(reader, cfg, answer, i, len(docs))
             if answer.abstained:
                 st.markdown(f"**{answer.text}**")
             else:
                 st.markdown(answer.text)
                 for j, c in enumerate(answer.citations):
-                    with st.expander(f"p. {c.page}: {c.quote[:90]}…" if len(c.quote) > 90 else f"p. {c.page}: {c.quote}"):
-                        if st.toggle("Show the page", key=f"reader_show_{i}_{j}"):
-                            png, found = render_page_highlight(doc.pdf_bytes, c.page, c.quote)
-                            st.image(png, caption=f"Page {c.page}" + ("" if found else " (passage not located exactly)"))
+                    quote = f"{c.quote[:90]}…" if len(c.quote) > 90 else c.quote
+                    with st.expander(f"{_papers.citation_prefix(c)}{t('reader.page_ref', ui, page=c.page)}: {quote}"):
+                        if st.toggle(t("reader.show_page", ui), key=f"reader_show_{i}_{j}"):
+                            png, found = render_page_highlight(_papers.citation_pdf(c, doc, docs), c.page, c.quote)
+                            st.image(png, caption=t("reader.page_caption", ui, page=c.page)
+                                     + ("" if found else t("reader.page_inexact", ui)))
             # AVATAR: speak the answer here
             if i == len(state.reader_qa) - 1:
                 avatar_panel(answer.text, detect_lang(answer.text), key=f"reader_avatar_answer_{i}",
                              expression="concerned" if answer.abstained else "neutral")
     # SPEECH-INPUT: a spoken question recorder goes here
+    if state.reader_qa and st.button(t("reader.new_conversation", ui), key="reader_reset",
+                                     icon=":material/add_comment:"):
+        state.reader_qa = []  # a conversation is explicit: earlier questions no longer steer answers
+        st.rerun()
     spoken_question = speech_input("reader_voice", lang_hint=doc.lang)
-    question = st.chat_input("Ask about this paper, in Russian or English", key="reader_question") or spoken_question
+    question = st.chat_input(t("reader.ask.placeholder", ui), key="reader_question") or spoken_question
     if question and question.strip() and rate_ok("question"):
         history = [(q, a.text) for q, a in state.reader_qa if not a.abstained]
-        with st.spinner("Looking for the answer in the paper…"):
-            state.reader_qa.append((question.strip(), reader.ask(doc, question.strip(), history)))
+        with st.spinner(t("reader.ask.working", ui)):
+            state.reader_qa.append((question.strip(), _papers.chat_answer(reader, cfg, docs, question.strip(), history)))
         st.rerun()
 
 st.download_button(
-    ":material/download: Notes (Markdown)",
+    f":material/download: {t('reader.notes', ui)}",
     data=notes_markdown(doc.title, state.reader_summary, state.reader_qa),
     file_name="margo-notes.md",
     mime="text/markdown",
