@@ -24,6 +24,7 @@ from core.interview import (
     load_user_questions,
 )
 from core.interview.bank import default_bank
+from core.recommend.next import interview_next
 from pages._avatar import avatar_panel, show_delivery, speech_input, spoken_delivery
 from pages._common import embedder, llm, rate_ok, settings, sidebar_status, ui_lang, user_settings
 
@@ -336,5 +337,14 @@ with tab_progress:
                 columns={"key_point": t("interview.progress.key_point", ui), "topic": topic_col,
                          "missed": t("interview.progress.missed", ui), "seen": t("interview.progress.seen", ui)}),
                 hide_index=True, width="stretch")
+        try:  # #13: what to practise next (FSRS reviews, weak key points, other profiles), each with a reason
+            nxt = interview_next(store, current_bank(), ui)
+        except MargoError:
+            nxt = []
+        if nxt:
+            st.markdown(t("recommend.next.title", ui))
+            st.dataframe(pd.DataFrame([{t("recommend.next.col.question", ui): n["question"],
+                                        t("recommend.next.col.why", ui): n["reason"]} for n in nxt]),
+                         hide_index=True, width="stretch")
         st.download_button(t("interview.progress.export", ui), data=store.export_csv(),
                            file_name=f"interview_{store.profile}.csv", mime="text/csv", key="iv_export")

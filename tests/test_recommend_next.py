@@ -85,3 +85,22 @@ def test_related_passages_and_posts_like_liked_ones() -> None:
     ids = [s.id for s in sim]
     assert "10" not in ids and set(ids[:2]) == {"11", "13"} and "12" not in ids
     assert sim[0].reason_key == "recommend.next.liked_post" and "диффузионная" in sim[0].reason("en")
+
+
+def test_interview_next_over_a_real_progress_store(tmp_path) -> None:
+    from core.interview.progress import Attempt, ProgressStore
+    from core.recommend.next import interview_next
+
+    bank_obj = default_bank()
+    qs = list(bank_obj.questions)
+    me = ProgressStore(tmp_path, "me")
+    assert interview_next(me, bank_obj) == []  # nothing answered yet: nothing to say
+    ts = (NOW - timedelta(days=4)).timestamp()
+    me.record(Attempt("s1", qs[0].id, qs[0].topic, qs[0].level, "ru", qs[0].text("ru"), "…", 25, 20, 20, 50,
+                      missed=["k1"], covered=[], ts=ts))
+    peer = ProgressStore(tmp_path, "peer")
+    peer.record(Attempt("s2", qs[0].id, qs[0].topic, qs[0].level, "en", qs[0].text("en"), "…", 30, 30, 30, 50, ts=ts))
+    out = interview_next(me, bank_obj, "ru", k=3, now=NOW)
+    assert out[0]["id"] == qs[0].id and out[0]["question"] == qs[0].text("ru")
+    assert out[0]["reason"].startswith("Пора повторить")
+    assert len(out) == 3 and len({o["id"] for o in out}) == 3

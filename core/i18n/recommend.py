@@ -30,6 +30,9 @@ STRINGS: dict[str, dict[str, str]] = {
                                "en": "Related to what you asked: “{query}”"},
     "recommend.next.liked_post": {"ru": "Похоже на пост, который вам понравился: «{title}»",
                                   "en": "Similar to a post you liked: “{title}”"},
+    "recommend.next.title": {"ru": "**Что тренировать дальше**", "en": "**What to practise next**"},
+    "recommend.next.col.question": {"ru": "вопрос", "en": "question"},
+    "recommend.next.col.why": {"ru": "почему", "en": "why"},
     "recommend.next.today": {"ru": "сегодня", "en": "today"},
     "recommend.next.days_ago": {"ru": "{days} дн. назад", "en": "{days} days ago"},
     # page

@@ -33,7 +33,16 @@ import numpy as np
 
 from ..i18n import t
 
-__all__ = ["PASS_SCORE", "RELATED_COSINE", "Suggestion", "grade", "next_questions", "related_items", "similar_to_liked"]
+__all__ = [
+    "PASS_SCORE",
+    "RELATED_COSINE",
+    "Suggestion",
+    "grade",
+    "interview_next",
+    "next_questions",
+    "related_items",
+    "similar_to_liked",
+]
 
 PASS_SCORE = 70
 """Score (0-100) from which an answer counts as passed: the threshold below which
@@ -222,6 +231,43 @@ def next_questions(attempts: Sequence[dict[str, Any]], bank: Iterable[_Question]
                                1.0 - topic_means[tp] / 100, "weak_topic"))
             else:
                 add(Suggestion(q, "recommend.next.new", {"topic": tp}, 0.0, "new"))
+    return out
+
+
+def interview_next(store: Any, bank: Any, lang: str = "en", k: int = 5,
+                   now: datetime | None = None) -> list[dict[str, str]]:
+    """The next questions for a progress store's profile, ready for a table.
+
+    Other profiles of the same store (learners sharing this workspace, e.g. a study group on one
+    machine) are the "similar learners"; nothing crosses workspaces.
+
+    Args:
+        store: a :class:`core.interview.progress.ProgressStore` (public ``attempts``, ``profiles``,
+            ``profile`` and ``path`` only).
+        bank: a :class:`core.interview.bank.Bank` (``.questions``, ``Question.text(lang)``).
+        lang: language of the question texts and reasons.
+        k: how many.
+        now: the time of the suggestion (UTC; default now).
+
+    Returns:
+        Dicts ``{"id", "question", "topic", "reason"}``, best first; empty without attempts.
+
+    Raises:
+        StorageError: the progress database cannot be read.
+    """
+    attempts = store.attempts()
+    if not attempts:
+        return []
+    peers = []
+    for profile in store.profiles():
+        if profile != store.profile:
+            peers.append(type(store)(store.path.parent.parent, profile).attempts())
+    questions = list(bank.questions)
+    by_id = {q.id: q for q in questions}
+    out = []
+    for s in next_questions(attempts, questions, k=k, now=now, peers=peers):
+        q = by_id[s.id]
+        out.append({"id": q.id, "question": q.text(lang), "topic": q.topic, "reason": s.reason(lang)})
     return out
 
 

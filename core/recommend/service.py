@@ -243,28 +243,34 @@ class Recommender:
             InputError: unknown user.
         """
         u = self.data.user_index(user_id)
-        scores = np.array(self.model.score(np.array([u])), dtype=np.float32)
         seen = self.X[u]
-        ranked = top_k(scores, k, seen)[0]
-        hist = seen.indices
         text_share = None
         if isinstance(self.model, Hybrid):
             # which part of the hybrid's score put the item here: the larger standardised term wins
             cf_z, text_z = self.model.parts(seen)
             text_share = text_z[0] > cf_z[0]
+            scores = (cf_z + text_z).astype(np.float32)
+        else:
+            scores = np.array(self.model.score(np.array([u])), dtype=np.float32)
+        ranked = top_k(scores, k, seen)[0]
+        hist = seen.indices
+        ranked = np.array([i for i in ranked if np.isfinite(scores[0, i])], dtype=np.int64)
+        if len(hist) and len(ranked):  # history x recommended similarities, once for the whole list
+            cf_all = np.asarray((self._Xn[:, hist].T @ self._Xn[:, ranked]).todense())
+            text_all = self.embeddings[hist] @ self.embeddings[ranked].T if self.embeddings is not None else None
         return [self._explain(u, hist, int(i), float(scores[0, i]),
-                              None if text_share is None else bool(text_share[i]))
-                for i in ranked if np.isfinite(scores[0, i])]
+                              None if text_share is None else bool(text_share[i]),
+                              cf_all[:, n] if len(hist) else None,
+                              text_all[:, n] if len(hist) and text_all is not None else None)
+                for n, i in enumerate(ranked)]
 
-    def _explain(self, u: int, hist: np.ndarray, item: int, score: float,
-                 text_dominates: bool | None = None) -> Recommendation:
+    def _explain(self, u: int, hist: np.ndarray, item: int, score: float, text_dominates: bool | None,
+                 cf: np.ndarray | None, text: np.ndarray | None) -> Recommendation:
         title = self.data.titles[item]
         item_id = str(self.data.item_ids[item])
-        if self.name == "popularity" or len(hist) == 0:
+        if self.name == "popularity" or len(hist) == 0 or cf is None:
             return Recommendation(item_id, title, score, "recommend.reason.popular",
                                   {"users": int(self.popularity[item])})
-        cf = np.asarray((self._Xn[:, hist].T @ self._Xn[:, item]).todense()).ravel()
-        text = self.embeddings[hist] @ self.embeddings[item] if self.embeddings is not None else None
         use_text = self.name == "content" or bool(text_dominates) or (
             text is not None and (self.popularity[item] == 0 or cf.max() <= 0))
         if use_text:
