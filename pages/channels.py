@@ -65,6 +65,31 @@ with st.expander(f":material/upload_file: {t('channels.import.head', lang)}", ex
                     st.info(t("channels.import.nothing_new", lang, file=res.label, channel=rep.channel,
                               unchanged=rep.unchanged), icon=":material/check:")
 
+# #15: a public channel by its @username (t.me/s web preview), same import path as an export
+with st.expander(f":material/alternate_email: {t('channels_web.head', lang)}", expanded=not library.channels()):
+    st.caption(t("channels_web.how", lang))
+    w1, w2 = st.columns([3, 1])
+    web_name = w1.text_input(t("channels_web.username", lang), key="channels_web_username", placeholder="@ai_newz")
+    web_pages = w2.number_input(t("channels_web.pages", lang), 1, 200, 10, key="channels_web_pages")
+    if (st.button(t("channels_web.button", lang), key="channels_web_add", disabled=not web_name.strip())
+            and rate_ok("import")):
+        from core.channels.web import import_public_channel
+
+        bar = st.progress(0.0, text=t("channels_web.fetching", lang, done=0, total=web_pages))
+
+        def web_progress(stage: str, done: int, total: int) -> None:
+            key = "channels_web.fetching" if stage == "fetch" else "channels_web.embedding"
+            bar.progress(min(done / max(total, 1), 1.0), text=t(key, lang, done=done, total=total))
+
+        try:
+            rep, fetched = import_public_channel(library, web_name, max_pages=int(web_pages), progress=web_progress)
+            st.success(t("channels_web.done", lang, channel=rep.channel, added=rep.added, edited=rep.edited,
+                         unchanged=rep.unchanged, total=rep.total_posts, pages=fetched.pages),
+                       icon=":material/check_circle:")
+        except MargoError as exc:
+            st.error(t("channels_web.failed", lang, error=exc), icon=":material/error:")
+        bar.empty()
+
 channels = library.channels()
 if not channels:
     st.info(t("channels.start", lang), icon=":material/upload_file:")

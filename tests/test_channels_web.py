@@ -109,3 +109,32 @@ def test_not_a_public_channel_and_network_failures(tmp_path):
             fetch_preview("@ai_newz", _settings(tmp_path, srv.url, telegram_web_timeout_s=0.2))
     with pytest.raises(NetworkError, match="Could not reach"):
         fetch_preview("@ai_newz", _settings(tmp_path, "http://127.0.0.1:9"))
+
+
+def test_channel_page_adds_a_channel_by_username(tmp_path, monkeypatch, ai_newz_posts):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from core.settings import PROJECT_ROOT
+
+    with PreviewReplayServer({"ai_newz": ("эйай ньюз", ai_newz_posts)}) as srv:
+        for key, value in {"DATA_DIR": str(tmp_path / "data"), "SECRETS_FILE": str(tmp_path / "none.toml"),
+                           "UI_LANG": "ru", "LLM_PROBE_LOCAL": "false", "TELEGRAM_WEB_URL": srv.url,
+                           "TELEGRAM_WEB_DELAY_S": "0"}.items():
+            monkeypatch.setenv(f"MARGO_{key}", value)
+        monkeypatch.delenv("MARGO_LLM_BASE_URL", raising=False)
+        st.cache_resource.clear()
+        try:
+            at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+            at.run()
+            at.switch_page("pages/channels.py").run()
+            at.text_input(key="channels_web_username").set_value("@ai_newz").run()
+            at.number_input(key="channels_web_pages").set_value(2).run()
+            at.button(key="channels_web_add").click().run()
+            assert not at.exception, at.exception
+            assert at.success and "«эйай ньюз»: новых постов 40" in at.success[0].value
+            at.text_input(key="channels_web_username").set_value("@no_such_channel").run()
+            at.button(key="channels_web_add").click().run()
+            assert at.error and "Не удалось добавить канал" in at.error[0].value
+        finally:
+            st.cache_resource.clear()
