@@ -54,7 +54,7 @@ CHUNK_BONUS = 0.03
 """Bonus when the fused retriever returned the passage (the Reader's value)."""
 MARGIN = 0.12
 """Further passages are quoted only when they score within this of the best."""
-ABSTAIN_THRESHOLD = 0.45
+ABSTAIN_THRESHOLD = 0.40
 """Abstain below this evidence score (question in the lecture's language); calibrated on
 the dev half of data/lecture_eval/questions.jsonl by scripts/bench_lectures.py."""
 ABSTAIN_THRESHOLD_CROSSLINGUAL = 0.30
