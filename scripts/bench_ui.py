@@ -1,0 +1,304 @@
+"""Interface benchmark (#10): time to first sound, follow-up detection, language share per page,
+time to first summary, page weight and time to interactive at desktop and phone sizes.
+
+Run: ``.venv/bin/python scripts/bench_ui.py`` (about 4 minutes; needs Debian's chromium and
+Playwright for the browser parts, which are skipped with the reason otherwise). Writes the
+section ``ui`` of docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.benchlib import SHARED_DATA, machine_line, write_section  # noqa: E402
+
+SENTENCES = {
+    "ru": ["Марго читает этот ответ номер {k} вслух.", "Сначала она объясняет, о чём статья.",
+           "Потом рассказывает, какой метод предложили авторы.", "Затем говорит, на каких данных его проверяли.",
+           "После этого она называет главные результаты.", "Отдельно упоминает ограничения работы.",
+           "В конце советует, что прочитать дальше."],
+    "en": ["Margo reads answer number {k} aloud.", "First she explains what the paper is about.",
+           "Then she describes the method the authors propose.", "Next she says which data it was tested on.",
+           "After that she names the main results.", "She also mentions the limitations of the work.",
+           "Finally she suggests what to read next."],
+}
+
+RUNS = 3
+"""Runs per cell of the first-sound table (median / max reported)."""
+
+DEMO = '''
+import sys
+sys.path.insert(0, {root!r})
+import streamlit as st
+from pages._avatar import avatar_panel
+lang = st.query_params.get("lang", "en")
+st.session_state["ui_lang"] = lang
+avatar_panel(st.query_params.get("text", ""), lang, key="bench", height=200)
+'''
+
+
+def _text(lang: str, n: int, k: int) -> str:
+    return " ".join(SENTENCES[lang][:n]).replace("{k}", str(k))
+
+
+def first_sound(tmp: Path) -> list[str]:
+    """Browser: press Play as soon as the panel appears (worst case) and after 2 s of reading."""
+    from urllib.parse import quote
+
+    from tests.speech_browser import (
+        CHROMIUM,
+        CHROMIUM_FLAGS,
+        avatar_frame,
+        browser_missing_reason,
+        demo_server,
+    )
+
+    reason = browser_missing_reason()
+    if reason:
+        return [f"Not measured: {reason}."]
+    from playwright.sync_api import sync_playwright
+
+    from core.settings import Settings
+    from core.speech.tts import Speaker
+
+    script = tmp / "bench_demo.py"
+    script.write_text(DEMO.format(root=str(ROOT)), encoding="utf-8")
+    rows = ["| language | sentences | first sound, Play at once: median / max, ms | "
+            "Play after 2 s: median / max, ms | baseline: whole text synthesized first (previous panel), "
+            "median, ms |", "|---|---|---|---|---|"]
+    base_speaker = Speaker(Settings(data_dir=tmp / "baseline"), use_cache=False)
+    k = int(time.time()) % 100000
+    with demo_server(tmp, tmp / "web", script=script) as url, sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = b.new_page(viewport={"width": 1000, "height": 600})
+            for lang in ("en", "ru"):  # warm the engines once (piper model, festival process)
+                page.goto(f"{url}/?lang={lang}&text={quote(_text(lang, 1, k))}")
+                frame = avatar_frame(page)
+                frame.evaluate("() => window.margoPlay()")
+                _wait_sound(frame)
+                base_speaker.speak(_text(lang, 1, k), lang)  # the baseline's engines warm too
+            for lang in ("ru", "en"):
+                for n in (1, 2, 7):
+                    cells = []
+                    for delay in (0.0, 2.0):
+                        runs = []
+                        for _ in range(RUNS):
+                            k += 1
+                            page.goto(f"{url}/?lang={lang}&text={quote(_text(lang, n, k))}")
+                            frame = avatar_frame(page)
+                            time.sleep(delay)
+                            frame.evaluate("() => window.margoPlay()")
+                            runs.append(_wait_sound(frame))
+                        cells.append(f"{statistics.median(runs):.0f} / {max(runs):.0f}")
+                    base = []
+                    for _ in range(RUNS):
+                        k += 1
+                        t0 = time.perf_counter()
+                        base_speaker.speak(_text(lang, n, k), lang)
+                        base.append((time.perf_counter() - t0) * 1000)
+                    rows.append(f"| {lang} | {n} | {cells[0]} | {cells[1]} | {statistics.median(base):.0f} |")
+        finally:
+            b.close()
+    return rows
+
+
+def _wait_sound(frame, timeout_s: float = 30.0) -> float:
+    """Milliseconds from Play to the audio element's first ``playing`` event (inf: none in time)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        st = frame.evaluate("() => window.margoStats")
+        if st["firstSound"] is not None:
+            frame.evaluate("() => window.margoStop()")
+            return st["firstSound"] - st["t0"]
+        if st["errors"]:
+            return float("inf")
+        time.sleep(0.02)
+    return float("inf")
+
+
+def follow_ups() -> list[str]:
+    from core.channels.followup import is_follow_up
+    from core.text import tokenize
+
+    rows = [json.loads(line) for line in (ROOT / "data" / "channel_eval" / "followups.jsonl").open(encoding="utf-8")]
+    methods = {
+        "rule (core.channels.followup)": lambda r: is_follow_up(r["question"], r["previous"]),
+        "previous rule: join when ≤ 8 words": lambda r: len(tokenize(r["question"])) <= 8,
+        "always join": lambda r: True,
+        "never join": lambda r: False,
+    }
+    out = ["| method | test accuracy (n) | test RU | test EN | dev accuracy (n) |", "|---|---|---|---|---|"]
+    for name, fn in methods.items():
+        cells = []
+        for split, lang in (("test", None), ("test", "ru"), ("test", "en"), ("dev", None)):
+            items = [r for r in rows if r["split"] == split and (lang is None or r["lang"] == lang)]
+            acc = sum(fn(r) == r["follow_up"] for r in items) / len(items)
+            cells.append(f"{acc:.2f} ({len(items)})" if lang is None else f"{acc:.2f}")
+        out.append(f"| {name} | {' | '.join(cells)} |")
+    return out
+
+
+def language_share() -> list[str]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.ui_lang_check import language_share as share
+
+    pages = ("pages/reader.py", "pages/channels.py", "pages/interview.py", "pages/help.py", "pages/lectures.py",
+             "pages/recommend.py")
+    out = ["| page (first screen) | RU interface: strings in Russian | EN interface: strings in English |",
+           "|---|---|---|"]
+    cells: dict[str, list[str]] = {p: [] for p in pages}
+    with tempfile.TemporaryDirectory() as d:
+        os.environ.update(MARGO_DATA_DIR=str(Path(d) / "data"), MARGO_LLM_PROBE_LOCAL="false",
+                          MARGO_SECRETS_FILE=str(Path(d) / "none.toml"))
+        for lang in ("ru", "en"):
+            os.environ["MARGO_UI_LANG"] = lang
+            st.cache_resource.clear()
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+            at.run()
+            for page in pages:
+                at.switch_page(page).run()
+                s, foreign, n = share(at, lang, skip=("speculative decoding",))
+                cells[page].append(f"{s:.0%} of {n}" + (f" (not: “{foreign[0][:50]}”)" if foreign else ""))
+        st.cache_resource.clear()
+    for page in pages:
+        out.append(f"| {page} | {cells[page][0]} | {cells[page][1]} |")
+    return out
+
+
+def first_summary() -> list[str]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    papers = [("attention_is_all_you_need_1706.03762.pdf", "en"), ("sokolov_hse_lecture07_deeplearning_ru.pdf", "ru")]
+    out = ["| paper | pages | upload → summary on screen, s | of which reading + indexing, s |", "|---|---|---|---|"]
+    from core.embeddings import get_embedder
+    from core.reader import Reader
+    from core.settings import Settings
+
+    with tempfile.TemporaryDirectory() as d:
+        os.environ.update(MARGO_DATA_DIR=str(Path(d) / "data"), MARGO_LLM_PROBE_LOCAL="false", MARGO_UI_LANG="ru",
+                          MARGO_SECRETS_FILE=str(Path(d) / "none.toml"))
+        st.cache_resource.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        at.run()
+        reader = Reader(settings=Settings(data_dir=Path(d) / "direct"), embedder=get_embedder(), llm=None)
+        for name, _lang in papers:
+            data = (SHARED_DATA / "papers" / name).read_bytes()
+            t0 = time.perf_counter()
+            at.file_uploader(key="reader_upload").upload(name, data, "application/pdf").run()
+            total = time.perf_counter() - t0
+            ok = any("с. " in m.value for m in at.markdown)
+            t0 = time.perf_counter()
+            doc = reader.open(data)
+            read = time.perf_counter() - t0
+            out.append(f"| {name} | {doc.n_pages} | {total:.1f}{'' if ok else ' (no summary seen)'} | {read:.1f} |")
+        st.cache_resource.clear()
+    return out
+
+
+def page_weight(tmp: Path) -> list[str]:
+    from tests.speech_browser import CHROMIUM, CHROMIUM_FLAGS, browser_missing_reason, demo_server
+
+    reason = browser_missing_reason()
+    if reason:
+        return [f"Not measured: {reason}."]
+    from playwright.sync_api import sync_playwright
+
+    out = ["| viewport | page | transferred, kB | requests | time to interactive (title and first widget shown), ms |",
+           "|---|---|---|---|---|"]
+    with demo_server(tmp, tmp / "app-data", script=ROOT / "app.py") as url, sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            for vw, vh in ((1440, 900), (390, 844)):
+                for path in ("", "channels", "interview"):
+                    ctx = b.new_context(viewport={"width": vw, "height": vh}, locale="ru-RU")
+                    page = ctx.new_page()
+                    t0 = time.perf_counter()
+                    page.goto(f"{url}/{path}")
+                    page.locator("h1").first.wait_for(timeout=60000)
+                    page.locator("[data-testid='stFileUploader'], [data-testid='stTextInput'], "
+                                 "[data-testid='stSelectbox']").first.wait_for(timeout=60000)
+                    tti = (time.perf_counter() - t0) * 1000
+                    size = page.evaluate("() => performance.getEntriesByType('navigation').concat("
+                                         "performance.getEntriesByType('resource')).reduce((a, e) => "
+                                         "a + (e.transferSize || e.encodedBodySize || 0), 0)")
+                    n = page.evaluate("() => performance.getEntriesByType('resource').length + 1")
+                    out.append(f"| {vw}×{vh} | /{path} | {size / 1024:.0f} | {n} | {tti:.0f} |")
+                    ctx.close()
+        finally:
+            b.close()
+    return out
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="margo-bench-ui-") as d:
+        tmp = Path(d)
+        fs = first_sound(tmp)
+        pw = page_weight(tmp)
+    fu = follow_ups()
+    share = language_share()
+    summ = first_summary()
+    load = os.getloadavg()
+    md = "\n".join([
+        "## Interface (scripts/bench_ui.py)",
+        "",
+        f"{machine_line()}; load average at the end {load[0]:.1f} (other agents were using the 2 cores: latencies "
+        "are upper bounds).",
+        "",
+        "### Time to first sound",
+        "Real browser (Debian chromium, Playwright) on a page with one avatar panel; each text is new (no cache). "
+        "\"Play at once\": Play pressed the moment the panel appears (the worst case: synthesis of the first "
+        "sentence has only just started); \"after 2 s\": the user reads first. Voices: piper (EN), festival (RU), "
+        "engines warmed by one earlier sentence. Baseline: the previous panel synthesized the whole text before "
+        f"its first sound (same engines, warm, cache off; page transfer not added). {RUNS} runs per cell. "
+        "No published figure applies.",
+        "",
+        *fs,
+        "",
+        "### Follow-up detection (Channel search conversations)",
+        "`data/channel_eval/followups.jsonl`: 104 pairs (previous question, new question) written for the two "
+        "channels, 52 RU + 52 EN, labelled follow-up (needs the previous question) or new; the rule's limits were "
+        "chosen on `dev` and are reported on `test` (both written by the rule's author: an optimistic figure). "
+        "No published figure for this set.",
+        "",
+        *fu,
+        "",
+        "### Share of visible strings in the selected language",
+        "AppTest of each page's first screen (titles, captions, labels, placeholders, help, options, alerts); "
+        "product and format names (Telegram, PDF, CSV, …) count as both languages (tests/ui_lang_check.py). "
+        "The avatar's own controls are inside an iframe and are checked by the journeys test instead.",
+        "",
+        *share,
+        "",
+        "### Time to first summary on upload",
+        "AppTest of the Reader page (offline extractive summary, made right after the upload; no click). "
+        "\"reading + indexing\" is `Reader.open` alone on a fresh folder, same process.",
+        "",
+        *summ,
+        "",
+        "### Page weight and time to interactive",
+        "Real browser, fresh context per row (empty cache), Russian locale, `streamlit run app.py` on loopback; "
+        "weight is the transfer size the browser reports for the document and its resources (the WebSocket "
+        "traffic is not included); time to interactive is from navigation to the page title and its first "
+        "input being shown.",
+        "",
+        *pw,
+    ])
+    write_section("ui", md)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
