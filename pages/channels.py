@@ -11,6 +11,7 @@ from core.channels.highlight import highlight
 from core.channels.uploads import import_uploads
 from core.errors import MargoError
 from core.i18n import t
+from core.recommend.next import channel_liked_suggestions
 from pages._avatar import avatar_panel, speech_input
 from pages._common import embedder, llm, rate_ok, sidebar_status, ui_lang, user_settings
 
@@ -217,3 +218,15 @@ with st.expander(f":material/bar_chart: {t('channels.stats.head', lang)}"):
     m3.metric(t("channels.stats.no_answer", lang), s.no_answer)
     if s.recent_disliked:
         st.caption(t("channels.stats.disliked", lang, items="; ".join(f"“{q[:60]}”" for q in s.recent_disliked)))
+
+# ------------------------------------------------------------------ what next (#13)
+try:
+    liked_next = channel_liked_suggestions(library, k=5)
+except MargoError:
+    liked_next = []
+if liked_next:
+    with st.expander(f":material/recommend: {t('recommend.liked.title', lang)}"):
+        for sug, hit in liked_next:
+            link = f" · [{t('channels.posts.open', lang)}]({hit.url})" if hit.url else ""
+            st.markdown(f"**{hit.channel}** · {hit.date[:10]}{link}  \n{hit.chunk}")
+            st.caption(sug.reason(lang))

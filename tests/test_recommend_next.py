@@ -104,3 +104,26 @@ def test_interview_next_over_a_real_progress_store(tmp_path) -> None:
     assert out[0]["id"] == qs[0].id and out[0]["question"] == qs[0].text("ru")
     assert out[0]["reason"].startswith("Пора повторить")
     assert len(out) == 3 and len({o["id"] for o in out}) == 3
+
+
+def test_channel_posts_like_liked_ones(settings) -> None:
+    from core.channels import ChannelLibrary
+    from core.embeddings import get_embedder
+    from core.recommend.next import channel_liked_suggestions
+    from core.types import Post
+
+    lib = ChannelLibrary(settings, get_embedder())
+    texts = ["Вышла новая диффузионная модель: генерирует изображения по текстовому описанию",
+             "Stable Diffusion 3 is out: better text-to-image generation",
+             "Курс доллара на бирже сегодня вырос на два рубля",
+             "Рецепт борща: свёкла, капуста и картофель",
+             "Midjourney v7 рисует картинки по запросу ещё реалистичнее"]
+    lib.import_posts([Post("ch", i + 1, f"2024-05-0{i + 1}T10:00:00", tx) for i, tx in enumerate(texts)], "ch")
+    assert channel_liked_suggestions(lib) == []  # nothing liked yet
+    qid = lib.store.log_query("диффузия", ["ch"], "…", False, [{"n": 1, "channel": "ch", "post_id": 1, "url": None}],
+                              "extractive")
+    lib.store.set_vote(qid, 1)
+    out = channel_liked_suggestions(lib, k=2)
+    assert {s.id for s, _ in out} == {"ch/2", "ch/5"}  # the other image-generation posts, not money or soup
+    assert all(s.reason_key == "recommend.next.liked_post" and "диффузионная" in s.reason("ru") for s, _ in out)
+    assert out[0][1].text in texts

@@ -33,6 +33,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "recommend.next.title": {"ru": "**Что тренировать дальше**", "en": "**What to practise next**"},
     "recommend.next.col.question": {"ru": "вопрос", "en": "question"},
     "recommend.next.col.why": {"ru": "почему", "en": "why"},
+    "recommend.liked.title": {"ru": "Похожие на понравившиеся посты", "en": "Posts like the ones you liked"},
     "recommend.next.today": {"ru": "сегодня", "en": "today"},
     "recommend.next.days_ago": {"ru": "{days} дн. назад", "en": "{days} days ago"},
     # page

@@ -38,6 +38,7 @@ __all__ = [
     "RELATED_COSINE",
     "Suggestion",
     "grade",
+    "channel_liked_suggestions",
     "interview_next",
     "next_questions",
     "related_items",
@@ -343,3 +344,54 @@ def similar_to_liked(liked: Sequence[tuple[str, str]], candidates: Sequence[tupl
         out.append(Suggestion(candidates[j][0], "recommend.next.liked_post", {"title": title},
                               float(sims[j, best[j]]), "liked"))
     return out
+
+
+def channel_liked_suggestions(library: Any, k: int = 5, max_liked: int = 5) -> list[tuple[Suggestion, Any]]:
+    """Posts similar to the posts cited in answers the user liked (Channel search "what next").
+
+    The liked posts are those cited in the latest ``max_liked`` answers voted up; each one's text
+    is searched in its own channel by meaning (the channel's own dense index: item-to-item by
+    embeddings); a post found through several liked posts keeps its best cosine. Liked posts and
+    posts below :data:`RELATED_COSINE` are left out.
+
+    Args:
+        library: a :class:`core.channels.ChannelLibrary` (public ``store.query_rows``,
+            ``store.channel``, ``store.posts`` and ``search`` only).
+        k: how many.
+        max_liked: liked posts looked at (newest first).
+
+    Returns:
+        Up to ``k`` pairs ``(Suggestion, PostHit)``, most similar first; the suggestion's id is
+        ``"<channel>/<post id>"`` and its reason names the liked post.
+
+    Raises:
+        StorageError: the channel store cannot be read.
+    """
+    from ..channels.feedback import cited_posts
+
+    liked: list[tuple[str, int]] = []
+    for row in reversed(library.store.query_rows()):  # (id, ts, query, abstained, vote, cited_json)
+        if row[4] == 1:
+            liked += [(c["channel"], int(c["post_id"])) for c in cited_posts(row[5])]
+    liked = list(dict.fromkeys(liked))[:max_liked]
+    if not liked:
+        return []
+    liked_set = set(liked)
+    best: dict[tuple[str, int], tuple[Suggestion, Any]] = {}
+    for channel, post_id in liked:
+        info = library.store.channel(channel)
+        if info is None:
+            continue
+        text = library.store.posts(info.id, [post_id]).get(post_id, (None, "", None))[1]
+        if not text.strip():
+            continue
+        title = " ".join(text.split())
+        title = title if len(title) <= 60 else title[:57] + "…"
+        for hit in library.search(text[:1000], channels=[channel], k=k + max_liked, mode="dense"):
+            key = (hit.channel, int(hit.post_id))
+            if key in liked_set or hit.cosine < RELATED_COSINE:
+                continue
+            if key not in best or best[key][0].score < hit.cosine:
+                best[key] = (Suggestion(f"{hit.channel}/{hit.post_id}", "recommend.next.liked_post", {"title": title},
+                                        float(hit.cosine), "liked"), hit)
+    return sorted(best.values(), key=lambda sh: -sh[0].score)[:k]
