@@ -42,7 +42,8 @@ def test_search_json_contract(imported):
     out = _run(["search", "Сколько стоит подписка ChatGPT Pro?", "--channel", "aiNews", "-k", "3", "--json"], data, tmp)
     assert out.returncode == 0, out.stderr
     obj = json.loads(out.stdout)
-    assert set(obj) == {"answer", "abstained", "results"}
+    assert set(obj) == {"answer", "abstained", "results", "notice"}
+    assert obj["notice"] == ""  # offline by choice: nothing failed
     assert obj["abstained"] is False and "[1]" in obj["answer"]
     assert len(obj["results"]) == 3
     r = obj["results"][0]

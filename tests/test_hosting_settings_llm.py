@@ -83,3 +83,30 @@ def test_llm_deadline_holds_against_a_dripping_server(mode):
     with pytest.raises(LLMError, match="did not answer within 1.5 s"):
         client.chat([{"role": "user", "content": "hi"}])
     srv.close()
+
+
+def test_channels_cli_reports_llm_failure_in_notice_and_bad_setting_in_one_line(shared_data, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from core.settings import PROJECT_ROOT
+
+    export = shared_data / "telegram" / "ai_newz_ru_telethon_dump" / "1.json"
+    base = {**os.environ, "MARGO_DATA_DIR": str(tmp_path / "d"), "MARGO_SECRETS_FILE": str(tmp_path / "none.toml")}
+
+    def run(args, **env):
+        return subprocess.run([sys.executable, "-m", "core.channels", *args], cwd=PROJECT_ROOT, env={**base, **env},
+                              capture_output=True, text=True, timeout=300)
+
+    assert run(["import", str(export), "--name", "aiNews"]).returncode == 0
+    # an LLM endpoint that refuses connections: the answer is the offline one, and says so
+    out = run(["search", "Сколько стоит подписка ChatGPT Pro?", "--json"],
+              MARGO_LLM_BASE_URL="http://127.0.0.1:9/v1", MARGO_LLM_MODEL="m", MARGO_LLM_TIMEOUT_S="2")
+    assert out.returncode == 0, out.stderr
+    obj = json.loads(out.stdout)
+    assert obj["notice"] and "LLM" in obj["notice"]
+    bad = run(["list"], MARGO_TOP_K="-1")
+    assert bad.returncode != 0
+    assert bad.stderr.strip().count("\n") == 0 and "MARGO_TOP_K" in bad.stderr and "Traceback" not in bad.stderr

@@ -28,7 +28,7 @@ def test_summarize_json(paper, tmp_path):
     out = _run(["summarize", paper, "--sentences", "4", "--json"], tmp_path)
     assert out.returncode == 0, out.stderr
     obj = json.loads(out.stdout)
-    assert set(obj) == {"summary", "sentences"} and len(obj["sentences"]) == 4
+    assert set(obj) == {"summary", "sentences", "notice"} and len(obj["sentences"]) == 4
     assert all(isinstance(s["page"], int) and 1 <= s["page"] <= 11 for s in obj["sentences"])
 
 
@@ -36,7 +36,7 @@ def test_ask_json_and_batch(paper, tmp_path):
     out = _run(["ask", paper, "What is serendipity in recommender systems?", "--json"], tmp_path)
     assert out.returncode == 0, out.stderr
     obj = json.loads(out.stdout)
-    assert set(obj) == {"answer", "abstained", "citations", "lang"}
+    assert set(obj) == {"answer", "abstained", "citations", "lang", "notice"} and obj["notice"] == ""
     assert obj["lang"] == "en" and not obj["abstained"] and 10 in [c["page"] for c in obj["citations"]]
 
     questions = tmp_path / "q.jsonl"

@@ -25,6 +25,7 @@ from ..embeddings import get_embedder
 from ..errors import InputError, MargoError
 from ..llm import llm_from_settings
 from ..settings import get_settings
+from ..workspace import local_workspace
 from .answer import answer_question
 from .search import ChannelLibrary
 
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = get_settings()
+        settings = local_workspace(settings).scoped(settings)  # #11: the local user's channels
         embedder = get_embedder(settings.embed_model, settings.threads, settings.allow_model_download)
         lib = ChannelLibrary(settings, embedder)
         if args.cmd == "import":
@@ -96,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                                         date_from=args.date_from, date_to=args.date_to, sort=args.sort,
                                         mode=args.mode)
             obj = ans.as_json(hits)
+            obj["notice"] = ans.notice or ""  # #11: non-empty whenever the LLM path failed
             if "id" in item:
                 obj = {"id": item["id"], **obj}
             print(json.dumps(obj, ensure_ascii=False), flush=True)

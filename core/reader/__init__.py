@@ -111,4 +111,5 @@ def answer_json(answer: Answer) -> dict:
         "abstained": answer.abstained,
         "citations": [{"page": c.page, "quote": c.quote} for c in answer.citations],
         "lang": answer.lang,
+        "notice": answer.notice or "",  # #11: non-empty whenever the LLM path failed (offline answer)
     }

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from ..cli import report_error
 from ..errors import InputError, MargoError
-from ..settings import Settings
+from ..settings import load_settings
+from ..workspace import local_workspace
 from . import Reader, answer_json
 
 __all__ = ["main"]
@@ -56,12 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args(argv)
     try:
-        reader = Reader.from_settings(Settings())
+        settings = load_settings()  # #11: one-line error naming a bad setting
+        reader = Reader.from_settings(local_workspace(settings).scoped(settings))  # #11: the local user's papers
         doc = reader.open(_read_pdf(args.pdf))
         if args.command == "summarize":
             summary = reader.summarize(doc, args.sentences)
-            _print({"summary": summary.text, "sentences": [{"text": x.text, "page": x.page} for x in summary.sentences]},
-                   args.json)
+            _print({"summary": summary.text, "sentences": [{"text": x.text, "page": x.page} for x in summary.sentences],
+                    "notice": summary.notice or ""}, args.json)
             return 0
         if args.questions:
             lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
