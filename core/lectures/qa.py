@@ -12,7 +12,9 @@ Evidence score of a passage (the Reader's scheme, ``core/reader/qa.py``):
     match across languages).
 
 The answer quotes the best passage and up to two more within ``MARGIN`` of it that do
-not overlap it, in spoken order, each followed by ``[mm:ss]``. Below the abstention
+not overlap it, in spoken order, each followed by ``[mm:ss]``: the start of the passage's
+sentence that best matches the question (:meth:`LectureIndex.moment`), which is also the
+citation's span and quote. Below the abstention
 threshold it answers "the lecture does not say" instead of an invention.
 """
 
@@ -147,6 +149,24 @@ class LectureIndex:
         a, b = self.passages[k]
         return self.sentences[a].start_s, self.sentences[b].end_s
 
+    def moment(self, k: int, question: str) -> int:
+        """The sentence of passage ``k`` that best matches ``question`` (0-based sentence index).
+
+        Scored like passages (cosine + ``LEXICAL_WEIGHT`` * stemmed word overlap), so a
+        citation starts at the second the answer is said, not at the passage's first sentence.
+        """
+        a, b = self.passages[k]
+        q_vec = self.embedder.embed([question])[0]
+        q_stems = set(stem_tokens(question)) if detect_lang(question) == self.transcript.lang else set()
+        best, best_score = a, -1e9
+        for i in range(a, b + 1):
+            score = float(self.vectors[i] @ q_vec)
+            if q_stems:
+                score += LEXICAL_WEIGHT * len(q_stems & set(stem_tokens(self.sentences[i].text))) / len(q_stems)
+            if score > best_score:
+                best, best_score = i, score
+        return best
+
     def evidence(self, question: str, top_k: int = 6) -> tuple[list[int], list[float], str, bool]:
         """Score every passage for ``question``.
 
@@ -173,7 +193,7 @@ class LectureIndex:
 
 
 def _extractive(lecture: LectureIndex, order: list[int], scores: list[float], lang: str,
-                threshold: float, n_passages: int) -> LectureAnswer:
+                threshold: float, n_passages: int, question: str = "") -> LectureAnswer:
     best = scores[0] if scores else 0.0
     if best < threshold:
         return LectureAnswer(NOT_IN_LECTURE.get(lang, NOT_IN_LECTURE["en"]), True, lang=lang, evidence=best)
@@ -188,10 +208,13 @@ def _extractive(lecture: LectureIndex, order: list[int], scores: list[float], la
     score_of = dict(zip(order, scores, strict=True))
     chosen.sort(key=lambda k: lecture.passages[k][0])
     citations = []
+    parts = []
     for k in chosen:
-        start, end = lecture.passage_span(k)
-        citations.append(LectureCitation(start, end, lecture.passage_text(k), round(score_of[k], 4)))
-    text = " ".join(f"{c.quote} [{format_time(c.start_s)}]" for c in citations)
+        i = lecture.moment(k, question) if question else lecture.passages[k][0]
+        sent = lecture.sentences[i]
+        citations.append(LectureCitation(sent.start_s, sent.end_s, sent.text, round(score_of[k], 4)))
+        parts.append(f"{lecture.passage_text(k)} [{format_time(sent.start_s)}]")
+    text = " ".join(parts)
     return LectureAnswer(text, False, citations, lang, evidence=best)
 
 
@@ -258,7 +281,7 @@ def answer_question(
     order, scores, lang, cross = lecture.evidence(question, top_k=top_k)
     if isinstance(threshold, tuple):
         threshold = threshold[1] if cross else threshold[0]
-    answer = _extractive(lecture, order, scores, lang, threshold, n_passages)
+    answer = _extractive(lecture, order, scores, lang, threshold, n_passages, question)
     if llm is None or answer.abstained:
         return answer
     from ..prompts import LECTURES_ANSWER_SYSTEM
