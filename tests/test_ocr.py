@@ -120,3 +120,20 @@ def test_cli_ask_accepts_png_with_1_based_pages(tmp_path: Path):
     assert out.returncode == 0, out.stderr
     obj = json.loads(out.stdout)
     assert not obj["abstained"] and obj["citations"][0]["page"] == 1
+
+
+@needs_tesseract
+def test_mixed_pdf_only_the_scanned_page_is_recognised(settings: Settings):
+    from core.reader import Reader
+
+    text_pdf = make_pdf(PAGES[:1])
+    scan = rasterise(make_pdf(PAGES[1:]))
+    mixed = pymupdf.open(stream=text_pdf, filetype="pdf")
+    mixed.insert_pdf(pymupdf.open(stream=scan, filetype="pdf"))
+    data = mixed.tobytes()
+    reader = Reader.from_settings(settings)
+    doc = reader.open(data)
+    assert doc.n_pages == 2
+    assert [r.page for r in ocr.load_ocr_report(data, settings.data_dir / "ocr")] == [2]
+    assert any(s.page == 2 and "Adam" in s.text for s in doc.sentences)
+    assert any(s.page == 1 and "encoder" in s.text for s in doc.sentences)

@@ -160,6 +160,23 @@ def _page_has_text(page: pymupdf.Page) -> bool:
     return len(" ".join(page.get_text("text").split())) >= _MIN_TEXT_CHARS
 
 
+def _scanned_pages(data: bytes) -> int:
+    """How many pages of a PDF are pictures without a text layer (0 for a broken file: the
+    Reader's own parser reports that)."""
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception:  # noqa: BLE001
+        return 0
+    try:
+        if doc.needs_pass:
+            return 0
+        return sum(1 for p in doc if not _page_has_text(p) and p.get_images())
+    except Exception:  # noqa: BLE001
+        return 0
+    finally:
+        doc.close()
+
+
 def ocr_image_text(png: bytes, langs: str = "rus+eng") -> str:
     """Plain text Tesseract reads in an image ("" when Tesseract is missing).
 
@@ -307,8 +324,9 @@ def open_with_ocr(
 ) -> T:
     """Open a PDF, or a scan/image through OCR, with the recognised PDF cached by the upload's hash.
 
-    A PDF with a text layer goes straight to ``open_pdf``. A PDF whose pages are images
-    (``NeedsOCRError``) or a PNG/JPEG is recognised once; the searchable PDF is kept as
+    A PDF with a text layer on every page goes straight to ``open_pdf``. A PDF with pages
+    that are pictures without text (a scan, or a paper with a few scanned pages) or a PNG/JPEG
+    is recognised once (only the pages without text); the searchable PDF is kept as
     ``cache_dir/<sha256 of the uploaded bytes>.pdf``, so opening the same scan again reloads
     its saved index without running Tesseract.
 
@@ -325,10 +343,11 @@ def open_with_ocr(
         InputError: what ``open_pdf`` raises for a bad file.
     """
     if not is_image(data):
-        try:
-            return open_pdf(data)
-        except NeedsOCRError:
-            pass
+        if not _scanned_pages(data) or not ocr_status(langs).available:
+            try:
+                return open_pdf(data)
+            except NeedsOCRError:
+                pass  # every page is an image: recognise it (or say what is missing)
     key = hashlib.sha256(data).hexdigest()
     cached = Path(cache_dir) / (key + ".pdf")
     if cached.is_file():
