@@ -117,3 +117,25 @@ def test_unreachable_llm_falls_back(router):
     route = route_with_llm("summarize this paper", LLMClient(base_url="http://127.0.0.1:9/v1", model="m",
                                                              timeout_s=1), router)
     assert route.source == "fallback" and route.tool == "summarize" and "could not be reached" in route.notice
+
+
+def test_dispatch_spans_open_papers_and_names_them(settings, router):
+    from core.reader import Reader
+    from core.reader.router import PaperCitation, dispatch
+    from tests.pdfs import make_pdf
+
+    reader = Reader.from_settings(settings)
+    a = reader.open(make_pdf(["Paper A. The encoder maps an input sequence of symbols to continuous "
+                              "representations. We train the model on eight GPUs for twelve hours."]))
+    b = reader.open(make_pdf(["Paper B intro. Recommender systems rank items for users.",
+                              "Paper B training. We used the Adam optimizer with a learning rate of 0.001 and "
+                              "a batch size of 64 during training of the ranking model."]))
+    route = router.route("What optimizer was used during training?")
+    answer = dispatch(route, "What optimizer was used during training?", reader, [a, b])
+    assert answer.tool == "answer" and not answer.abstained
+    assert answer.citations and all(isinstance(c, PaperCitation) for c in answer.citations)
+    assert {(c.doc_id, c.page) for c in answer.citations} == {(b.doc_id, 2)}
+    compared = dispatch(router.route("compare the two papers"), "compare the two papers", reader, [a, b])
+    assert compared.tool == "compare" and {c.doc_id for c in compared.citations} == {a.doc_id, b.doc_id}
+    nothing = dispatch(router.route("summarize this paper"), "summarize this paper", reader, [])
+    assert nothing.abstained and nothing.text
