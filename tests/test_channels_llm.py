@@ -35,9 +35,12 @@ def test_llm_answer_request_shape_and_citations(embedder):
     with FakeLLMServer(lambda body: "Подписка стоит 200 долларов в месяц [1][2], а ещё [7].") as server:
         history = [Turn("Что нового у OpenAI?", "Они провели 12 стримов [1].")]
         ans = build_answer(QUESTION, HITS, embedder, llm=_client(server), history=history)
-    assert ans.mode == "llm" and not ans.abstained and ans.notice == ""
-    assert ans.text == "Подписка стоит 200 долларов в месяц [1][2], а ещё ."  # [7] does not exist: removed
-    assert [c.post_id for c in ans.citations] == [3502, 3507] and ans.cited == [1, 2]
+    assert ans.mode == "llm" and not ans.abstained
+    # [7] does not exist; post [2] (a digest line) does not support the sentence by the Reader's
+    # support rule (core.grounding): both removed, and the notice says so (#11)
+    assert ans.text == "Подписка стоит 200 долларов в месяц [1], а ещё."
+    assert "removed" in ans.notice
+    assert [c.post_id for c in ans.citations] == [3502, 3507] and ans.cited == [1]
     req = server.requests[0]
     assert req["path"] == "/v1/chat/completions" and req["auth"] == "Bearer k"
     msgs = req["body"]["messages"]
@@ -87,3 +90,10 @@ def test_no_llm_call_when_nothing_is_relevant(embedder):
     with FakeLLMServer(lambda body: "x [1]") as server:
         ans = build_answer("рецепт борща", weak, embedder, llm=_client(server))
     assert ans.abstained and server.requests == []
+
+
+def test_llm_claim_its_post_does_not_support_falls_back(embedder):
+    """#11: a fabricated claim citing a real post is not shown as grounded."""
+    with FakeLLMServer(lambda body: "Hackers stole 1 billion passwords from NASA [1].") as server:
+        ans = build_answer("How much is ChatGPT Pro?", HITS, embedder, llm=_client(server))
+    assert ans.mode != "llm" and "NASA" not in ans.text and "not supported" in ans.notice

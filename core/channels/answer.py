@@ -27,6 +27,7 @@ import numpy as np
 
 from ..embeddings import Embedder
 from ..errors import LLMError
+from ..grounding import ground_numbered
 from ..llm import LLMClient
 from ..text import detect_lang, split_sentences, tokenize
 from ..types import Lang
@@ -260,10 +261,19 @@ def build_answer(question: str, hits: Sequence[PostHit], embedder: Embedder, llm
     if llm is not None:
         try:
             ans = _llm_answer(question, hits, use[:llm_posts], llm, lang, history)
-            if ans is not None:
-                ans.evidence = evidence
+            if ans is not None and ans.abstained:
                 return ans
-            notice = "The LLM's answer cited none of the posts, so the offline answer is shown instead."
+            if ans is not None:  # #11: each [n] must be supported by post n (core.grounding, the Reader's rule)
+                report = ground_numbered(ans.text, [h.chunk for h in hits], embedder, lang)
+                ans.text = report.text
+                if report.kept:
+                    if report.dropped:
+                        ans.notice = f"{report.dropped} citation(s) not supported by their post were removed."
+                    ans.evidence = evidence
+                    return ans
+                notice = "The LLM's answer was not supported by the posts it cited, so the offline answer is shown."
+            else:
+                notice = "The LLM's answer cited none of the posts, so the offline answer is shown instead."
         except LLMError as exc:
             notice = f"{exc} Showing the offline answer instead."
     ans = extractive_answer(question, hits, use[: quote_posts + 2], embedder, lang, max_quotes=quote_posts)
