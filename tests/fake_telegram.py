@@ -89,11 +89,14 @@ class FakeBotAPI:
                 self._reply(status, json.dumps(obj).encode(), "application/json")
 
             def _reply(self, status: int, body: bytes, kind: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the bot stopped while a long poll was open
 
             def log_message(self, *args: Any) -> None:
                 pass
