@@ -117,3 +117,10 @@ def test_llm_without_valid_citation_falls_back(attention):
     with FakeLLMServer(lambda body: "It is a nice picture.") as server:
         answer = explain_figure_llm(fig, LLMClient(base_url=server.base_url, model="m", timeout_s=5), "explain", "en")
     assert answer.mode == "extractive" and "cited no page" in answer.notice and answer.citations[0].page == 3
+
+
+def test_clean_labels_drops_ocr_debris():
+    from core.reader.figures import clean_labels
+
+    assert clean_labels("Add & Norm | Gasca Nom] © © Encoding Encoding _) Inputs (shifted right)") == \
+        "Add & Norm Gasca Encoding Inputs (shifted right)"

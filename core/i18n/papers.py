@@ -33,7 +33,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Recognition is unreliable (confidence {conf}% on p. {pages}): this looks like handwriting, "
               "answers may be wrong.",
     },
-    "papers.tool.caption": {"ru": "Инструмент: {tool} · выбран {source}", "en": "Tool: {tool} · chosen by {source}"},
+    "papers.tool.caption": {"ru": "Инструмент: {tool} · выбран {source}", "en": "Tool: {tool} · chosen {source}"},
     "papers.tool.search_papers": {"ru": "поиск статей", "en": "paper search"},
     "papers.tool.summarize": {"ru": "краткое содержание", "en": "summary"},
     "papers.tool.answer": {"ru": "ответ по статье", "en": "answer from the paper"},

@@ -31,6 +31,7 @@ from ..types import Answer, Citation, Lang
 
 __all__ = [
     "Figure",
+    "clean_labels",
     "explain_figure",
     "explain_figure_llm",
     "extract_figures",
@@ -258,10 +259,10 @@ _EXPLAIN = {
     },
     "ru": {
         "caption": "{label} (с. {page}): {caption}",
-        "refs": "В тексте о нём сказано:",
+        "refs": "Что сказано в тексте:",
         "inner": "Надписи внутри: {text}",
         "missing": "В этом документе нет {label}.",
-        "norefs": "Кроме подписи, текст о нём ничего не говорит.",
+        "norefs": "Кроме подписи, в тексте об этом ничего не сказано.",
     },
 }
 _RU_LABEL = {"figure": "Рисунок", "table": "Таблица"}
@@ -291,20 +292,42 @@ def explain_figure(figures: list[Figure], kind: Kind, number: int, lang: Lang | 
     if fig is None:
         missing_label = label if lang == "en" else f"{_RU_LABEL_GEN[kind]} {number}"
         return Answer(text=words["missing"].format(label=missing_label), abstained=True, lang=lang)
-    lines = [words["caption"].format(label=label, page=fig.page, caption=fig.caption)]
+    caption = _CAPTION.sub("", fig.caption, count=1).strip() or fig.caption  # "Figure 1:" is said already
+    parts = [words["caption"].format(label=label, page=fig.page, caption=caption)]
     citations = [Citation(page=fig.page, quote=fig.caption, score=1.0)]
     refs = fig.references[:max_refs]
     if refs:
-        lines.append(words["refs"])
+        bullets = [words["refs"]]
         for page, sentence in refs:
-            lines.append(f"- {sentence} [p. {page}]")
+            bullets.append(f"- {sentence} [p. {page}]")
             citations.append(Citation(page=page, quote=sentence, score=1.0))
+        parts.append("\n".join(bullets))
     else:
-        lines.append(words["norefs"])
-    if fig.inner_text:
-        inner = fig.inner_text if len(fig.inner_text) <= 300 else fig.inner_text[:300].rsplit(" ", 1)[0] + " …"
-        lines.append(words["inner"].format(kind=kind, text=inner))
-    return Answer(text="\n".join(lines), abstained=False, citations=citations, lang=lang)
+        parts.append(words["norefs"])
+    inner = clean_labels(fig.inner_text)
+    if inner:
+        inner = inner if len(inner) <= 300 else inner[:300].rsplit(" ", 1)[0] + " …"
+        parts.append(words["inner"].format(kind=kind, text=inner))
+    return Answer(text="\n\n".join(parts), abstained=False, citations=citations, lang=lang)
+
+
+_LABEL_TOKEN = re.compile(r"^[\w(][\w&().,:+/'’-]*$")
+
+
+def clean_labels(text: str) -> str:
+    """Words printed inside a figure, without OCR debris: tokens with no letter or digit, or
+    with stray symbols (``"©"``, ``"|"``, ``"_)"``), are dropped; repeats in a row are merged."""
+    out: list[str] = []
+    for token in text.split():
+        if token == "&":
+            out.append(token)
+            continue
+        if not _LABEL_TOKEN.match(token) or not re.search(r"[^\W_]", token):
+            continue
+        if out and out[-1] == token:
+            continue
+        out.append(token)
+    return " ".join(out)
 
 
 _CITE = re.compile(r"\[(?:p|с|стр)\.\s*(\d+)\]", re.IGNORECASE)
