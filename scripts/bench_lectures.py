@@ -78,7 +78,12 @@ def bench_answers(settings: Settings, embedder) -> tuple[str, float]:
         top = (m.start_s, m.end_s)
         bm25 = lec.index.retrieve(r["question"], top_k=1, mode="bm25")
         dense = lec.index.retrieve(r["question"], top_k=1, mode="dense")
-        span = lambda hits: (hits[0].node.metadata["start_s"], hits[0].node.metadata["end_s"]) if hits else None  # noqa: E731
+        def span(hits, lec=lec, q=r["question"]):
+            if not hits:
+                return None
+            m = lec.sentences[lec.moment(int(hits[0].node.metadata["order"]), q)]
+            return m.start_s, m.end_s
+
         scored.append({**r, "best": scores[0], "cross": cross, "top": top, "bm25": span(bm25), "dense": span(dense)})
 
     def correct(s, key="top") -> bool:
@@ -119,8 +124,8 @@ def bench_answers(settings: Settings, embedder) -> tuple[str, float]:
         f"{len(rows)} questions written for this benchmark (data/lecture_eval/, {sum(not r['answerable'] for r in rows)} "
         "unanswerable), on the hf_course EN and RU subtitles, the ableplayer captions and two Whisper "
         "transcripts (silero EN lecture, auto-editor video). Passages are consecutive sentences of at least 12 s; "
-        "Margo cites the best-matching sentence of the best passage; the baselines cite their whole top passage "
-        "(which makes overlap easier for them).",
+        "each method cites the best-matching sentence of its top passage (LectureIndex.moment), so all three "
+        "are judged on a moment of one sentence.",
         "",
         "| split | questions | n | Margo (hybrid + lexical evidence) | BM25 alone | dense (USE) alone |",
         "|---|---|---|---|---|---|",
