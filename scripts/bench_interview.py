@@ -1,251 +1,328 @@
 """Benchmark of the interview scorer; writes section "interview" of docs/BENCHMARKS.md.
 
-Measures, in one run:
+Measures, in one run, three methods side by side on the same analysed answers:
+plain cosine (USE answer vs reference), the previous scorer (linear blend of
+``calibration.json``, no learned model) and the learned scorer (``scorer_model.json``,
+trained by ``scripts/train_interview_scorer.py`` on SemEval *train* only):
 
-1. Spearman correlation of the overall score with the hand grades of
-   ``data/interview_eval/labelled.jsonl``, Russian and English separately, beside a plain
-   cosine-similarity baseline. The calibration is evaluated by 5-fold cross-validation
-   grouped by question (the answers to one question are never in both the fitting and
-   the evaluated fold); ``--fit`` then fits it on all items and writes
-   ``core/interview/calibration.json`` (those in-sample numbers are shown separately).
-2. Swapped/negated facts: the "swapped" answers against the excellent answers to the
-   same questions, for the cosine baseline and the scorer without and with its
-   contradiction checks.
-3. The real public banks in ../shared/data/interviews: a question's own reference as the
-   answer must score high (>= 70, not flagged); another (different: reference cosine
-   < 0.8) question's reference must be flagged off-topic.
-4. Guard flags on bank questions: empty, "I don't know", gibberish, wrong language and
-   off-topic answers flagged; false flags on the labelled answers graded >= 40.
-5. Scoring latency per answer (p50/p95) with the bank's embeddings cached.
+1. Mohler et al. 2011 (2273 answers, reporting only): Pearson, Spearman, RMSE on 0-5.
+2. SemEval-2013 Task 7 SciEntsBank / Beetle test-unseen-{answers,questions,domains}:
+   2-way and 3-way accuracy and macro-F1; every threshold fitted on the corpus's train
+   split and applied unchanged.
+3. Guards: false-flag rate of each guard on answers humans graded 4-5 (Mohler) or
+   "correct" (SemEval tests); detection of off-topic (a correct answer scored against
+   another question), wrong language and gibberish.
+4. Contradictions: SemEval "contradictory" class recall; swapped-facts pairs of
+   ``data/interview_eval/labelled.jsonl``.
+5. Russian vs English on the same items (``data/interview_eval/ru_semeval.jsonl``, 154
+   translated SemEval train answers to 16 questions held out of training).
+6. Latency per answer (p50/p95) with the bank's embeddings cached.
 
-Usage: ``.venv/bin/python -m scripts.bench_interview [--fit]``
+Nothing here tunes anything: the test sets are only read for reporting.
+
+Usage: ``.venv/bin/python -m scripts.bench_interview``
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
-import string
 import sys
 import time
 from collections import defaultdict
-from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import spearmanr
+from scipy.stats import pearsonr, spearmanr
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.embeddings import get_embedder  # noqa: E402
+from core.embeddings import USEEmbedder, get_embedder  # noqa: E402
 from core.interview.bank import load_bank  # noqa: E402
-from core.interview.external import parse_markdown_bank  # noqa: E402
-from core.interview.scoring import CALIBRATION_FILE, Calibration, Scorer, finalize, fit_calibration  # noqa: E402
+from core.interview.model import load_model  # noqa: E402
+from core.interview.scoring import Calibration, Scorer, finalize  # noqa: E402
 from core.settings import get_settings  # noqa: E402
-from core.text import detect_lang  # noqa: E402
-from scripts.benchlib import SHARED_DATA, machine_line, percentile_ms, write_section  # noqa: E402
+from scripts.benchlib import machine_line, percentile_ms, write_section  # noqa: E402
+from scripts.interview_data import (  # noqa: E402
+    EVAL_DIR,
+    RU_FILE,
+    CachingEmbedder,
+    analyse_rows,
+    mohler,
+    read_jsonl,
+    semeval,
+)
 
-EVAL_FILE = ROOT / "data" / "interview_eval" / "labelled.jsonl"
+SPLITS = ("test-unseen-answers", "test-unseen-questions", "test-unseen-domains")
+METHODS = ("cosine", "previous scorer", "learned scorer")
+
+FOREIGN = [  # answers in another language to English bank questions (our own text): must be "wrong language"
+    ("de", "Überanpassung bedeutet, dass das Modell die Trainingsdaten auswendig lernt und auf neuen Daten schlecht ist."),
+    ("de", "Die Regularisierung fügt der Verlustfunktion eine Strafe für große Gewichte hinzu."),
+    ("de", "Ein Entscheidungsbaum teilt die Daten rekursiv nach dem besten Merkmal auf."),
+    ("de", "Die Präzision ist der Anteil der richtig positiven unter allen positiven Vorhersagen."),
+    ("fr", "Le surapprentissage, c'est quand le modèle mémorise le bruit des données d'entraînement."),
+    ("fr", "La validation croisée divise les données en plusieurs blocs pour estimer l'erreur."),
+    ("es", "El sobreajuste ocurre cuando el modelo memoriza los datos de entrenamiento y falla con datos nuevos."),
+    ("es", "La regularización añade una penalización a los pesos grandes del modelo."),
+    ("zh", "过拟合是指模型在训练数据上表现很好，但在新数据上表现很差。"),
+    ("zh", "正则化在损失函数中加入对大权重的惩罚。"),
+    ("ja", "過学習とは、モデルが訓練データのノイズまで覚えてしまうことです。"),
+    ("ar", "الإفراط في التخصيص يعني أن النموذج يحفظ بيانات التدريب ولا يعمم."),
+]
+SHORT_TECH = ["O(n)", "O(n log n)", "infinite", "a[i] = *(a+i)", "LIFO", "FIFO", "log n", "n^2", "2^n - 1",
+              "push, pop, push, pop", "the root", "recursion", "NULL", "&x", "x->next", "42"]
 
 
-def rho(x, y) -> float:
-    r = spearmanr(x, y).statistic
-    return float(r) if r == r else 0.0
+def macro_f1(gold, pred) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(gold, pred, average="macro"))
 
 
-def load_eval() -> list[dict]:
-    return [json.loads(line) for line in EVAL_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+def fit_threshold(scores, gold) -> float:
+    """Threshold maximising 2-way macro-F1 (on a train split)."""
+    cand = np.unique(np.round(np.asarray(scores, dtype=float), 3))
+    if len(cand) > 400:
+        cand = np.quantile(cand, np.linspace(0, 1, 400))
+    best, best_f = float(cand[0]), -1.0
+    for c in cand:
+        f = macro_f1(gold, (np.asarray(scores) >= c).astype(int))
+        if f > best_f:
+            best, best_f = float(c), f
+    return best
 
 
-def cross_validated_scores(analyses, items, folds: int = 5, seed: int = 0) -> list[int]:
-    """Out-of-fold overall scores: calibration fitted on the other folds (grouped by question)."""
-    qids = sorted({it["question_id"] for it in items})
-    random.Random(seed).shuffle(qids)
-    fold_of = {q: i % folds for i, q in enumerate(qids)}
-    preds = [0] * len(items)
-    for f in range(folds):
-        train = [i for i, it in enumerate(items) if fold_of[it["question_id"]] != f]
-        test = [i for i, it in enumerate(items) if fold_of[it["question_id"]] == f]
-        cal = fit_calibration([analyses[i] for i in train], [items[i]["grade"] for i in train])
-        for i in test:
-            preds[i] = finalize(analyses[i], cal).score
-    return preds
-
-
-def gibberish_samples(rng: random.Random) -> list[str]:
-    letters_en, letters_ru = string.ascii_lowercase, "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
-    out = []
-    for alphabet in (letters_en, letters_ru):
-        words = ["".join(rng.choice(alphabet) for _ in range(rng.randint(4, 9))) for _ in range(rng.randint(3, 8))]
-        out.append(" ".join(words))
-    out += ["asdf jkl; qwerty zxcv", "фывапролдж йцукен ячсмить", "!!!! ???? 1234 %%%% ####",
-            "bla bla bla bla bla bla", "ааааааааа ооооооо ыыыыыы", "lorem ipsum dolor sit amet consectetur"]
+def method_scores(analyses, cal: Calibration, model) -> dict[str, tuple[list[float], list[str], list[str]]]:
+    """Per method: (scores, 3-way labels or "", flags) for each analysis."""
+    out = {}
+    cos = [a.sim_ref if not a.flag else -1.0 for a in analyses]
+    out["cosine"] = (cos, [""] * len(analyses), [""] * len(analyses))
+    prev = [finalize(a, cal, None) for a in analyses]
+    out["previous scorer"] = ([float(r.score) for r in prev], [""] * len(prev), [r.flag for r in prev])
+    new = [finalize(a, cal, model) for a in analyses]
+    out["learned scorer"] = ([float(r.score) for r in new],
+                             [r.features.get("label_3way", "incorrect") if not r.flag else "incorrect" for r in new],
+                             [r.flag for r in new])
     return out
 
 
-IDK = {"en": ["I don't know", "no idea, sorry", "I do not remember this one", "pass", ""],
-       "ru": ["не знаю", "понятия не имею", "не помню, честно", "пропущу", " "]}
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--fit", action="store_true", help="fit on all labelled items and write calibration.json")
-    args = parser.parse_args()
+    t_start = time.time()
     settings = get_settings()
-    embedder = get_embedder(settings.embed_model, settings.threads, settings.allow_model_download)
-    bank = load_bank()
-    cache = settings.data_dir / "interview" / "cache"
-    scorer = Scorer(embedder, bank, cache, Calibration())
-    for lang in ("ru", "en"):
-        scorer.bank_embeddings(lang)
+    cal = Calibration.load()
+    model = load_model()
+    if model is None:
+        print("no core/interview/scorer_model.json: run scripts/train_interview_scorer.py first", file=sys.stderr)
+        return 1
+    emb = CachingEmbedder(USEEmbedder())
+    scorer = Scorer(emb, None, None, cal, model=None)
+    md = ["## Interview coach (scoring)", "",
+          f"_{machine_line()}; embedder `use-multilingual-v3`. Three methods on the same analysed answers: "
+          "**cosine** (USE answer vs reference), the **previous scorer** (hand-built signals blended by "
+          "`calibration.json`) and the **learned scorer** (multinomial logistic regression over "
+          f"{len(model.names)} features, `core/interview/scorer_model.json`, trained by "
+          "`scripts/train_interview_scorer.py` on the SemEval-2013 *train* splits and the team's 160 labelled "
+          "answers only). Latency was measured while other agents loaded the 2-core machine._", ""]
 
-    # 1. Labelled set -------------------------------------------------------------------
-    items = load_eval()
-    analyses = []
-    for it in items:
-        q = bank.get(it["question_id"])
-        analyses.append(scorer.analyse(q.text(it["lang"]), q.ref(it["lang"]), it["answer"], it["lang"],
-                                       list(q.kps(it["lang"])), q.id))
-    cv_pred = cross_validated_scores(analyses, items)
-    full_cal = fit_calibration(analyses, [it["grade"] for it in items])
-    full_pred = [finalize(a, full_cal).score for a in analyses]
-    default_pred = [finalize(a, Calibration()).score for a in analyses]
-    rows_sp = []
-    for lang in ("ru", "en"):
-        idx = [i for i, it in enumerate(items) if it["lang"] == lang]
-        g = [items[i]["grade"] for i in idx]
-        cos = [analyses[i].sim_ref for i in idx]
-        rows_sp.append((lang, len(idx), rho(cos, g), rho([default_pred[i] for i in idx], g),
-                        rho([cv_pred[i] for i in idx], g), rho([full_pred[i] for i in idx], g)))
-    if args.fit:
-        CALIBRATION_FILE.write_text(json.dumps({
-            "fitted_on": "data/interview_eval/labelled.jsonl (all items)", "items": len(items),
-            "params": asdict(full_cal)}, indent=1) + "\n", encoding="utf-8")
-    cal = full_cal if args.fit else Calibration.load()
-    scorer.calibration = cal
+    # 1. Mohler ---------------------------------------------------------------------------
+    mo = mohler()
+    an_mo = analyse_rows(mo, scorer, "mohler")
+    grades = np.array([r["grade"] for r in mo])
+    ms = method_scores(an_mo, cal, model)
+    md += ["### Mohler et al. 2011 (data structures, 2273 answers to 81 questions, grades 0-5; reporting only)", "",
+           "| Method | Pearson r | Spearman ρ | RMSE (0-5) |", "|---|---|---|---|"]
+    for name in METHODS:
+        s = np.asarray(ms[name][0])
+        on5 = np.clip(s, 0, 1) * 5 if name == "cosine" else s / 20.0
+        rmse = float(np.sqrt(np.mean((on5 - grades) ** 2)))
+        md.append(f"| {name} | {pearsonr(s, grades).statistic:.3f} | {spearmanr(s, grades).statistic:.3f} | {rmse:.3f} |")
+    md += ["| Sultan et al. 2016 (published, feature-based) | 0.592 | | 0.887 |",
+           "| two human graders (me vs other, this file) | 0.597 | | |", "",
+           "RMSE puts each score on the 0-5 scale without fitting (score/20; cosine·5): a fitted mapping would "
+           "need Mohler itself. Target Pearson ≥ 0.60.", ""]
 
-    # 2. Swapped facts ---------------------------------------------------------------------
-    swap_rows = []
-    by_key = defaultdict(dict)
-    for i, it in enumerate(items):
-        by_key[(it["question_id"], it["lang"])][it["kind"]] = i
-    no_contra = replace(cal, check_contradictions=0.0)
-    pairs = [(d["excellent"], d["swapped"]) for d in by_key.values() if "swapped" in d and "excellent" in d]
-    for name, fn in (("cosine ×100", lambda i: 100 * analyses[i].sim_ref),
-                     ("scorer, contradiction checks off", lambda i: finalize(analyses[i], no_contra).score),
-                     ("scorer, contradiction checks on", lambda i: finalize(analyses[i], cal).score)):
-        ex = [fn(e) for e, _ in pairs]
-        sw = [fn(s) for _, s in pairs]
-        below = np.mean([s <= 0.6 * e for e, s in zip(ex, sw, strict=True)])
-        swap_rows.append((name, float(np.mean(ex)), float(np.mean(sw)), float(below)))
-    contra_found = np.mean([bool(finalize(analyses[s], cal).contradictions) for _, s in pairs])
-    good_idx = [i for i, it in enumerate(items) if it["grade"] >= 80]
-    contra_false = np.mean([bool(finalize(analyses[i], cal).contradictions) for i in good_idx])
-
-    # 3. Real public banks -----------------------------------------------------------------
-    real_rows = []
-    interviews = SHARED_DATA / "interviews"
-    latencies: list[float] = []
-    if interviews.is_dir():
-        for f in sorted(interviews.glob("*.md")):
-            qas = parse_markdown_bank(f)
-            if len(qas) < 2:
+    # 2. SemEval ----------------------------------------------------------------------------
+    md += ["### SemEval-2013 Task 7 (2-way and 3-way; thresholds fitted on the corpus's train split, applied unchanged)",
+           "", "| Corpus | Split | n | Method | 2-way acc | 2-way macro-F1 | 3-way acc | 3-way macro-F1 |",
+           "|---|---|---|---|---|---|---|---|"]
+    contra_rows = []
+    correct_test_flags: dict[str, list[str]] = defaultdict(list)
+    for corpus in ("sciEntsBank", "beetle"):
+        rows = semeval(corpus)
+        train = [r for r in rows if r["split"] == "train"]
+        ms_tr = method_scores(analyse_rows(train, scorer, f"{corpus}-train"), cal, model)
+        gold_tr = np.array([r["label_2way"] == "correct" for r in train], dtype=int)
+        thr = {name: fit_threshold(ms_tr[name][0], gold_tr) for name in METHODS}
+        for split in SPLITS:
+            rs = [r for r in rows if r["split"] == split]
+            if not rs:
                 continue
-            refs = embedder.embed([qa.reference for qa in qas])
-            ids = [qa.id for qa in qas]
-            own_ok, own_scores, other_ok, other_ok_bank_only = 0, [], 0, 0
-            rng = random.Random(1)
-            n_other = 0
-            for k, qa in enumerate(qas):
-                lang = detect_lang(qa.question + " " + qa.reference)
-                t0 = time.perf_counter()
-                r = scorer.score(qa.question, qa.reference, qa.reference, lang, distractors=refs, distractor_ids=ids)
-                latencies.append(time.perf_counter() - t0)
-                own_scores.append(r.score)
-                own_ok += r.score >= 70 and not r.flag
-                others = [j for j in range(len(qas)) if j != k and float(refs[j] @ refs[k]) < 0.8]
-                if not others:
-                    continue
-                j = rng.choice(others)
-                n_other += 1
-                r2 = scorer.score(qa.question, qa.reference, qas[j].reference, lang, distractors=refs, distractor_ids=ids)
-                other_ok += r2.off_topic
-                r3 = scorer.score(qa.question, qa.reference, qas[j].reference, lang)
-                other_ok_bank_only += r3.off_topic
-            real_rows.append((f.name, len(qas), own_ok / len(qas), float(np.median(own_scores)),
-                              other_ok / max(n_other, 1), other_ok_bank_only / max(n_other, 1), n_other))
+            an = analyse_rows(rs, scorer, f"{corpus}-{split}")
+            msx = method_scores(an, cal, model)
+            g2 = np.array([r["label_2way"] == "correct" for r in rs], dtype=int)
+            g3 = [r["label_3way"] for r in rs]
+            for name in METHODS:
+                s = np.asarray(msx[name][0])
+                p2 = (s >= thr[name]).astype(int)
+                if name == "learned scorer":
+                    p3 = ["correct" if p else (lab if lab != "correct" else "incorrect")
+                          for p, lab in zip(p2, msx[name][1], strict=True)]
+                else:
+                    p3 = ["correct" if p else "incorrect" for p in p2]
+                acc3 = float(np.mean([a == b for a, b in zip(p3, g3, strict=True)]))
+                md.append(f"| {corpus} | {split.replace('test-', '')} | {len(rs)} | {name} | {np.mean(p2 == g2):.3f} | "
+                          f"{macro_f1(g2, p2):.3f} | {acc3:.3f} | {macro_f1(g3, p3):.3f} |")
+                if name == "learned scorer":
+                    is_c = np.array([x == "contradictory" for x in g3])
+                    contra_rows.append((corpus, split, int(is_c.sum()),
+                                        float(np.mean([p == "contradictory" for p, c in zip(p3, is_c, strict=True) if c])),
+                                        float(np.mean([p == "contradictory" for p, x in zip(p3, g3, strict=True) if x == "correct"])),
+                                        float(np.mean(s[is_c])), float(np.mean(s[g2 == 1]))))
+            for r, f in zip(rs, msx["learned scorer"][2], strict=True):
+                if r["label_2way"] == "correct":
+                    correct_test_flags[f"SemEval {corpus} test, correct"].append(f)
+    md += ["", "Published: the issue's reference point is 3-way weighted F1 0.72 for a fine-tuned RoBERTa-large (MNLI) "
+           "on SciEntsBank unseen questions (a different averaging: weighted, not macro). Cosine and the previous scorer "
+           "have no contradictory class: their 3-way label is correct/incorrect only. Target: SciEntsBank "
+           "unseen-domains 2-way macro-F1 ≥ 0.75.", ""]
 
-    # 4. Guards on bank questions ----------------------------------------------------------
-    rng = random.Random(7)
-    sample = rng.sample(bank.questions, 60)
-    flag_counts: dict[str, list[int]] = defaultdict(list)
-    for q in sample:
-        for lang in ("ru", "en"):
-            for text in IDK[lang]:
-                r = scorer.score_question(q, text, lang)
-                flag_counts["empty / I don't know"].append(r.flag in ("empty", "idk"))
-            for text in gibberish_samples(rng):
-                r = scorer.score_question(q, text, lang)
-                flag_counts["gibberish"].append(r.score == 0 and r.flag in ("gibberish", "wrong_language", "off_topic"))
-            other_lang = "en" if lang == "ru" else "ru"
-            r = scorer.score_question(q, q.ref(other_lang), lang)
-            flag_counts["wrong language (the reference in the other language)"].append(r.flag == "wrong_language")
-            other = rng.choice([o for o in bank.questions if o.topic != q.topic])
-            t0 = time.perf_counter()
-            r = scorer.score_question(q, other.ref(lang), lang)
-            latencies.append(time.perf_counter() - t0)
-            flag_counts["off-topic (another topic's reference)"].append(r.off_topic)
-            t0 = time.perf_counter()
-            r = scorer.score_question(q, q.ref(lang), lang)
-            latencies.append(time.perf_counter() - t0)
-            flag_counts["own reference NOT flagged (false-flag check)"].append(not r.flag and r.score >= 70)
-    false_flags = [bool(finalize(analyses[i], cal).flag) for i, it in enumerate(items) if it["grade"] >= 40]
-    for it in items:
+    # 3. Guards -------------------------------------------------------------------------------
+    flags_mo = ms["learned scorer"][2]
+    good_mo = [f for f, r in zip(flags_mo, mo, strict=True) if r["grade"] >= 4]
+    prev_good_mo = [f for f, r in zip(ms["previous scorer"][2], mo, strict=True) if r["grade"] >= 4]
+    sets = {"Mohler, graded 4-5": good_mo, **correct_test_flags}
+    md += ["### Guards: false flags on answers humans graded 4-5 / correct (target ≤ 3% per guard)", "",
+           "| Set | n | off-topic | gibberish | wrong language | empty / I don't know | any flag |",
+           "|---|---|---|---|---|---|---|"]
+    for name, fl in sets.items():
+        n = len(fl)
+        rate = {k: sum(f == k for f in fl) / max(n, 1) for k in ("off_topic", "gibberish", "wrong_language")}
+        idk = sum(f in ("empty", "idk") for f in fl) / max(n, 1)
+        md.append(f"| {name} | {n} | {rate['off_topic']:.1%} | {rate['gibberish']:.1%} | {rate['wrong_language']:.1%} | "
+                  f"{idk:.1%} | {sum(bool(f) for f in fl) / max(n, 1):.1%} |")
+    md.append(f"| Mohler 4-5, previous scorer (for comparison) | {len(prev_good_mo)} | "
+              f"{sum(f == 'off_topic' for f in prev_good_mo) / len(prev_good_mo):.1%} | "
+              f"{sum(f == 'gibberish' for f in prev_good_mo) / len(prev_good_mo):.1%} | "
+              f"{sum(f == 'wrong_language' for f in prev_good_mo) / len(prev_good_mo):.1%} | "
+              f"{sum(f in ('empty', 'idk') for f in prev_good_mo) / len(prev_good_mo):.1%} | "
+              f"{sum(bool(f) for f in prev_good_mo) / len(prev_good_mo):.1%} |")
+    # Off-topic detection: Mohler answers graded 5 scored against another question of the same set.
+    rng = random.Random(3)
+    by_q = defaultdict(list)
+    for r in mo:
+        by_q[r["qid"]].append(r)
+    qids = sorted(by_q)
+    swapped_rows = []
+    for q in qids:
+        fives = [r for r in by_q[q] if r["grade"] >= 5][:3]
+        for r in fives:
+            other = by_q[rng.choice([x for x in qids if x != q])][0]
+            swapped_rows.append({"qid": other["qid"], "question": other["question"], "reference": other["reference"],
+                                 "answer": r["answer"], "lang": "en"})
+    an_sw = analyse_rows(swapped_rows, scorer, "mohler-crossed")
+    # distractors in analyse_rows are the other questions' references of this batch, which include the
+    # answer's own question: the realistic case of a bank that holds the question the answer belongs to.
+    fl_sw = [finalize(a, cal, model).flag for a in an_sw]
+    sc_sw = [finalize(a, cal, model).score for a in an_sw]
+    tech = [scorer.analyse("What is the time complexity of binary search?", "O(log n)", x, "en") for x in SHORT_TECH]
+    tech_flags = [finalize(a, cal, model).flag for a in tech]
+    bank = load_bank()
+    qs = [q for q in bank.questions if "en" in q.langs][:len(FOREIGN)]
+    bscorer = Scorer(get_embedder(settings.embed_model, settings.threads, settings.allow_model_download), bank,
+                     settings.data_dir / "interview" / "cache", cal, model)
+    foreign = [bscorer.score_question(q, text, "en").flag for q, (_, text) in zip(qs, FOREIGN, strict=False)]
+    md += ["", "| Detection check | n | flagged as intended |", "|---|---|---|",
+           f"| Mohler answer graded 5 scored against another question → off-topic | {len(fl_sw)} | "
+           f"{np.mean([f == 'off_topic' for f in fl_sw]):.1%} (mean score {np.mean(sc_sw):.0f}) |",
+           f"| German, French, Spanish, Chinese, Japanese, Arabic answers to English questions → wrong language | "
+           f"{len(foreign)} | {np.mean([f == 'wrong_language' for f in foreign]):.1%} |",
+           f"| short technical answers ({', '.join(f'`{x}`' for x in SHORT_TECH[:6])}, ...) → not flagged | "
+           f"{len(tech_flags)} | {np.mean([not f for f in tech_flags]):.1%} |", ""]
+
+    # 4. Contradictions -------------------------------------------------------------------------
+    md += ["### Contradictions", "", "| Corpus | Split | contradictory answers | labelled contradictory (recall) | "
+           "correct answers labelled contradictory | mean score, contradictory | mean score, correct |",
+           "|---|---|---|---|---|---|---|"]
+    for corpus, split, n, rec, false_c, s_c, s_ok in contra_rows:
+        md.append(f"| {corpus} | {split.replace('test-', '')} | {n} | {rec:.1%} | {false_c:.1%} | {s_c:.1f} | {s_ok:.1f} |")
+    lab = read_jsonl(EVAL_DIR / "labelled.jsonl")
+    lab_rows = [{"qid": it["question_id"], "question": bank.get(it["question_id"]).text(it["lang"]),
+                 "reference": bank.get(it["question_id"]).ref(it["lang"]), "answer": it["answer"], "lang": it["lang"]}
+                for it in lab]
+    an_lab = analyse_rows(lab_rows, scorer, "labelled")
+    by_key = defaultdict(dict)
+    for i, it in enumerate(lab):
+        by_key[(it["question_id"], it["lang"])][it["kind"]] = i
+    pairs = [(d["excellent"], d["swapped"]) for d in by_key.values() if "swapped" in d and "excellent" in d]
+    md += ["", f"Swapped facts (the team's labelled set, {len(pairs)} pairs of an excellent answer and the same facts "
+           "with two terms swapped; this set is in the learned model's training data, so its column is in-sample):", "",
+           "| Method | mean score, excellent | mean score, swapped | swapped ≤ 60% of excellent |", "|---|---|---|---|"]
+    ms_lab = method_scores(an_lab, cal, model)
+    for name in METHODS:
+        s = np.asarray(ms_lab[name][0]) * (100 if name == "cosine" else 1)
+        ex = np.array([s[e] for e, _ in pairs])
+        sw = np.array([s[w] for _, w in pairs])
+        md.append(f"| {name} | {ex.mean():.1f} | {sw.mean():.1f} | {np.mean(sw <= 0.6 * ex):.0%} |")
+    md.append("")
+
+    # 5. RU vs EN ---------------------------------------------------------------------------------
+    ru = read_jsonl(RU_FILE)
+    src = {r["id"]: r for c in ("sciEntsBank", "beetle") for r in semeval(c)}
+    en = [src[r["source_id"]] for r in ru]
+    an_ru = analyse_rows(ru, scorer, "ru-semeval")
+    an_en = analyse_rows(en, scorer, "ru-semeval-en")
+    md += [f"### Russian vs English on the same {len(ru)} answers (SemEval train answers to {len({r['qid'] for r in ru})} "
+           "questions, translated by us, questions held out of training)", "",
+           "| Method | Lang | 2-way acc | 2-way macro-F1 | AUC | Pearson with gold | mean score correct / contradictory / incorrect |",
+           "|---|---|---|---|---|---|---|"]
+    from sklearn.metrics import roc_auc_score
+
+    gold = np.array([r["label_2way"] == "correct" for r in ru], dtype=int)
+    labs = [r["label_3way"] for r in ru]
+    diffs = {}
+    for name in METHODS:
+        per = {}
+        for lang, an in (("EN", an_en), ("RU", an_ru)):
+            s = np.asarray(method_scores(an, cal, model)[name][0])
+            per[lang] = s
+            thr = model.threshold_2way if name == "learned scorer" else fit_threshold(s, gold)
+            p = (s >= thr).astype(int)
+            means = " / ".join(f"{np.mean([x for x, lb in zip(s, labs, strict=True) if lb == k]):.2f}"
+                               for k in ("correct", "contradictory", "incorrect"))
+            md.append(f"| {name} | {lang} | {np.mean(p == gold):.3f} | {macro_f1(gold, p):.3f} | "
+                      f"{roc_auc_score(gold, s):.3f} | {pearsonr(s, gold).statistic:.3f} | {means} |")
+        diffs[name] = float(np.mean(np.abs(per["RU"] - per["EN"])))
+    md += ["", "The learned scorer uses its train-fitted threshold; cosine and the previous scorer get a threshold fitted "
+           "on these very items (an upper bound for them). Mean |RU − EN| score per item: "
+           + ", ".join(f"{k} {v:.2f}" for k, v in diffs.items()) + " (cosine in cosine units, scorers on 0-100). "
+           "Target: RU within 0.05 of EN.", ""]
+    lab_new = [finalize(a, cal, model).score for a in an_lab]
+    md += ["Team's labelled set (160 answers, parallel RU/EN; in the learned model's training data, so in-sample):", "",
+           "| Lang | n | Spearman cosine | Spearman previous scorer | Spearman learned scorer |", "|---|---|---|---|---|"]
+    for lang in ("ru", "en"):
+        idx = [i for i, it in enumerate(lab) if it["lang"] == lang]
+        g = [lab[i]["grade"] for i in idx]
+        md.append(f"| {lang.upper()} | {len(idx)} | {spearmanr([an_lab[i].sim_ref for i in idx], g).statistic:.3f} | "
+                  f"{spearmanr([ms_lab['previous scorer'][0][i] for i in idx], g).statistic:.3f} | "
+                  f"{spearmanr([lab_new[i] for i in idx], g).statistic:.3f} |")
+    md.append("")
+
+    # 6. Latency -------------------------------------------------------------------------------------
+    lat = []
+    for it in lab:
         q = bank.get(it["question_id"])
         t0 = time.perf_counter()
-        scorer.score_question(q, it["answer"], it["lang"])
-        latencies.append(time.perf_counter() - t0)
-
-    # Report -------------------------------------------------------------------------------
-    md = ["## Interview coach (scoring)", "", f"_{machine_line()}; embedder `{embedder.name}`, "
-          f"bank of {len(bank)} questions, labelled set of {len(items)} answers "
-          f"({sum(it['lang'] == 'ru' for it in items)} RU, {sum(it['lang'] == 'en' for it in items)} EN) "
-          "to 20 bank questions, graded by hand 0-100._", "",
-          "### Agreement with hand grades (Spearman ρ, target ≥ 0.8)", "",
-          "| Language | Answers | Cosine baseline | Scorer, default params | Scorer, 5-fold CV by question | Scorer, fitted on all (in-sample) |",
-          "|---|---|---|---|---|---|"]
-    for lang, n, c, d, cv, full in rows_sp:
-        md.append(f"| {lang.upper()} | {n} | {c:.3f} | {d:.3f} | **{cv:.3f}** | {full:.3f} |")
-    md += ["", "The CV column is the honest one: the calibration is fitted on 4/5 of the questions and "
-           "evaluated on the answers to the other 1/5. The in-sample column uses the parameters saved in "
-           "`core/interview/calibration.json`, fitted on all 160 answers; it is not an independent estimate.", "",
-           "### Swapped facts (e.g. L1 and L2 swapped; 12 pairs of excellent vs swapped answers)", "",
-           "| Method | Mean score, excellent | Mean score, swapped | Swapped scored ≤ 60% of excellent |",
-           "|---|---|---|---|"]
-    for name, e, s, below in swap_rows:
-        md.append(f"| {name} | {e:.1f} | {s:.1f} | {below:.0%} |")
-    md += ["", f"Contradiction found in {contra_found:.0%} of swapped answers; false contradictions in "
-           f"{contra_false:.0%} of answers graded ≥ 80.", ""]
-    if real_rows:
-        md += ["### Real public banks (../shared/data/interviews)", "",
-               "| File | Q&A parsed | Own reference scores ≥ 70 | Median own score | Other reference flagged off-topic (bank's references as distractors) | Same, with only Margo's bank as distractors | Pairs |",
-               "|---|---|---|---|---|---|---|"]
-        for name, n, own, med, oth, oth_b, n_o in real_rows:
-            md.append(f"| {name} | {n} | {own:.0%} | {med:.0f} | {oth:.0%} | {oth_b:.0%} | {n_o} |")
-        md += ["", "Target ≥ 95% for the first two rates. \"Another question\" is one whose reference has cosine < 0.8 "
-               "with the own one (some banks repeat an answer under two questions). The last rate is the harder "
-               "setting where the other reference is not among the distractors, so only the \"unrelated\" rule "
-               "and Margo's own bank can catch it.", ""]
-    md += ["### Guard flags (60 bank questions × RU/EN)", "", "| Case | Flagged | n |", "|---|---|---|"]
-    for name, vals in flag_counts.items():
-        md.append(f"| {name} | {np.mean(vals):.1%} | {len(vals)} |")
-    md.append(f"| labelled answers graded ≥ 40 wrongly flagged | {np.mean(false_flags):.1%} | {len(false_flags)} |")
-    md += ["", "### Latency per answer (bank embeddings cached, 1 thread)", "",
-           f"p50 **{percentile_ms(latencies, 50):.0f} ms**, p95 **{percentile_ms(latencies, 95):.0f} ms** over "
-           f"{len(latencies)} answers (target p95 ≤ 300 ms). Embedding the bank once (both languages) is cached "
-           "under `<data_dir>/interview/cache/`.", ""]
+        bscorer.score_question(q, it["answer"], it["lang"])
+        lat.append(time.perf_counter() - t0)
+    for r in mo[:200]:
+        t0 = time.perf_counter()
+        bscorer.score(r["question"], r["reference"], r["answer"], "en")
+        lat.append(time.perf_counter() - t0)
+    md += ["### Latency per answer (learned scorer, bank embeddings cached, 1 thread, machine shared with other agents)",
+           "", f"p50 **{percentile_ms(lat, 50):.0f} ms**, p95 **{percentile_ms(lat, 95):.0f} ms** over {len(lat)} answers "
+           "(160 labelled bank answers + 200 Mohler answers with their question and reference embedded per call). "
+           f"Target p95 ≤ 150 ms. Whole benchmark run: {time.time() - t_start:.0f} s with cached analyses.", ""]
     text = "\n".join(md)
     write_section("interview", text)
     print(text)

@@ -4,11 +4,17 @@ Usage::
 
     python -m core.interview score --question Q --reference R --answer A [--lang ru|en] --json
     python -m core.interview score --batch FILE.jsonl [--lang ru|en] --json
+    python -m core.interview run ANSWERS.jsonl [--lang ru|en]
 
 Batch input lines are ``{"id", "question", "reference", "answer"}`` (optional ``"lang"``
 and ``"key_points"``); each output line is ``{"id", "score", "correctness",
 "completeness", "structure", "off_topic", "covered", "missed", "feedback"}`` with scores
 0-100 and ``off_topic`` a boolean. The embedder and the bank's embeddings load once.
+
+``run`` plays a whole interview headless through :class:`core.interview.session.InterviewSession`:
+input lines are ``{"question_id", "answer"}`` (bank ids; consecutive lines with the same id
+are revisions); each output line is a turn ``{"question_id", "revision", "score", ...,
+"verdict", "feedback"}`` and the last line ``{"summary": {...}}``.
 Bad input prints one ``error: ...`` line on stderr and exits with status 2; any other
 failure exits with status 3 (see :mod:`core.cli`).
 """
@@ -97,6 +103,67 @@ def _score_items(items: list[dict[str, Any]], use_bank: bool) -> list[dict[str, 
     return out
 
 
+def _parse_run(path: Path) -> list[dict[str, Any]]:
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise InputError(f"answers file not found: {path}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read answers file {path}: {exc}") from exc
+    items = []
+    for n, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {n}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(obj, dict) or not isinstance(obj.get("question_id"), str) or not isinstance(obj.get("answer"), str):
+            raise InputError(f"line {n}: expected {{\"question_id\": str, \"answer\": str}}")
+        items.append(obj)
+    if not items:
+        raise InputError(f"answers file {path} has no lines")
+    return items
+
+
+def _run_session(items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    from ..embeddings import get_embedder
+    from ..settings import get_settings
+    from .bank import load_bank
+    from .feedback import feedback_text
+    from .scoring import Scorer
+    from .session import InterviewSession
+
+    settings = get_settings()
+    embedder = get_embedder(settings.embed_model, settings.threads, settings.allow_model_download)
+    bank = load_bank()
+    unknown = sorted({it["question_id"] for it in items if bank.get(it["question_id"]) is None})
+    if unknown:
+        raise InputError("unknown question_id: " + ", ".join(unknown[:5]))
+    missing_lang = sorted({it["question_id"] for it in items if lang not in bank.get(it["question_id"]).langs})
+    if missing_lang:
+        raise InputError(f"question(s) not available in '{lang}': " + ", ".join(missing_lang[:5]))
+    order = list(dict.fromkeys(it["question_id"] for it in items))
+    scorer = Scorer(embedder, bank, settings.data_dir / "interview" / "cache")
+    session = InterviewSession(scorer, None, lang=lang, n_questions=len(order), questions=order, seed=0)
+    out = []
+    session.start()
+    for it in items:
+        while session.current != it["question_id"]:
+            if session.next_question() is None:  # pragma: no cover - order covers every id
+                break
+        turn = session.submit(it["answer"])
+        r = turn.result
+        out.append({"question_id": turn.question_id, "revision": turn.revision, "score": r.score,
+                    "correctness": r.correctness, "completeness": r.completeness, "structure": r.structure,
+                    "flag": r.flag, "covered": r.covered, "missed": r.missed, "verdict": turn.feedback.summary,
+                    "feedback": feedback_text(turn.feedback, lang)})
+    s = session.finish()
+    out.append({"summary": {"mean_best": s.mean_best, "rows": s.rows, "strong_topics": s.strong_topics,
+                            "weak_topics": s.weak_topics, "missed_points": s.missed_points}})
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m core.interview", description=__doc__.split("\n\n")[0])
@@ -109,7 +176,18 @@ def main(argv: list[str] | None = None) -> int:
     sc.add_argument("--lang", choices=("ru", "en"), help="expected answer language (default: the question's)")
     sc.add_argument("--json", action="store_true", help="JSON output, one object per line (the default)")
     sc.add_argument("--no-bank", action="store_true", help="do not use the bundled bank as off-topic distractors")
+    rn = sub.add_parser("run", help="run a whole interview headless from a JSONL of answers")
+    rn.add_argument("answers", type=Path, help='JSONL of {"question_id", "answer"}')
+    rn.add_argument("--lang", choices=("ru", "en"), default="en", help="interview language (default en)")
     args = parser.parse_args(argv)
+    if args.command == "run":
+        try:
+            results = _run_session(_parse_run(args.answers), args.lang)
+        except MargoError as exc:
+            return report_error(exc)
+        for r in results:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+        return 0
     try:
         if args.batch:
             if args.question or args.reference or args.answer:

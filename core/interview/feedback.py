@@ -16,12 +16,15 @@ import numpy as np
 
 from ..embeddings import Embedder
 from ..errors import LLMError
+from ..grounding import strip_unknown_marks
+from ..i18n import t
 from ..llm import LLMClient
 from ..text import split_sentences, stem_tokens
 from .bank import Bank, Question, get_bank_embeddings
 from .scoring import ScoreResult
 
-__all__ = ["Feedback", "MissedPoint", "build_feedback", "feedback_text", "llm_critique", "reference_excerpt"]
+__all__ = ["VERDICT_BANDS", "Feedback", "MissedPoint", "build_feedback", "feedback_text", "llm_critique",
+           "reference_excerpt", "verdict"]
 
 
 @dataclass(frozen=True)
@@ -68,40 +71,20 @@ class Feedback:
     notice: str = ""
 
 
-_T = {
-    "en": {
-        "excellent": "Strong answer: it matches the reference and covers the key points.",
-        "good": "Good answer with some gaps.",
-        "partial": "Partly right: important points are missing.",
-        "weak": "Weak answer: most of the reference is not covered.",
-        "definition": "Start with a one-sentence definition of the concept.",
-        "example": "Add a concrete example or the intuition behind it.",
-        "tradeoff": "Mention a trade-off, limitation or pitfall: interviewers look for it.",
-        "short": "Expand the answer: 4-6 sentences is a good length for this question.",
-        "long": "Tighten the answer: lead with the main idea, then details.",
-        "contra": "Check this point, you stated it the wrong way round: {kp}.",
-        "cover": "Cover the missing point: {kp}.",
-        "follow_missed": "How would you explain this: {kp}?",
-        "follow_generic": "Where does this approach break down in practice, and what would you do instead?",
-        "follow_related": "Follow-up: {q}",
-    },
-    "ru": {
-        "excellent": "Сильный ответ: совпадает с эталоном и покрывает ключевые пункты.",
-        "good": "Хороший ответ с пробелами.",
-        "partial": "Отчасти верно: не хватает важных пунктов.",
-        "weak": "Слабый ответ: большая часть эталона не раскрыта.",
-        "definition": "Начните с определения понятия в одном предложении.",
-        "example": "Добавьте конкретный пример или интуицию.",
-        "tradeoff": "Упомяните компромисс, ограничение или подводный камень: на собеседовании это ждут.",
-        "short": "Раскройте ответ подробнее: для этого вопроса хорошо 4-6 предложений.",
-        "long": "Сократите ответ: сначала главная идея, затем детали.",
-        "contra": "Проверьте этот пункт, у вас он перевёрнут: {kp}.",
-        "cover": "Раскройте пропущенный пункт: {kp}.",
-        "follow_missed": "Как бы вы объяснили: {kp}?",
-        "follow_generic": "Где этот подход ломается на практике и что бы вы сделали вместо него?",
-        "follow_related": "Дополнительный вопрос: {q}",
-    },
-}
+VERDICT_BANDS = ((80, "excellent"), (60, "good"), (35, "partial"), (0, "weak"))
+"""Score bands of the one verdict (0-100). The learned score is 100·P(correct); its 2-way
+threshold fitted on SemEval train (``scorer_model.json``) falls inside the "partial" band,
+so "good" and above are answers the model holds correct with some margin."""
+
+
+def _t(key: str, lang: str, **fields: str) -> str:
+    return t(f"interview_feedback.{key}", "ru" if lang == "ru" else "en", **fields)
+
+
+def verdict(score: int, lang: str) -> str:
+    """The one verdict line for an overall ``score`` (0-100) in ``lang``."""
+    name = next(n for lo, n in VERDICT_BANDS if score >= lo)
+    return _t(f"verdict.{name}", lang)
 
 
 def reference_excerpt(key_point: str, reference: str, lang: str, embedder: Embedder | None = None) -> str:
@@ -135,7 +118,12 @@ def _related_question(q: Question | None, bank: Bank | None, embedder: Embedder 
 def build_feedback(result: ScoreResult, reference: str, lang: str, question: Question | None = None,
                    bank: Bank | None = None, embedder: Embedder | None = None,
                    exclude_ids: set[str] | None = None) -> Feedback:
-    """Offline feedback for ``result``.
+    """Offline feedback for ``result``; it agrees with the score by construction.
+
+    One verdict (the guard's message for a flagged answer, else :func:`verdict` of the
+    score); no strengths on a flagged (off-topic, empty...) answer; hints and the
+    follow-up are built from the missed and contradicted key points (with the reference's
+    sentence for each), generic structure hints only after them.
 
     Args:
         result: the score of the answer.
@@ -149,56 +137,60 @@ def build_feedback(result: ScoreResult, reference: str, lang: str, question: Que
     Returns:
         The :class:`Feedback` (mode "offline").
     """
-    t = _T["ru" if lang == "ru" else "en"]
     if result.flag and result.flag != "off_topic":
         return Feedback(summary=result.message, missed=[
             MissedPoint(k.text, reference_excerpt(k.text, reference, lang)) for k in result.key_points
         ], follow_up="")
-    if result.score >= 80:
-        summary = t["excellent"]
-    elif result.score >= 60:
-        summary = t["good"]
-    elif result.score >= 35:
-        summary = t["partial"]
-    else:
-        summary = t["weak"]
-    if result.flag == "off_topic":
-        summary = result.message
+    off_topic = result.flag == "off_topic"
+    summary = result.message if off_topic else verdict(result.score, lang)
     missed = [
         MissedPoint(k.text, reference_excerpt(k.text, reference, lang, embedder), k.contradicted,
                     k.span if k.contradicted else "", k.why)
-        for k in result.key_points if not k.covered
+        for k in result.key_points if off_topic or not k.covered
     ]
     hints: list[str] = []
+    if off_topic and question is not None:
+        hints.append(_t("hint.reread", lang, question=question.text(lang)))
     for m in missed:
-        if m.contradicted:
-            hints.append(t["contra"].format(kp=m.key_point))
-    for m in [m for m in missed if not m.contradicted][:2]:
-        hints.append(t["cover"].format(kp=m.key_point))
-    words = int(result.features.get("n_words", 0))
-    if not result.signals.get("definition"):
-        hints.append(t["definition"])
-    if words < 25:
-        hints.append(t["short"])
-    elif words > 300:
-        hints.append(t["long"])
-    if not result.signals.get("example"):
-        hints.append(t["example"])
-    if not result.signals.get("tradeoff"):
-        hints.append(t["tradeoff"])
-    if missed:
-        follow = t["follow_missed"].format(kp=missed[0].key_point)
+        if m.contradicted and not off_topic:
+            hints.append(_t("hint.contra", lang, span=m.span, excerpt=m.excerpt))
+    seen_excerpts: set[str] = set()
+    for m in [m for m in missed if not m.contradicted or off_topic]:
+        if m.excerpt in seen_excerpts:
+            continue
+        seen_excerpts.add(m.excerpt)
+        hints.append(_t("hint.cover", lang, excerpt=m.excerpt))
+        if len(seen_excerpts) >= 2:
+            break
+    if not off_topic:
+        words = int(result.features.get("n_words", 0))
+        if not result.signals.get("definition"):
+            hints.append(_t("hint.definition", lang))
+        if words < 25:
+            hints.append(_t("hint.short", lang))
+        elif words > 300:
+            hints.append(_t("hint.long", lang))
+        if not result.signals.get("example"):
+            hints.append(_t("hint.example", lang))
+        if not result.signals.get("tradeoff"):
+            hints.append(_t("hint.tradeoff", lang))
+    contra = [m for m in missed if m.contradicted]
+    if contra and not off_topic:
+        follow = _t("follow.contra", lang, kp=contra[0].key_point)
+    elif missed:
+        follow = _t("follow.missed", lang, kp=missed[0].key_point)
     else:
         related = _related_question(question, bank, embedder, lang, exclude_ids or set())
-        follow = t["follow_related"].format(q=related.text(lang)) if related else t["follow_generic"]
-    return Feedback(summary=summary, strengths=result.covered, missed=missed, hints=hints[:5], follow_up=follow)
+        follow = _t("follow.related", lang, q=related.text(lang)) if related else _t("follow.generic", lang)
+    strengths = [] if off_topic else result.covered
+    return Feedback(summary=summary, strengths=strengths, missed=missed, hints=hints[:5], follow_up=follow)
 
 
 def feedback_text(fb: Feedback, lang: str = "en") -> str:
     """The feedback as one plain-text paragraph (the command line's ``feedback`` field)."""
     parts = [fb.summary]
     if fb.missed:
-        label = "Не хватает" if lang == "ru" else "Missing"
+        label = _t("text.missing", lang)
         parts.append(f"{label}: " + "; ".join(m.key_point for m in fb.missed) + ".")
     parts.extend(fb.hints[:3])
     if fb.follow_up:
@@ -255,4 +247,10 @@ def llm_critique(client: LLMClient | None, fb: Feedback, question: str, referenc
         note = ("Критика от LLM недоступна ({e}); показан офлайн-разбор." if lang == "ru"
                 else "The LLM critique is unavailable ({e}); showing the offline feedback.")
         return Feedback(**{**fb.__dict__, "notice": note.format(e=exc)})
-    return Feedback(**{**fb.__dict__, "critique": text.strip(), "mode": "llm"})
+    # #11: the critique was given no pages or numbered sources, so any citation mark is invented
+    text, invented = strip_unknown_marks(text.strip())
+    notice = fb.notice
+    if invented:
+        notice = (f"Из критики удалено ссылок, которых нет в эталоне: {invented}." if lang == "ru"
+                  else f"{invented} citation(s) to sources the coach was never given were removed from the critique.")
+    return Feedback(**{**fb.__dict__, "critique": text, "mode": "llm", "notice": notice})

@@ -28,8 +28,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -45,6 +46,8 @@ from ..text import (
 )
 from ..types import Lang
 from .bank import Bank, BankEmbeddings, Question, derive_key_points, get_bank_embeddings
+from .features import antonym_conflicts, compute_features, demote
+from .model import ScorerModel, load_model
 
 __all__ = [
     "CALIBRATION_FILE",
@@ -54,6 +57,7 @@ __all__ = [
     "ScoreResult",
     "Scorer",
     "finalize",
+    "learned_features",
     "fit_calibration",
     "guard_answer",
 ]
@@ -245,49 +249,124 @@ def _weird_word(word: str) -> bool:
     return vowels == 0 or vowels / len(w) < 0.15 or longest >= 5 or repeats
 
 
+_OTHER_SCRIPT = re.compile(r"[^\W\d_A-Za-zÀ-ɏА-Яа-яЁё]", re.UNICODE)
+_LANGID_LANGS = ("en", "ru", "de", "fr", "es", "it", "pt", "nl", "pl", "uk", "tr", "sv", "da", "no", "fi", "cs",
+                 "ro", "hu", "la", "id", "zh", "ja", "ko", "ar")
+"""Languages langid.py may answer with: European languages an interview answer could
+slip into, plus scripts handled before it; a short list keeps technical English from
+being labelled an obscure language."""
+LANGID_MIN_PROB = 0.95
+"""langid.py (Lui & Baldwin 2012) normalised probability above which a Latin-script answer
+counts as another language; set high so that technical English is never flagged (false
+flags on the public English sets are measured in ``scripts/bench_interview.py``)."""
+
+
+@lru_cache(maxsize=1)
+def _langid():
+    from langid.langid import LanguageIdentifier, model
+
+    ident = LanguageIdentifier.from_modelstring(model, norm_probs=True)
+    ident.set_languages(list(_LANGID_LANGS))
+    return ident
+
+
+def answer_script_language(text: str, lang: Lang) -> str:
+    """The language an answer is written in, when it is clearly not ``lang`` ("" otherwise).
+
+    Scripts decide first (a Chinese, Arabic, Greek... answer is "other script"; Cyrillic for an
+    English interview is "ru", Latin for a Russian one is "en"); a Latin answer to an English
+    question goes to langid.py with a high bar (:data:`LANGID_MIN_PROB`) and only when it has
+    at least 4 words and almost no English function words.
+    """
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return ""
+    other = len(_OTHER_SCRIPT.findall(text)) / len(letters)
+    if other >= 0.3:
+        return "other script"
+    n_letters = len(re.findall(r"[A-Za-zА-Яа-яЁё]", text))
+    cyr = cyrillic_ratio(text)
+    if lang == "ru":
+        return "en" if n_letters >= 12 and cyr < 0.15 else ""
+    if n_letters >= 12 and cyr > 0.5:
+        return "ru"
+    toks = tokenize(text)
+    if len(toks) < 4 or cyr > 0:
+        return ""
+    en_stop = sum(t in _EN_STOP for t in toks) / len(toks)
+    if en_stop >= 0.2:
+        return ""
+    code, prob = _langid().classify(text)
+    return code if code != "en" and prob >= LANGID_MIN_PROB else ""
+
+
+@lru_cache(maxsize=1)
+def _en_stop() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
+class _LazyStop:
+    def __contains__(self, item: object) -> bool:
+        return item in _en_stop()
+
+
+_EN_STOP = _LazyStop()
+
+
 def guard_answer(answer: str, lang: Lang, vocab: frozenset[str] = frozenset()) -> str:
     """Return the flag that zeroes an answer, or "" when it can be scored.
+
+    Short technical answers are answers: a formula ("a[i] = *(a+i)"), a complexity
+    ("O(n)"), one word ("infinite") or a list that repeats a term are never gibberish.
 
     Args:
         answer: the candidate's answer.
         lang: the language the answer is expected in.
-        vocab: stems of the question bank and this question's texts; a text whose
-            stems are neither stop words nor in ``vocab`` looks like gibberish.
+        vocab: stems of the question bank and this question's texts; three or more long
+            words none of which is known, with no stop words, look like gibberish.
 
     Returns:
         "empty", "idk" ("I don't know" / "не знаю" with almost nothing else),
-        "gibberish" (symbols, keyboard mashing, one word repeated), "wrong_language"
-        or "".
+        "wrong_language" (another script, or clearly another language: German, Chinese...),
+        "gibberish" (symbols only, keyboard mashing, one word repeated) or "".
     """
     text = normalize_space(answer or "")
     words = _LETTER_WORD.findall(text)
-    if not text or not words and len(text) < 3:
+    has_digit = any(c.isdigit() for c in text)
+    if not text or (not words and not has_digit and len(text) < 3):
         return "empty"
     m = _IDK.search(text)
     if m:
         rest = _IDK.sub(" ", text)
         if len(stem_tokens(rest)) < 5:
             return "idk"
-    if not words:
-        return "gibberish"
-    non_space = [c for c in text if not c.isspace()]
-    letters = sum(c.isalpha() for c in non_space)
-    if letters / max(len(non_space), 1) < 0.5:
-        return "gibberish"
+    if not words:  # a number or a formula of digits is an answer; symbol noise is not
+        mathy = len(re.findall(r"[\d+\-*/^=<>().,\s]", text)) / len(text)
+        return "" if has_digit and mathy >= 0.8 else "gibberish"
+    letters = sum(c.isalpha() for c in text)
+    if len(_OTHER_SCRIPT.findall(text)) >= 0.3 * letters:
+        return "wrong_language"  # Chinese, Arabic, Greek...: words, but not in the interview's language
     toks = tokenize(text)
-    if len(toks) >= 4 and len(set(toks)) / len(toks) < 0.34:
+    if len(toks) >= 3 and len(set(toks)) == 1:
+        return "gibberish"  # one word repeated
+    if len(toks) >= 8 and len(set(toks)) / len(toks) < 0.2:
         return "gibberish"
-    weird = sum(_weird_word(w) for w in words) / len(words)
-    stop = stopwords()
-    stop_share = sum(t in stop for t in toks) / max(len(toks), 1)
-    stems = stem_tokens(text)
-    known = sum(s in vocab for s in stems) / max(len(stems), 1) if vocab else 1.0
-    if weird > 0.5 or (known < 0.25 and stop_share < 0.1):
-        return "gibberish"
-    n_letters = len(re.findall(r"[A-Za-zА-Яа-яЁё]", text))
-    cyr = cyrillic_ratio(text)
-    if n_letters >= 12 and ((lang == "ru" and cyr < 0.15) or (lang == "en" and cyr > 0.5)):
+    long_words = [w for w in words if len(w) >= 4]
+    if long_words:
+        weird = sum(_weird_word(w) for w in long_words) / len(long_words)
+        if weird > 0.5:
+            return "gibberish"
+    if answer_script_language(text, lang):
         return "wrong_language"
+    if len(long_words) >= 3 and vocab:
+        stop = stopwords()
+        stop_share = sum(t in stop for t in toks) / max(len(toks), 1)
+        stems = stem_tokens(text)
+        known = sum(s in vocab for s in stems) / max(len(stems), 1)
+        if known < 0.25 and stop_share < 0.1:
+            return "gibberish"
     return ""
 
 
@@ -499,8 +578,13 @@ def _contradiction(kp: str, clause: str, sentence: str) -> str:
             if kp_as and s_as and not (kp_as & s_as):
                 return f"{_CONTRAST[g1][0]} and {_CONTRAST[g2][0]} are paired the wrong way round"
     kp_stems = set(stem_tokens(kp))
-    if kp_stems and len(kp_stems & set(stem_tokens(clause))) / len(kp_stems) >= 0.5 and _negated_content(kp, clause):
+    shared = len(kp_stems & set(stem_tokens(clause))) / len(kp_stems) if kp_stems else 0.0
+    if shared >= 0.5 and _negated_content(kp, clause):
         return "the answer negates this point"
+    if shared >= 0.3:
+        conflicts, _, names = antonym_conflicts(clause, kp)
+        if conflicts:
+            return f"the answer says the opposite ({names[0]})"
     return ""
 
 
@@ -526,6 +610,10 @@ class Analysis:
         signals: structure markers.
         n_words: words in the answer.
         n_sentences: sentences in the answer.
+        question: the question text (for the learned model's question-aware features).
+        reference: the reference answer.
+        ref_q: cosine(reference, question).
+        sim_demoted: cosine of the question-demoted answer and reference (0 when either is empty).
     """
 
     flag: str
@@ -542,14 +630,31 @@ class Analysis:
     signals: dict[str, bool] = field(default_factory=dict)
     n_words: int = 0
     n_sentences: int = 0
+    question: str = ""
+    reference: str = ""
+    ref_q: float = 0.0
+    sim_demoted: float = 0.0
 
 
 def _clip01(x: float) -> float:
     return float(min(1.0, max(0.0, x)))
 
 
-def finalize(a: Analysis, cal: Calibration) -> ScoreResult:
-    """Turn an :class:`Analysis` into a :class:`ScoreResult` under calibration ``cal``."""
+def finalize(a: Analysis, cal: Calibration, model: ScorerModel | None | Literal["auto"] = "auto") -> ScoreResult:
+    """Turn an :class:`Analysis` into a :class:`ScoreResult`.
+
+    Args:
+        a: the analysed answer.
+        cal: sub-score parameters (key-point match bounds, similarity bounds, off-topic cap);
+            without a learned model also the linear blend into the overall score (the
+            previous scorer, kept as the benchmark's baseline).
+        model: the learned model (``"auto"``: :func:`core.interview.model.load_model`);
+            None scores with the linear blend of ``cal``.
+
+    Returns:
+        The :class:`ScoreResult`; with a model ``score`` is ``100·P(correct)`` and
+        ``features["label_3way"]`` the model's 3-way label.
+    """
     lang = a.lang if a.lang in ("ru", "en") else "en"
     if a.flag:
         kps = [KeyPointResult(t, False, 0.0, 0.0) for t in a.kp_texts]
@@ -596,20 +701,37 @@ def finalize(a: Analysis, cal: Calibration) -> ScoreResult:
     correctness *= max(0.0, 1.0 - cal.contradiction_penalty * min(1.0, 2 * contra_share))
     structure = _structure_value(a.signals, a.n_words, a.n_sentences)
     any_covered = any(k.covered for k in kp_results)
-    closer_elsewhere = a.sim_other > a.sim_ref + cal.off_margin and completeness < 0.5
-    unrelated = a.sim_ref < cal.unrelated_sim and a.sim_question < cal.unrelated_sim + 0.05 and not any_covered
+    if model == "auto":
+        model = load_model()
+    learned: dict[str, float] = {}
+    label3 = ""
+    if model is not None:
+        learned = learned_features(a, contra_share, structure)
+        overall, label3 = model.score(learned)
+        judged_correct = overall >= model.threshold_2way
+        closer_elsewhere = (a.sim_other > a.sim_ref + model.off_margin and not judged_correct
+                            and completeness < 0.5)
+        unrelated = (a.sim_ref < model.unrelated_sim and a.sim_question < model.unrelated_sim + 0.05
+                     and not any_covered and not judged_correct)
+    else:
+        overall = cal.bias + 100 * (cal.w_correct * correctness + cal.w_complete * completeness
+                                    + cal.w_structure * structure)
+        closer_elsewhere = a.sim_other > a.sim_ref + cal.off_margin and completeness < 0.5
+        unrelated = a.sim_ref < cal.unrelated_sim and a.sim_question < cal.unrelated_sim + 0.05 and not any_covered
     off_topic = bool(closer_elsewhere or unrelated)
-    overall = cal.bias + 100 * (cal.w_correct * correctness + cal.w_complete * completeness + cal.w_structure * structure)
     overall = min(100.0, max(0.0, overall))
     flag, message = "", ""
     if off_topic:
         overall = min(overall, cal.off_topic_cap)
         flag, message = "off_topic", MESSAGES["off_topic"][lang]
-    features = {
+    features: dict[str, Any] = {
         "sim_ref": round(a.sim_ref, 4), "sim_question": round(a.sim_question, 4), "sim_other": round(a.sim_other, 4),
         "completeness": round(completeness, 4), "contradicted": round(contra_share, 4),
         "structure": round(structure, 4), "n_words": a.n_words,
     }
+    if learned:
+        features["learned"] = {k: round(v, 4) for k, v in learned.items()}
+        features["label_3way"] = label3
     return ScoreResult(
         score=int(round(overall)), correctness=int(round(100 * correctness)),
         completeness=int(round(100 * completeness)), structure=int(round(100 * structure)),
@@ -617,6 +739,17 @@ def finalize(a: Analysis, cal: Calibration) -> ScoreResult:
         similarity=round(a.sim_ref, 4), closest_other=a.other_id if closer_elsewhere else None,
         signals=a.signals, features=features,
     )
+
+
+def learned_features(a: Analysis, contra_share: float, structure: float) -> dict[str, float]:
+    """The learned model's features of analysed answer ``a`` (see :mod:`core.interview.features`)."""
+    kp_cos = a.kp_cos if a.kp_cos is not None else np.zeros((0, len(a.units)), dtype=np.float32)
+    kp_overlap = a.kp_overlap if a.kp_overlap is not None else np.zeros_like(kp_cos)
+    return compute_features(
+        answer=a.answer, reference=a.reference, question=a.question, sim_ref=a.sim_ref, sim_q=a.sim_question,
+        ref_q=a.ref_q, sim_demoted=a.sim_demoted, unit_texts=[u.text for u in a.units],
+        unit_kinds=[u.kind for u in a.units], kp_texts=a.kp_texts, kp_cos=kp_cos, kp_overlap=kp_overlap,
+        contra_share=contra_share, structure=structure, n_words=a.n_words, n_sentences=a.n_sentences)
 
 
 class Scorer:
@@ -628,11 +761,15 @@ class Scorer:
             embeddings are cached; None scores with no distractors beyond those passed in.
         cache_dir: where bank embeddings are cached (``<data_dir>/interview/cache``).
         calibration: scoring parameters; :meth:`Calibration.load` by default.
+        model: the learned model (``"auto"``: the saved ``scorer_model.json``); None uses
+            the previous linear blend of ``calibration``.
     """
 
     def __init__(self, embedder: Embedder, bank: Bank | None = None, cache_dir: Path | None = None,
-                 calibration: Calibration | None = None) -> None:
+                 calibration: Calibration | None = None,
+                 model: ScorerModel | None | Literal["auto"] = "auto") -> None:
         self.embedder = embedder
+        self.model = load_model() if model == "auto" else model
         self.bank = bank
         self.cache_dir = cache_dir
         self.calibration = calibration or Calibration.load()
@@ -667,7 +804,7 @@ class Scorer:
             A :class:`ScoreResult`; never raises on odd answers.
         """
         return finalize(self.analyse(question, reference, answer, lang, key_points, question_id,
-                                     distractors, distractor_ids), self.calibration)
+                                     distractors, distractor_ids), self.calibration, self.model)
 
     def score_question(self, q: Question, answer: str, lang: Lang) -> ScoreResult:
         """Score an answer to bank question ``q`` in ``lang`` (uses its cached embeddings)."""
@@ -693,7 +830,16 @@ class Scorer:
         texts = [text] + [u.text for u in units]
         if not own_cached:
             texts += [reference, question] + kps
+        demoted = [demote(text, question), demote(reference, question)]
+        with_demoted = all(d.strip() for d in demoted)
+        if with_demoted:
+            texts += demoted
         vecs = self.embedder.embed(texts)
+        if with_demoted:
+            sim_demoted = float(vecs[-2] @ vecs[-1])
+            vecs = vecs[:-2]
+        else:
+            sim_demoted = 0.0
         ans_vec = vecs[0]
         unit_vecs = vecs[1: 1 + len(units)]
         if own_cached:
@@ -740,7 +886,8 @@ class Scorer:
         return Analysis(flag="", lang=lang, answer=text, sim_ref=sim_ref, sim_question=sim_q,
                         sim_other=sim_other, other_id=other_id, kp_texts=kps, kp_cos=kp_cos,
                         kp_overlap=kp_overlap, units=units, signals=structure_signals(text),
-                        n_words=len(tokenize(text)), n_sentences=n_sent)
+                        n_words=len(tokenize(text)), n_sentences=n_sent, question=question,
+                        reference=reference, ref_q=float(ref_vec @ q_vec), sim_demoted=sim_demoted)
 
     def _vocab(self, question: str, reference: str, kps: list[str], emb: BankEmbeddings | None) -> frozenset[str]:
         base = emb.vocab if emb is not None else frozenset()
@@ -792,7 +939,7 @@ def fit_calibration(analyses: list[Analysis], grades: list[float], base: Calibra
                                          "w_correct": 1 / 3, "w_complete": 1 / 3, "w_structure": 1 / 3, "bias": 0.0})
                     rows, mask = [], []
                     for a in analyses:
-                        r = finalize(a, cal)
+                        r = finalize(a, cal, None)
                         rows.append([r.correctness, r.completeness, r.structure, 100.0])
                         mask.append(not r.flag)
                     X = np.asarray(rows, dtype=float)
@@ -811,7 +958,7 @@ def fit_calibration(analyses: list[Analysis], grades: list[float], base: Calibra
                         continue
                     cal.w_correct, cal.w_complete, cal.w_structure = (float(v) for v in w[:3])
                     cal.bias = float(w[3] * 100.0)
-                    pred = [finalize(a, cal).score for a in analyses]
+                    pred = [finalize(a, cal, None).score for a in analyses]
                     rho = _spearman(pred, list(y))
                     mse = float(np.mean((np.asarray(pred) - y) ** 2))
                     if best is None or (rho, -mse) > (best[0], -best[1]):

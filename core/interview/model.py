@@ -1,0 +1,108 @@
+"""The learned part of the interview scorer: a multinomial logistic regression over
+:data:`core.interview.features.FEATURE_NAMES`, stored as plain JSON.
+
+Classes follow SemEval-2013 Task 7's 3-way labels (Dzikovska et al. 2013):
+``correct``, ``contradictory``, ``incorrect``. The overall score is
+``100 · P(correct)``; the 2-way decision is ``score >= threshold_2way`` and the 3-way
+label is the arg-max class. The file also carries the off-topic guard's margins, fitted
+on the same training data. ``scripts/train_interview_scorer.py`` writes it (training set,
+cross-validation and the chosen regularisation are recorded in the file's ``trained_on``).
+Scikit-learn (Pedregosa et al. 2011) fits it; here it is evaluated with numpy alone, so
+loading needs no pickle.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .features import FEATURE_NAMES
+
+__all__ = ["CLASSES", "MODEL_FILE", "ScorerModel", "load_model"]
+
+MODEL_FILE = Path(__file__).with_name("scorer_model.json")
+CLASSES = ("correct", "contradictory", "incorrect")
+
+
+@dataclass
+class ScorerModel:
+    """A standardised multinomial logistic regression.
+
+    Attributes:
+        names: feature names, the order of ``mean``, ``scale`` and the coefficient columns.
+        mean, scale: standardisation ``(x - mean) / scale``, shape ``(d,)``.
+        coef: ``(3, d)`` coefficients, rows in :data:`CLASSES` order.
+        intercept: ``(3,)``.
+        threshold_2way: P(correct)·100 at or above which the answer is "correct" (2-way),
+            fitted on the training split.
+        off_margin: cosine by which another question's reference must beat the own
+            reference for the off-topic guard.
+        unrelated_sim: answer-reference and answer-question cosine below which an answer
+            with no covered key point is "unrelated".
+        meta: how it was trained (free-form, kept for the record).
+    """
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+    threshold_2way: float = 50.0
+    off_margin: float = 0.10
+    unrelated_sim: float = 0.15
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def vector(self, feats: dict[str, float]) -> np.ndarray:
+        """The feature dict as a ``(d,)`` float array in the model's order (missing → 0)."""
+        return np.array([feats.get(n, 0.0) for n in self.names], dtype=np.float64)
+
+    def proba(self, x: np.ndarray) -> np.ndarray:
+        """Class probabilities ``(n, 3)`` (or ``(3,)`` for one row) of feature rows ``x``."""
+        x = np.asarray(x, dtype=np.float64)
+        z = ((x - self.mean) / self.scale) @ self.coef.T + self.intercept
+        z = z - z.max(axis=-1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def score(self, feats: dict[str, float]) -> tuple[float, str]:
+        """(100·P(correct), 3-way label) of one answer's features."""
+        p = self.proba(self.vector(feats))
+        return float(100 * p[0]), CLASSES[int(np.argmax(p))]
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (the file format)."""
+        return {"names": list(self.names), "classes": list(CLASSES), "mean": self.mean.tolist(),
+                "scale": self.scale.tolist(), "coef": self.coef.tolist(), "intercept": self.intercept.tolist(),
+                "threshold_2way": self.threshold_2way, "off_margin": self.off_margin,
+                "unrelated_sim": self.unrelated_sim, "trained_on": self.meta}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> ScorerModel:
+        """Build from :meth:`to_json`'s dict; raises KeyError/ValueError on a malformed one."""
+        names = tuple(raw["names"])
+        coef = np.asarray(raw["coef"], dtype=np.float64)
+        if coef.shape != (len(CLASSES), len(names)):
+            raise ValueError(f"coef has shape {coef.shape}, expected {(len(CLASSES), len(names))}")
+        return cls(names=names, mean=np.asarray(raw["mean"], dtype=np.float64),
+                   scale=np.asarray(raw["scale"], dtype=np.float64), coef=coef,
+                   intercept=np.asarray(raw["intercept"], dtype=np.float64),
+                   threshold_2way=float(raw.get("threshold_2way", 50.0)),
+                   off_margin=float(raw.get("off_margin", 0.10)), unrelated_sim=float(raw.get("unrelated_sim", 0.15)),
+                   meta=dict(raw.get("trained_on", {})))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_FILE) -> ScorerModel | None:
+    """The saved model, or None when the file is absent, broken or built on other features."""
+    try:
+        model = ScorerModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if set(model.names) - set(FEATURE_NAMES):
+        return None
+    return model

@@ -1,0 +1,218 @@
+"""Train the interview scorer's model and write ``core/interview/scorer_model.json``.
+
+Training data (and only this):
+
+* the SemEval-2013 Task 7 **train** splits of SciEntsBank and Beetle
+  (``../shared/data/benchmarks/asag``, rows with ``"split": "train"``), minus the questions
+  translated into ``data/interview_eval/ru_semeval.jsonl`` (held out so that the Russian vs
+  English comparison is on unseen questions);
+* the team's ``data/interview_eval/labelled.jsonl`` (160 RU/EN answers to bank questions,
+  grades 0-100 used as soft labels: weight g/100 on "correct", the rest on
+  "contradictory" for the ``swapped`` answers and on "incorrect" otherwise).
+
+Model: scikit-learn ``LogisticRegression`` (multinomial, L2) on standardised features of
+:mod:`core.interview.features`. The regularisation C is chosen by 5-fold cross-validation
+grouped by question (``GroupKFold``: no question in both folds) on log-loss; the 2-way
+threshold maximises macro-F1 of the out-of-fold predictions on the SemEval train rows; the
+off-topic margins are percentiles of the correct train answers (see ``fit_guards``).
+A histogram gradient-boosting classifier is cross-validated beside it for the record.
+
+Usage: ``.venv/bin/python -m scripts.train_interview_scorer``
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.embeddings import USEEmbedder  # noqa: E402
+from core.interview.bank import load_bank  # noqa: E402
+from core.interview.features import FEATURE_NAMES  # noqa: E402
+from core.interview.model import CLASSES, MODEL_FILE, ScorerModel  # noqa: E402
+from core.interview.scoring import Calibration, Scorer, finalize, learned_features  # noqa: E402
+from scripts.interview_data import (  # noqa: E402
+    EVAL_DIR,
+    CachingEmbedder,
+    analyse_rows,
+    read_jsonl,
+    ru_qids,
+    semeval,
+)
+
+C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+
+
+def features_matrix(analyses, cal: Calibration) -> tuple[np.ndarray, np.ndarray]:
+    """(X (n, d) features, mask of answers the guards let through)."""
+    rows, ok = [], []
+    for a in analyses:
+        if a.flag:
+            rows.append(np.zeros(len(FEATURE_NAMES)))
+            ok.append(False)
+            continue
+        r = finalize(a, cal, None)
+        f = learned_features(a, float(r.features["contradicted"]), r.structure / 100.0)
+        rows.append(np.array([f[n] for n in FEATURE_NAMES]))
+        ok.append(True)
+    return np.vstack(rows), np.array(ok)
+
+
+def training_set(scorer: Scorer):
+    """X, soft targets Y (n, 3), groups, is_semeval flag, 2-way gold (SemEval rows), analyses."""
+    held = ru_qids()
+    X, Y, groups, sem, gold2, analyses = [], [], [], [], [], []
+    cal = Calibration.load()
+    for corpus in ("sciEntsBank", "beetle"):
+        rows = [r for r in semeval(corpus) if r["split"] == "train"]
+        an = analyse_rows(rows, scorer, f"{corpus}-train")
+        keep = [i for i, r in enumerate(rows) if r["qid"] not in held]
+        x, ok = features_matrix([an[i] for i in keep], cal)
+        for j, i in enumerate(keep):
+            if not ok[j]:
+                continue
+            r = rows[i]
+            X.append(x[j])
+            Y.append([float(r["label_3way"] == c) for c in CLASSES])
+            groups.append(f"{corpus}:{r['qid']}")
+            sem.append(True)
+            gold2.append(int(r["label_2way"] == "correct"))
+            analyses.append(an[i])
+    bank = load_bank()
+    lab = read_jsonl(EVAL_DIR / "labelled.jsonl")
+    lab_rows = []
+    for it in lab:
+        q = bank.get(it["question_id"])
+        lab_rows.append({"qid": it["question_id"], "question": q.text(it["lang"]), "reference": q.ref(it["lang"]),
+                         "answer": it["answer"], "lang": it["lang"]})
+    an = analyse_rows(lab_rows, scorer, "labelled")
+    x, ok = features_matrix(an, cal)
+    for j, it in enumerate(lab):
+        if not ok[j]:
+            continue
+        g = it["grade"] / 100.0
+        wrong = "contradictory" if it["kind"] == "swapped" else "incorrect"
+        X.append(x[j])
+        Y.append([g, (1 - g) * (wrong == "contradictory"), (1 - g) * (wrong == "incorrect")])
+        groups.append(f"labelled:{it['question_id']}")
+        sem.append(False)
+        gold2.append(int(it["grade"] >= 50))
+        analyses.append(an[j])
+    return np.vstack(X), np.array(Y), np.array(groups), np.array(sem), np.array(gold2), analyses
+
+
+def expand(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Soft targets as weighted hard rows (one per class with weight > 0)."""
+    xs, ys, ws = [], [], []
+    for c in range(Y.shape[1]):
+        m = Y[:, c] > 0
+        xs.append(X[m])
+        ys.append(np.full(m.sum(), c))
+        ws.append(Y[m, c])
+    return np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
+
+
+def fit_lr(X, Y, C: float):
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    xe, ye, we = expand((X - mean) / scale, Y)
+    lr = LogisticRegression(C=C, max_iter=2000)
+    lr.fit(xe, ye, sample_weight=we)
+    return ScorerModel(names=FEATURE_NAMES, mean=mean, scale=scale, coef=lr.coef_, intercept=lr.intercept_)
+
+
+def oof(X, Y, groups, fit, folds: int = 5) -> np.ndarray:
+    from sklearn.model_selection import GroupKFold
+
+    P = np.zeros_like(Y)
+    for tr, te in GroupKFold(n_splits=folds).split(X, groups=groups):
+        P[te] = fit(X[tr], Y[tr])(X[te])
+    return P
+
+
+def best_threshold(p_correct: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
+    """(threshold on 100·P(correct), macro-F1) maximising 2-way macro-F1."""
+    from sklearn.metrics import f1_score
+
+    best = (50.0, -1.0)
+    for t in np.arange(5, 96, 1.0):
+        f = f1_score(gold, (100 * p_correct >= t).astype(int), average="macro")
+        if f > best[1]:
+            best = (float(t), float(f))
+    return best
+
+
+def fit_guards(analyses, gold2) -> tuple[float, float]:
+    """Off-topic margins from the correct SemEval/labelled train answers.
+
+    ``off_margin``: the 99th percentile of (best other reference cosine − own reference
+    cosine) among correct answers, at least 0.03; ``unrelated_sim``: the 1st percentile of
+    max(answer-reference, answer-question cosine) among them. So at most about 1% of correct
+    training answers meet either condition before the other conditions are checked.
+    """
+    good = [a for a, g in zip(analyses, gold2, strict=True) if g and not a.flag]
+    diff = np.array([a.sim_other - a.sim_ref for a in good if a.sim_other > -1])
+    rel = np.array([max(a.sim_ref, a.sim_question) for a in good])
+    return max(0.03, float(np.percentile(diff, 99))), float(np.percentile(rel, 1))
+
+
+def main() -> int:
+    t0 = time.time()
+    scorer = Scorer(CachingEmbedder(USEEmbedder()), None, None, model=None)
+    X, Y, groups, sem, gold2, analyses = training_set(scorer)
+    print(f"training rows {len(X)} ({sem.sum()} SemEval, {(~sem).sum()} labelled), {time.time() - t0:.0f}s", flush=True)
+    from sklearn.metrics import log_loss
+
+    cv = {}
+    for C in C_GRID:
+        P = oof(X, Y, groups, lambda a, b, C=C: fit_lr(a, b, C).proba)
+        hard = Y.argmax(axis=1)
+        cv[C] = float(log_loss(hard, np.clip(P, 1e-6, 1), labels=[0, 1, 2]))
+        thr, f1 = best_threshold(P[sem, 0], gold2[sem])
+        print(f"C={C}: OOF log-loss {cv[C]:.4f}, 2-way macro-F1 {f1:.3f} at {thr}", flush=True)
+    C = min(cv, key=cv.get)
+    P = oof(X, Y, groups, lambda a, b: fit_lr(a, b, C).proba)
+    thr, f1 = best_threshold(P[sem, 0], gold2[sem])
+
+    def fit_hgb(a, b):
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        xe, ye, we = expand(a, b)
+        m = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, random_state=0)
+        m.fit(xe, ye, sample_weight=we)
+        return m.predict_proba
+
+    P_h = oof(X, Y, groups, fit_hgb)
+    thr_h, f1_h = best_threshold(P_h[sem, 0], gold2[sem])
+    print(f"HGB: 2-way macro-F1 {f1_h:.3f} at {thr_h}", flush=True)
+    model = fit_lr(X, Y, C)
+    model.threshold_2way = thr
+    model.off_margin, model.unrelated_sim = fit_guards(analyses, gold2)
+    model.meta = {
+        "script": "scripts/train_interview_scorer.py",
+        "data": "SemEval-2013 Task 7 train splits (SciEntsBank, Beetle) minus the questions of "
+                "data/interview_eval/ru_semeval.jsonl; data/interview_eval/labelled.jsonl (soft labels)",
+        "rows": int(len(X)), "semeval_rows": int(sem.sum()), "labelled_rows": int((~sem).sum()),
+        "model": "sklearn LogisticRegression (multinomial, L2), standardised features",
+        "C": C, "cv": "5-fold GroupKFold by question, OOF log-loss per C: "
+                      + ", ".join(f"{k}: {v:.4f}" for k, v in cv.items()),
+        "threshold_2way": f"maximises OOF 2-way macro-F1 on the SemEval train rows ({f1:.3f})",
+        "hgb_oof_macro_f1": round(f1_h, 4), "lr_oof_macro_f1": round(f1, 4),
+        "guards": "off_margin = 99th pct of (other - own reference cosine), unrelated_sim = 1st pct of "
+                  "max(answer-reference, answer-question cosine), both over correct training answers",
+    }
+    MODEL_FILE.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+    print(json.dumps({k: v for k, v in model.to_json().items() if k not in ("mean", "scale")}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
