@@ -177,6 +177,7 @@ def uploader_css(lang: Lang) -> None:
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: "{limit}"; display: block; font-size: 0.8em; opacity: 0.7; }}
 [data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button * {{ font-size: 0 !important; }}
 [data-testid="stFileUploaderDropzone"] button::after {{ content: "{browse}"; font-size: 0.9rem; }}
 </style>""")
 

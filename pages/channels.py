@@ -139,9 +139,6 @@ with st.container(border=True):
     if b2.button(t("channels.new_conversation", lang), key="channels_reset", icon=":material/add_comment:"):
         state.channels_turns = []  # always possible: a conversation is explicit
         state.channels_last = None
-    if state.channels_turns:
-        st.caption(t("channels.conversation", lang,
-                     chain=" → ".join(f"“{turn.question[:40]}”" for turn in state.channels_turns[-3:])))
 
 if ask and rate_ok("question"):  # #11: per-user limit
     if not query.strip():
@@ -163,6 +160,9 @@ if ask and rate_ok("question"):  # #11: per-user limit
 if state.channels_last is not None:
     ans, hits, qid = state.channels_last
     with st.container(border=True):
+        if state.channels_turns:  # drawn after this run's question joined the conversation
+            st.caption(t("channels.conversation", lang,
+                         chain=" → ".join(f"“{turn.question[:40]}”" for turn in state.channels_turns[-3:])))
         if ans.notice:
             st.warning(ans.notice, icon=":material/info:")
         if ans.abstained:

@@ -1,0 +1,154 @@
+"""Real-browser journeys (#10): Debian's chromium via Playwright against ``streamlit run app.py``.
+
+A Russian browser gets a Russian app; the Reader summarises on upload, answers RU and EN with
+page citations and Margo speaks; Channel search imports, answers, restarts the conversation and
+understands a follow-up; the interview scores a Russian answer and shows progress; the language
+switch holds across pages; at 390×844 nothing overflows sideways. Screenshots go to
+``artifacts/journeys/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from core.settings import PROJECT_ROOT
+from tests.speech_browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    avatar_frame,
+    browser_missing_reason,
+    demo_server,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(browser_missing_reason()),
+                                                      reason=browser_missing_reason() or "ok")]
+
+SHOTS = PROJECT_ROOT / "artifacts" / "journeys"
+LONG = 120_000  # ms: model loads and indexing on a loaded 2-core machine
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("journeys")
+    with demo_server(tmp, tmp / "data", script=PROJECT_ROOT / "app.py") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+def _page(browser, width=1440, height=900, locale="ru-RU"):
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    return ctx, ctx.new_page()
+
+
+def _upload(page, path):
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
+
+
+def test_russian_browser_language_switch_and_phone(browser, app_url):
+    ctx, page = _page(browser)
+    page.goto(app_url)
+    page.get_by_role("heading", name=re.compile("Чтение статей")).wait_for(timeout=LONG)
+    page.locator("[data-testid='stFileUploaderDropzone']").first.wait_for(timeout=LONG)
+    page.wait_for_timeout(500)
+    body = page.inner_text("body")
+    assert "Upload a PDF" not in body and "MARGO_" not in body and "Deploy" not in body
+    assert "Drag and drop" not in body and "Browse files" not in body  # Streamlit's own texts replaced
+    page.screenshot(path=str(SHOTS / "ru_first_screen.png"))
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name=re.compile("Reader")).wait_for(timeout=LONG)
+    page.get_by_role("link", name=re.compile("Channel search")).click()
+    page.get_by_role("heading", name=re.compile("Channel search")).wait_for(timeout=LONG)
+    ctx.close()
+
+    ctx, phone = _page(browser, 390, 844)
+    phone.goto(app_url)
+    phone.get_by_role("heading", name=re.compile("Чтение статей")).wait_for(timeout=LONG)
+    overflow = phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    phone.screenshot(path=str(SHOTS / "ru_phone.png"), full_page=True)
+    assert overflow <= 1
+    ctx.close()
+
+
+def test_reader_upload_summary_ask_ru_en_speak(browser, app_url, shared_data):
+    ctx, page = _page(browser)
+    page.goto(app_url)
+    page.get_by_role("heading", name=re.compile("Чтение статей")).wait_for(timeout=LONG)
+    _upload(page, shared_data / "papers" / "attention_is_all_you_need_1706.03762.pdf")
+    page.get_by_text("Конспект готов").wait_for(timeout=LONG)  # made on upload, no click
+    assert "(с. " in page.inner_text("body")
+    frame = avatar_frame(page)
+    frame.evaluate("() => window.margoPlay()")
+    page.wait_for_timeout(1500)
+    stats = frame.evaluate("() => window.margoStats")
+    assert not stats["errors"] and stats["playing"] or stats["ended"]
+    page.screenshot(path=str(SHOTS / "reader_summary.png"))
+
+    page.get_by_role("tab", name=re.compile("Вопросы")).click()
+    box = page.get_by_placeholder(re.compile("Спросите о статье"))
+    box.fill("Какой оптимизатор использовали для обучения?")
+    box.press("Enter")
+    page.get_by_text(re.compile(r"с\. 7")).first.wait_for(timeout=LONG)
+    box = page.get_by_placeholder(re.compile("Спросите о статье"))
+    box.fill("How many attention heads does the base model use?")
+    box.press("Enter")
+    page.get_by_role("button", name=re.compile("Новый разговор")).wait_for(timeout=LONG)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SHOTS / "reader_answers.png"), full_page=True)
+    ctx.close()
+
+
+def test_channels_import_ask_new_conversation_follow_up(browser, app_url, shared_data):
+    ctx, page = _page(browser)
+    page.goto(f"{app_url}/channels")
+    page.get_by_role("heading", name=re.compile("Поиск по каналам")).wait_for(timeout=LONG)
+    _upload(page, shared_data / "telegram" / "ai_newz_ru_telethon_dump" / "1.json")
+    page.get_by_role("button", name="Загрузить", exact=True).click()
+    page.get_by_text(re.compile(r"1\.json.*ai_newz")).first.wait_for(timeout=LONG)
+    ask = page.get_by_label("Ваш вопрос")
+    ask.fill("Сколько стоит подписка ChatGPT Pro?")
+    ask.press("Enter")  # a text input sends its value on Enter or blur
+    page.wait_for_timeout(800)
+    page.get_by_role("button", name="Спросить").click()
+    page.get_by_text(re.compile("Разговор:")).wait_for(timeout=LONG)
+    page.screenshot(path=str(SHOTS / "channels_answer.png"), full_page=True)
+    ask.fill("А что в неё входит?")
+    ask.press("Enter")
+    page.wait_for_timeout(800)
+    page.get_by_role("button", name="Спросить").click()
+    page.get_by_text(re.compile("уточнение к предыдущему вопросу")).wait_for(timeout=LONG)
+    page.screenshot(path=str(SHOTS / "channels_follow_up.png"), full_page=True)
+    page.get_by_role("button", name=re.compile("Новый разговор")).click()
+    page.wait_for_timeout(1500)
+    assert "Разговор:" not in page.inner_text("body")
+    ctx.close()
+
+
+def test_interview_russian_answer_score_progress(browser, app_url):
+    ctx, page = _page(browser)
+    page.goto(f"{app_url}/interview")
+    page.get_by_role("heading", name=re.compile("Тренажёр собеседований")).wait_for(timeout=LONG)
+    page.get_by_role("button", name="Начать собеседование").click()
+    answer = page.get_by_label("Ваш ответ")
+    answer.wait_for(timeout=LONG)
+    answer.fill("Переобучение — это когда модель запоминает обучающие данные и плохо обобщает на новые. "
+                "Помогают регуляризация, кросс-валидация, больше данных и ранняя остановка.")
+    page.get_by_role("button", name="Отправить ответ").click()
+    page.get_by_role("button", name="Следующий вопрос").and_(page.locator(":enabled")).wait_for(timeout=LONG)
+    page.screenshot(path=str(SHOTS / "interview_scored.png"), full_page=True)
+    page.get_by_role("tab", name=re.compile("Прогресс")).click()
+    page.get_by_text(re.compile("Оценки по темам")).wait_for(timeout=LONG)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SHOTS / "interview_progress.png"), full_page=True)
+    ctx.close()
