@@ -222,9 +222,10 @@ def interview_tab() -> None:
                 if fb.critique:
                     st.markdown("**Coach's critique (LLM, grounded in the reference):**")
                     st.write(fb.critique)
-                covered = [k for k in result.key_points if k.covered]
+                # #9: "what was right" comes from the feedback, which has none for an off-topic answer.
+                covered = [k for k in result.key_points if k.covered and k.text in fb.strengths]
                 if covered:
-                    st.markdown("**What was right**")
+                    st.markdown(f"**{t('interview_feedback.page.right', lang)}**")
                     for k in covered:
                         st.markdown(f"- :green[✓] {k.text} — _“{k.span}”_")
                 if fb.missed:
