@@ -24,3 +24,4 @@ bench: setup-test
 	.venv/bin/python -m scripts.bench_speech
 	.venv/bin/python -m scripts.bench_channels
 	.venv/bin/python -m scripts.bench_interview
+	.venv/bin/python -m scripts.bench_recommend
