@@ -24,4 +24,5 @@ bench: setup-test
 	.venv/bin/python -m scripts.bench_speech
 	.venv/bin/python -m scripts.bench_channels
 	.venv/bin/python -m scripts.bench_interview
+	.venv/bin/python -m scripts.bench_ui
 	.venv/bin/python -m scripts.bench_recommend
