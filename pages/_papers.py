@@ -93,11 +93,16 @@ def open_papers(reader, cfg, doc) -> list:
     picked = st.multiselect(t("papers.open.label", lang), list(others), key="papers_also_open",
                             format_func=lambda k: f"{others[k]['title'][:60]} ({others[k]['n_pages']} p.)")
     docs = [doc]
+    opened = st.session_state.setdefault("papers_open_docs", {})  # doc_id -> document (this session only)
     for doc_id in picked:
-        try:
-            docs.append(reader.open((cfg.index_dir / doc_id / "source.pdf").read_bytes()))
-        except (MargoError, OSError):
-            continue
+        if doc_id not in opened:
+            try:
+                opened[doc_id] = reader.open((cfg.index_dir / doc_id / "source.pdf").read_bytes())
+            except (MargoError, OSError):
+                continue
+        docs.append(opened[doc_id])
+    for stale in set(opened) - set(picked):
+        del opened[stale]
     if len(docs) > 1:
         st.caption(t("papers.open.caption", lang, n=len(docs)))
     return docs

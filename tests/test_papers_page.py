@@ -6,8 +6,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.arxiv_replay import ArxivReplayServer
-from tests.test_papers import PAPER_PAGES
 from tests.pdfs import make_pdf
+from tests.test_papers import PAPER_PAGES
 
 
 def test_search_and_open_from_arxiv(offline_app, monkeypatch):
@@ -52,3 +52,18 @@ def test_chat_explains_figure_1_with_the_picture(offline_app, shared_data):
     assert len(at.image) >= 1, "the figure is shown"
     labels = " ".join(e.label for e in at.expander)
     assert "Attention Is All You Need" in labels and ("p. 3" in labels or "с. 3" in labels)
+
+
+def test_two_papers_open_citations_name_the_paper(offline_app, shared_data):
+    at = offline_app("pages/reader.py")
+    _upload(at, shared_data / "papers" / "attention_is_all_you_need_1706.03762.pdf")
+    bert = shared_data / "papers" / "bert_1810.04805.pdf"
+    at.file_uploader(key="reader_upload").upload(bert.name, bert.read_bytes(), "application/pdf").run()
+    assert not at.exception, at.exception
+    also = at.multiselect(key="papers_also_open")
+    also.select(also.options[0]).run()
+    assert not at.exception, at.exception
+    at.chat_input(key="reader_question").set_value("compare the two papers").run()
+    assert not at.exception, at.exception
+    labels = " ".join(e.label for e in at.expander)
+    assert "Attention Is All You Need" in labels and "BERT" in labels
