@@ -55,6 +55,8 @@ def test_route_arguments(router):
     assert router.route("explain table 3").args == {"kind": "table", "number": 3}
     assert router.route("find me papers on speculative decoding").args["query"] == "speculative decoding"
     assert search_query_from("найди статьи про трансформер") == "transformer"
+    assert search_query_from("найди статьи про спекулятивное декодирование") == "speculative decoding"
+    assert search_query_from("подбери литературу по контрастивному обучению") == "contrastive learning"
 
 
 class ToolCallServer:

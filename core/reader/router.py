@@ -136,6 +136,24 @@ _COMMAND_WORDS = set(
 )
 
 
+SEARCH_TERMS: list[tuple[str, str]] = [
+    ("спекулятивное декодирование", "speculative decoding"), ("декодирование", "decoding"),
+    ("диффузионные модели", "diffusion models"), ("графовые нейросети", "graph neural networks"),
+    ("графовые нейронные сети", "graph neural networks"), ("дистилляция знаний", "knowledge distillation"),
+    ("дистилляция", "distillation"), ("квантизация", "quantization"), ("квантование", "quantization"),
+    ("рекомендательные системы", "recommender systems"), ("контрастивное обучение", "contrastive learning"),
+    ("федеративное обучение", "federated learning"), ("обучение с подкреплением", "reinforcement learning"),
+    ("большие языковые модели", "large language models"), ("языковые модели", "language models"),
+    ("длинный контекст", "long context"), ("смесь экспертов", "mixture of experts"),
+    ("поиск по векторам", "vector search"), ("распознавание речи", "speech recognition"),
+    ("синтез речи", "speech synthesis"), ("компьютерное зрение", "computer vision"),
+    ("генерация с извлечением", "retrieval augmented generation"), ("сегментация", "segmentation"),
+    ("детекция объектов", "object detection"), ("классификация текстов", "text classification"),
+]
+"""Russian topic phrases → English search words for arXiv (ours; ML topics a student searches
+for that the Reader's glossary, made for questions about a paper, does not cover)."""
+
+
 def search_query_from(text: str) -> str:
     """The topic words of a search request (command words removed; Russian ML terms that the
     glossary knows are added in English, since arXiv's records are English).
@@ -150,7 +168,13 @@ def search_query_from(text: str) -> str:
     latin = [w for w in kept if not re.search(r"[а-яё]", w, re.IGNORECASE)]
     if detect_lang(text) == "ru":
         stems = set(stem_tokens(text))
-        english = [en for ru, en in GLOSSARY if set(stem_tokens(ru)) and set(stem_tokens(ru)) <= stems]
+        english = []
+        for ru, en in SEARCH_TERMS + GLOSSARY:
+            ru_stems = set(stem_tokens(ru))
+            if ru_stems and ru_stems <= stems and not any(en in e for e in english):
+                english.append(en)
+                if (ru, en) in SEARCH_TERMS:
+                    stems -= ru_stems  # "спекулятивное декодирование" is not also "decoding"
         # Latin words (RAG, LoRA, mixture of experts) and translated terms; Cyrillic words are
         # dropped when something English is left (arXiv finds little by Russian words).
         query = " ".join(dict.fromkeys(latin + " ".join(english).split()))
