@@ -220,41 +220,55 @@ def _extractive(lecture: LectureIndex, order: list[int], scores: list[float], la
     return LectureAnswer(text, False, citations, lang, evidence=best)
 
 
-def _verify_llm(lecture: LectureIndex, reply: str, allowed: list[int], support: float) -> tuple[str, list[LectureCitation]]:
-    """Keep the ``[mm:ss]`` marks that point into a passage given to the LLM whose text
-    supports the sentence citing it (cosine >= ``support``); drop the others."""
+def _verify_llm(lecture: LectureIndex, reply: str, allowed: list[int]) -> tuple[str, list[LectureCitation]]:
+    """Keep the ``[mm:ss]`` marks that point at a sentence (of a passage given to the LLM)
+    supporting the sentence citing it; drop the others.
+
+    Support: cosine(claim, sentence) + ``LEXICAL_WEIGHT`` * share of the claim's stemmed
+    words in it (same language) >= ``LLM_SUPPORT``; cosine alone >= ``LLM_SUPPORT_CROSSLINGUAL``
+    across languages. The supporting sentence becomes the citation.
+    """
+    allowed_sentences = sorted({i for k in allowed for i in range(lecture.passages[k][0], lecture.passages[k][1] + 1)})
     kept: list[LectureCitation] = []
     out = []
-    for sentence in re.split(r"(?<=[.!?])\s+", reply.strip()):
+    for sentence in re.split(r"(?<=[.!?\]])\s+", reply.strip()):
         marks = list(_MARK.finditer(sentence))
         claim = _MARK.sub("", sentence).strip()
         if not marks or not claim:
             out.append(sentence)
             continue
         c_vec = lecture.embedder.embed([claim])[0]
+        same = detect_lang(claim) == lecture.transcript.lang
+        c_stems = set(stem_tokens(claim)) if same else set()
+        need = LLM_SUPPORT if same else LLM_SUPPORT_CROSSLINGUAL
         new = sentence
         for m in marks:
             t = parse_time_marks(m.group(0))[0]
-            good = None
-            for k in allowed:
-                start, end = lecture.passage_span(k)
-                if start - 1.0 <= t <= end + 1.0 and float(lecture.passage_vectors[k] @ c_vec) >= support:
-                    good = k
-                    break
-            if good is None:
+            best, best_score = None, -1.0
+            for i in allowed_sentences:
+                sent = lecture.sentences[i]
+                if not (sent.start_s - 1.0 <= t <= sent.end_s + 1.0):
+                    continue
+                score = float(lecture.vectors[i] @ c_vec)
+                if c_stems:
+                    score += LEXICAL_WEIGHT * len(c_stems & set(stem_tokens(sent.text))) / len(c_stems)
+                if score > best_score:
+                    best, best_score = i, score
+            if best is None or best_score < need:
                 new = new.replace(m.group(0), "")
             else:
-                start, end = lecture.passage_span(good)
-                kept.append(LectureCitation(start, end, lecture.passage_text(good)))
+                sent = lecture.sentences[best]
+                kept.append(LectureCitation(sent.start_s, sent.end_s, sent.text, round(best_score, 4)))
         out.append(re.sub(r"\s+([.,;:])", r"\1", new).strip())
     unique = {(c.start_s, c.quote): c for c in kept}
     return " ".join(out), sorted(unique.values(), key=lambda c: c.start_s)
 
 
-LLM_SUPPORT = 0.40
-"""Least cosine between an LLM sentence and the passage its ``[mm:ss]`` points into
-(between the Reader's same-language 0.45 and cross-lingual 0.30 support thresholds,
-since an LLM answer may be in either language)."""
+LLM_SUPPORT = 0.45
+"""Least support score between an LLM sentence and the sentence its ``[mm:ss]`` points at:
+the Reader's SUPPORT_THRESHOLD for page citations (core/reader/qa.py), reused."""
+LLM_SUPPORT_CROSSLINGUAL = 0.30
+"""The same when the answer's language differs from the lecture's (the Reader's value)."""
 
 
 def answer_question(
@@ -305,7 +319,7 @@ def answer_question(
     if "NOT_IN_LECTURE" in reply:
         return LectureAnswer(NOT_IN_LECTURE.get(lang, NOT_IN_LECTURE["en"]), True, lang=lang, mode="llm",
                              evidence=answer.evidence)
-    text, citations = _verify_llm(lecture, reply, allowed, LLM_SUPPORT)
+    text, citations = _verify_llm(lecture, reply, allowed)
     if not citations:
         answer.notice = "The LLM's answer cited no supporting moment; showing the offline answer instead."
         return answer
