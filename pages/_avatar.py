@@ -58,8 +58,9 @@ def avatar_panel(text: str, lang: str, expression: str = "neutral", key: str = "
     prefer = None
     if len(engines) > 1:
         names = [e.name for e in engines]
-        prefer = st.selectbox(t("avatar.voice", ui), names, key=f"{key}_engine_{lang}",
-                              format_func=lambda n: voice_name(n, ui))
+        col, _ = st.columns([1, 2])
+        prefer = col.selectbox(t("avatar.voice", ui), names, key=f"{key}_engine_{lang}",
+                               format_func=lambda n: voice_name(n, ui))
     plan = streamer().prepare(text or "", lang, prefer)
     note = t("avatar.voice_note", ui, voice=voice_name(plan.engine, ui)) if plan.engine else t("avatar.silent", ui)
     st.session_state[f"_{key}_plan"] = plan  # tests and benchmarks read it

@@ -176,9 +176,11 @@ def uploader_css(lang: Lang) -> None:
 [data-testid="stFileUploaderDropzoneInstructions"] > div::before {{ content: "{drop}"; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: "{limit}"; display: block; font-size: 0.8em; opacity: 0.7; }}
-[data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
-[data-testid="stFileUploaderDropzone"] button * {{ font-size: 0 !important; }}
-[data-testid="stFileUploaderDropzone"] button::after {{ content: "{browse}"; font-size: 0.9rem; }}
+[data-testid="stFileUploaderDropzone"] button:not([kind="minimal"]):not([kind="borderlessIcon"]) {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button:not([kind="minimal"]):not([kind="borderlessIcon"]) * {{
+  font-size: 0 !important; }}
+[data-testid="stFileUploaderDropzone"] button:not([kind="minimal"]):not([kind="borderlessIcon"])::after {{
+  content: "{browse}"; font-size: 0.9rem; }}
 </style>""")
 
 

@@ -94,6 +94,11 @@ def test_reader_upload_summary_ask_ru_en_speak(browser, app_url, shared_data):
     stats = frame.evaluate("() => window.margoStats")
     assert not stats["errors"] and stats["playing"] or stats["ended"]
     page.screenshot(path=str(SHOTS / "reader_summary.png"))
+    page.set_viewport_size({"width": 390, "height": 844})  # the same screen on a phone
+    page.wait_for_timeout(1200)
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
+    page.screenshot(path=str(SHOTS / "reader_summary_phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
 
     page.get_by_role("tab", name=re.compile("Вопросы")).click()
     box = page.get_by_placeholder(re.compile("Спросите о статье"))
