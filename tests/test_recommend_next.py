@@ -127,3 +127,28 @@ def test_channel_posts_like_liked_ones(settings) -> None:
     assert {s.id for s, _ in out} == {"ch/2", "ch/5"}  # the other image-generation posts, not money or soup
     assert all(s.reason_key == "recommend.next.liked_post" and "диффузионная" in s.reason("ru") for s, _ in out)
     assert out[0][1].text in texts
+
+
+def test_reader_next_passages_not_quoted_and_related_saved_papers() -> None:
+    from types import SimpleNamespace
+
+    from core.embeddings import get_embedder
+    from core.reader.chunking import Sentence
+    from core.recommend.next import reader_next
+
+    emb = get_embedder("use-multilingual-v3", 1)
+    texts = ["We train the model with the Adam optimizer and a warm-up schedule.",
+             "The learning rate is increased linearly for the first 4000 steps, then decreased.",
+             "The dataset contains 4.5 million sentence pairs.",
+             "Figure 2 shows the attention heads."]
+    doc = SimpleNamespace(doc_id="d1", sentences=[Sentence(x, page=i + 1, chunk=0, order=i) for i, x in enumerate(texts)],
+                          sentence_vectors=emb.embed(texts))
+    saved = [{"doc_id": "d1", "title": "Attention is all you need"},
+             {"doc_id": "d2", "title": "Adam: a method for stochastic optimization"},
+             {"doc_id": "d3", "title": "Рецепты русской кухни"}]
+    out = reader_next("Which optimizer and learning rate schedule were used?", doc, [texts[0]], saved, emb, k=2)
+    passages = [i for s, i in out if i["kind"] == "passage"]
+    papers = [i for s, i in out if i["kind"] == "paper"]
+    assert passages[0]["page"] == 2 and all(p["text"] != texts[0] for p in passages)  # the quoted one is skipped
+    assert [p["doc_id"] for p in papers][:1] == ["d2"] and "d1" not in [p["doc_id"] for p in papers]
+    assert out[0][0].reason("ru").startswith("Близко к вашему вопросу")

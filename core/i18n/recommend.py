@@ -34,6 +34,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "recommend.next.col.question": {"ru": "вопрос", "en": "question"},
     "recommend.next.col.why": {"ru": "почему", "en": "why"},
     "recommend.liked.title": {"ru": "Похожие на понравившиеся посты", "en": "Posts like the ones you liked"},
+    "recommend.reader.title": {"ru": "Что почитать дальше", "en": "Read next"},
+    "recommend.reader.passage": {"ru": "стр. {page}", "en": "p. {page}"},
+    "recommend.reader.paper": {"ru": "Сохранённая статья", "en": "Saved paper"},
     "recommend.next.today": {"ru": "сегодня", "en": "today"},
     "recommend.next.days_ago": {"ru": "{days} дн. назад", "en": "{days} days ago"},
     # page

@@ -40,6 +40,7 @@ __all__ = [
     "grade",
     "channel_liked_suggestions",
     "interview_next",
+    "reader_next",
     "next_questions",
     "related_items",
     "similar_to_liked",
@@ -395,3 +396,36 @@ def channel_liked_suggestions(library: Any, k: int = 5, max_liked: int = 5) -> l
                 best[key] = (Suggestion(f"{hit.channel}/{hit.post_id}", "recommend.next.liked_post", {"title": title},
                                         float(hit.cosine), "liked"), hit)
     return sorted(best.values(), key=lambda sh: -sh[0].score)[:k]
+
+
+def reader_next(question: str, doc: Any, cited: Iterable[str], saved: Sequence[dict[str, Any]], embedder: Any,
+                k: int = 3) -> list[tuple[Suggestion, dict[str, Any]]]:
+    """What to read next after a question in the Reader: passages of the open paper the answer did
+    not quote, and other saved papers whose title is close to the question.
+
+    Args:
+        question: the user's question.
+        doc: the open :class:`core.reader.documents.ReaderDocument` (``doc_id``, ``sentences``,
+            ``sentence_vectors``).
+        cited: the quotes of the answer's citations (left out).
+        saved: ``list_documents(...)`` rows ``{"doc_id", "title", ...}`` of saved papers.
+        embedder: the embedder the document was indexed with.
+        k: passages and papers, each at most ``k``.
+
+    Returns:
+        Pairs ``(Suggestion, info)``: passages first (info ``{"kind": "passage", "page", "text"}``,
+        page 1-based), then papers (info ``{"kind": "paper", "doc_id", "title"}``).
+    """
+    quotes = [q for q in cited if q]
+    sentences = list(doc.sentences)
+    skip = {str(i) for i, s in enumerate(sentences) if any(s.text in q or q in s.text for q in quotes)}
+    passages = related_items(question, [(str(i), s.text) for i, s in enumerate(sentences)], embedder, k=k,
+                             exclude=skip, item_vectors=doc.sentence_vectors)
+    out: list[tuple[Suggestion, dict[str, Any]]] = [
+        (p, {"kind": "passage", "page": sentences[int(p.id)].page, "text": sentences[int(p.id)].text})
+        for p in passages]
+    others = [(d["doc_id"], d["title"]) for d in saved if d.get("doc_id") != doc.doc_id and d.get("title")]
+    by_id = {d["doc_id"]: d for d in saved}
+    for p in related_items(question, others, embedder, k=k):
+        out.append((p, {"kind": "paper", "doc_id": p.id, "title": by_id[p.id]["title"]}))
+    return out
