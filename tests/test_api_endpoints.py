@@ -194,3 +194,16 @@ def test_non_loopback_needs_a_key(tmp_path):
         check_bind(Settings(data_dir=tmp_path, api_host="0.0.0.0"))
     check_bind(Settings(data_dir=tmp_path, api_host="0.0.0.0", api_key="secret"))
     check_bind(Settings(data_dir=tmp_path, api_host="127.0.0.1"))
+
+
+def test_body_limit_counts_a_stream_without_content_length(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data", llm_base_url=None, llm_model=None, api_max_body_mb=1)
+    c = _client(settings)
+
+    def chunks():
+        for _ in range(40):
+            yield b"x" * 65536  # 2.5 MB in all, sent chunked
+
+    r = c.post("/v1/channels/search", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["type"] == "TooLargeError"
+    assert c.post("/v1/channels/search", json={"query": "ok"}).status_code == 200

@@ -165,3 +165,26 @@ def test_guard_duplicates_and_window():
     assert guard.check(1, "четвёртое").action == "drop"
     now[0] = 61.0
     assert guard.check(1, "пятое").action == "answer"
+
+
+def test_add_public_channel_by_username(shared_data, tmp_path):
+    from tests.tme_replay import PreviewReplayServer
+
+    posts = parse_export(shared_data / "telegram" / "ai_newz_ru_telethon_dump" / "1.json").posts
+    with PreviewReplayServer({"ai_newz": ("эйай ньюз", posts)}) as srv, FakeBotAPI() as api:
+        settings = Settings(data_dir=tmp_path / "data", llm_base_url=None, llm_model=None, telegram_api_url=api.url,
+                            telegram_web_url=srv.url, telegram_web_delay_s=0, telegram_web_max_pages=2)
+        services = Services(settings, embedder=get_embedder())
+        api.message(RU_USER, "/add", "ru")
+        api.message(RU_USER, "/add @ai_newz", "ru")
+
+        def script() -> None:
+            sent = api.wait_sent(3)
+            assert "/add @имя_канала" in sent[0]["text"]
+            assert "Загружаю посты @ai_newz" in sent[1]["text"]
+            assert "Канал «эйай ньюз» подключён: новых постов 40" in sent[2]["text"]
+            api.message(RU_USER, "Что умеет платформа GitVerse?", "ru")
+            sent = api.wait_sent(4)
+            assert "https://t.me/ai_newz/3547" in sent[3]["text"]
+
+        run_bot(settings, services, script)

@@ -149,32 +149,32 @@ class _BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             return await too_large(scope, receive, send)
         seen = 0
-        started = False
+        rejected = started = False
 
         async def counted_receive():
-            nonlocal seen
+            nonlocal seen, rejected, started
+            if rejected:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
+                if seen > self.max_bytes and not started:  # answer 413 now; the app sees a client gone
+                    rejected = True
+                    await too_large(scope, receive, send)
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracked_send(message):
+        async def guarded_send(message):
             nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+            if not rejected:  # after a 413 the app's own answer is dropped
+                started = started or message["type"] == "http.response.start"
+                await send(message)
 
         try:
-            await self.app(scope, counted_receive, tracked_send)
-        except _TooLarge:
-            if not started:
-                await too_large(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
+            await self.app(scope, counted_receive, guarded_send)
+        except Exception:
+            if not rejected:
+                raise
 
 
 class _Unauthorized(AccessError):
@@ -273,7 +273,13 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         data = file.file.read(limit + 1)
         if len(data) > limit:
             raise TooLargeError(f"The file is over {settings.max_upload_mb} MB.")
-        return jobs.submit("reader.ingest", who, lambda progress: svc.open_pdf(who, data)).as_json()
+        def work(progress) -> dict:
+            progress("ingest", 0, 1)  # the Reader reports no finer progress: parse, embed, save
+            result = svc.open_pdf(who, data)
+            progress("ingest", 1, 1)
+            return result
+
+        return jobs.submit("reader.ingest", who, work).as_json()
 
     @app.get("/v1/reader/documents", response_model=list[DocumentOut], responses=_ERRORS, tags=["reader"])
     def documents(who: Client) -> list[dict]:

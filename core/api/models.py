@@ -33,7 +33,8 @@ class ErrorOut(BaseModel):
 
 
 class JobProgress(BaseModel):
-    stage: str = Field(description='"fetch" (preview pages), "embed" (chunks) or "" before the first report.')
+    stage: str = Field(description='"fetch" (preview pages), "embed" (chunks), "ingest" (a paper: 0/1, then 1/1) '
+                                   'or "" before the first report.')
     done: int
     total: int
 
