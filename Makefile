@@ -26,3 +26,4 @@ bench: setup-test
 	.venv/bin/python -m scripts.bench_interview
 	.venv/bin/python -m scripts.bench_ui
 	.venv/bin/python -m scripts.bench_recommend
+	.venv/bin/python -m scripts.bench_api
