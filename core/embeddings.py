@@ -56,6 +56,11 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
+MAX_EMBED_CHARS = 4000
+"""Longest text embedded (characters): 4x the Reader's ``chunk_chars`` (1000), so no chunk or
+sentence of a normal document is cut; only pathological inputs are (#11)."""
+
+
 class USEEmbedder:
     """Offline multilingual USE v3 (16 languages incl. Russian and English), 512-d.
 
@@ -81,8 +86,10 @@ class USEEmbedder:
         """Embed texts: float32 ``(len(texts), 512)``, rows L2-normalised."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        # USE truncates long inputs itself; empty strings would give NaNs.
-        clean = [t if t.strip() else "." for t in texts]
+        # Empty strings would give NaNs. #11: inputs are cut at MAX_EMBED_CHARS: USE tokenises
+        # the whole text before truncating, and one 140k-character "sentence" (a page without
+        # punctuation) took 17 s to embed.
+        clean = [t[:MAX_EMBED_CHARS] if t.strip() else "." for t in texts]
         out = []
         with self._lock:
             for i in range(0, len(clean), self._batch_size):

@@ -55,6 +55,8 @@ copying, so a 50 MB post took 24 s with 1 MB buffers and 1.8 s with 16 MB (measu
 _HTML_PENDING_MAX = 1 << 20
 """Unparsed HTML kept waiting for a tag's end (1 MB): Telegram's tags are under 1 KB; an
 unclosed ``<`` made html.parser rescan the growing rest on each 64 KB feed (quadratic)."""
+_MAX_ID = 2**63 - 1
+"""Largest post id stored (SQLite INTEGER); Telegram's message ids are 32-bit."""
 MAX_DEPTH = 64
 """Default nesting limit of a JSON export (``Settings.max_json_depth``; result.json nests 5)."""
 MAX_POST_CHARS = 100_000
@@ -192,7 +194,7 @@ def _record_to_post(rec: Any, channel: str, username: str | None, flat: bool,
         post_id = int(raw_id)
     except (TypeError, ValueError):
         return None, None
-    if post_id <= 0:
+    if post_id <= 0 or post_id > _MAX_ID:
         return None, None
     if "text" in rec:
         text = flatten_text(rec.get("text"))[:max_chars]
@@ -272,6 +274,7 @@ def _json_top_level(path: Path, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
     top: dict[str, Any] = {}
     depth, key = 0, None
     with open(path, "rb") as f:
+        _skip_bom(f)
         try:
             for event, value in ijson.basic_parse(f, buf_size=_JSON_BUF, use_float=False):
                 if event in ("start_map", "start_array"):
@@ -287,6 +290,12 @@ def _json_top_level(path: Path, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
         except ijson.common.IncompleteJSONError:
             pass  # reported by the second pass, with its position
     return top
+
+
+def _skip_bom(f: Any) -> None:
+    """Move past a UTF-8 byte-order mark (Windows editors write one; yajl refuses it)."""
+    if f.read(3) != b"\xef\xbb\xbf":
+        f.seek(0)
 
 
 def _iter_json(path: Path, prefix: str, max_depth: int = MAX_DEPTH) -> Iterator[Any]:
@@ -307,6 +316,7 @@ def _iter_json(path: Path, prefix: str, max_depth: int = MAX_DEPTH) -> Iterator[
     in_items = False
     builder: ObjectBuilder | None = None
     with open(path, "rb") as f:
+        _skip_bom(f)
         try:
             for event, value in ijson.basic_parse(f, buf_size=_JSON_BUF, use_float=False):
                 if event in ("start_map", "start_array"):
@@ -343,7 +353,7 @@ def _iter_json(path: Path, prefix: str, max_depth: int = MAX_DEPTH) -> Iterator[
                     builder = None
         except ijson.common.IncompleteJSONError as exc:
             raise MalformedExportError(
-                f"'{path.name}' is not complete JSON (cut off or damaged: {str(exc)[:80]}). "
+                f"'{path.name}' is not complete JSON (cut off or damaged: {' '.join(str(exc).split())[:80]}). "
                 "Export the chat again or re-download the file."
             ) from exc
         except UnicodeDecodeError as exc:
@@ -544,6 +554,8 @@ def _parse_html(path: Path, name: str | None, username: str | None, max_chars: i
                             "not a Telegram export page (Telegram writes '<' in text as &lt;)."
                         )
             parser.close()
+            if parser._msg is not None:  # the file ends inside a message (cut off): keep what it has
+                parser.messages.append(parser._msg)
         except UnicodeDecodeError as exc:
             raise MalformedExportError(f"'{page.name}' is not UTF-8 text; Telegram exports are UTF-8.") from exc
         out.files.append(page.name)

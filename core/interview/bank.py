@@ -345,6 +345,8 @@ def load_user_questions(data: bytes, filename: str) -> list[Question]:
     elif name.endswith(".json"):
         try:
             doc = json.loads(text)
+        except RecursionError as exc:  # #11: nesting deeper than Python's JSON decoder allows
+            raise InputError("The JSON file is nested too deeply to be a question bank.") from exc
         except json.JSONDecodeError as exc:
             raise InputError(f"The JSON file cannot be parsed: {exc.msg} at line {exc.lineno}.") from exc
         records = doc.get("questions") if isinstance(doc, dict) else doc

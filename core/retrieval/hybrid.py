@@ -32,8 +32,8 @@ from typing import Literal
 import numpy as np
 
 from ..embeddings import Embedder, LlamaIndexEmbedding
-from ..errors import StorageError
-from ..text import MixedStemmer, stopwords
+from ..errors import EmptyDocumentError, StorageError
+from ..text import MixedStemmer, stopwords, tokenize
 from .fusion import FusionMethod, fuse
 
 __all__ = ["Hit", "HybridIndex", "RetrievalMode", "atomic_write_dir"]
@@ -94,9 +94,19 @@ def _commit_dir(tmp: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+_NO_WORDS = ("The text has no searchable words (only punctuation, symbols or common words such as 'the', "
+             "'и'). If the PDF shows text, its font may map letters to odd codes: print it to a new PDF "
+             "or run OCR (ocrmypdf -l rus+eng in.pdf out.pdf).")
+
+
 def _bm25_retriever(nodes, top_k: int):
     from llama_index.retrievers.bm25 import BM25Retriever
 
+    # #11: bm25s crashes ("max() arg is an empty sequence") on a corpus with no token left
+    # after stop words (odd-font PDFs, symbol-only text): refuse it with a clear message.
+    stop = stopwords()
+    if not any(t not in stop for n in nodes for t in tokenize(n.get_content())):
+        raise EmptyDocumentError(_NO_WORDS)
     return BM25Retriever.from_defaults(
         nodes=nodes,
         similarity_top_k=top_k,
@@ -133,15 +143,15 @@ class HybridIndex:
             embeddings: optional precomputed float32 ``(len(nodes), dim)``, L2-normalised.
 
         Raises:
-            ValueError: no nodes.
+            EmptyDocumentError: no nodes, or no searchable word in any (#11).
         """
         import faiss
         from llama_index.core import StorageContext, VectorStoreIndex
         from llama_index.vector_stores.faiss import FaissVectorStore
 
         nodes = list(nodes)
-        if not nodes:
-            raise ValueError("cannot index an empty collection")
+        if not nodes:  # #11: e.g. a PDF whose text is punctuation only: no chunk survives
+            raise EmptyDocumentError(_NO_WORDS)
         if embeddings is None:
             embeddings = embedder.embed([n.get_content() for n in nodes])
         for node, vector in zip(nodes, embeddings, strict=True):
