@@ -115,6 +115,11 @@ class Settings(BaseSettings):
 
     # Speech.
     tts_timeout_s: float = Field(default=5.0, gt=0)
+    speech_background: bool = Field(
+        default=True,
+        description="Synthesize the texts that avatar panels show, sentence by sentence, in the background "
+        "(#10; off only in page tests, where the panels then stay silent).",
+    )
 
     # Papers beyond one PDF (#12): arXiv search/fetch, OCR.
     arxiv_api_url: str = Field(

@@ -78,7 +78,7 @@ SPEECH_STATIC_DIR = PROJECT_ROOT / "static" / "speech"
 @st.cache_resource(show_spinner=False)
 def streamer() -> SpeechStreamer:
     """The one background speech worker of this process (sentence files under ``static/speech``)."""
-    return SpeechStreamer(speaker(), SPEECH_STATIC_DIR)
+    return SpeechStreamer(speaker(), SPEECH_STATIC_DIR, background=settings().speech_background)
 
 
 def llm() -> LLMClient | None:

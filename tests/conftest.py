@@ -41,6 +41,7 @@ def offline_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("MARGO_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
     monkeypatch.setenv("MARGO_UI_LANG", "en")  # #10: page tests read English labels; test_i18n covers ru
     monkeypatch.setenv("MARGO_LLM_PROBE_LOCAL", "false")  # #10: no probing of this machine's ports
+    monkeypatch.setenv("MARGO_SPEECH_BACKGROUND", "false")  # #10: page tests do not synthesize speech
     st.cache_resource.clear()
 
     def make(page: str | None = None) -> AppTest:

@@ -17,6 +17,7 @@ def app(tmp_path, monkeypatch):
     monkeypatch.setenv("MARGO_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
     monkeypatch.setenv("MARGO_UI_LANG", "en")
     monkeypatch.setenv("MARGO_LLM_PROBE_LOCAL", "false")
+    monkeypatch.setenv("MARGO_SPEECH_BACKGROUND", "false")
     st.cache_resource.clear()
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
     at.run()

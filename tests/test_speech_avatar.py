@@ -6,6 +6,7 @@ import base64
 import json
 import re
 
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.speech.avatar import avatar_html
@@ -57,6 +58,8 @@ def test_avatar_panel_in_apptest(settings, monkeypatch):
     monkeypatch.setenv("MARGO_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("MARGO_GTTS_URL", "http://127.0.0.1:9/unreachable")
     monkeypatch.setenv("MARGO_UI_LANG", "ru")
+    monkeypatch.setenv("MARGO_SPEECH_BACKGROUND", "true")
+    st.cache_resource.clear()  # a streamer cached by an earlier page test may have background off
     at = AppTest.from_string(SCRIPT, default_timeout=60)
     at.run()
     assert not at.exception

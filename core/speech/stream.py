@@ -73,11 +73,13 @@ class SpeechStreamer:
     Args:
         speaker: the engines and the audio cache.
         static_dir: folder served to the browser (e.g. ``static/speech``).
+        background: run the worker (False: plans are made but nothing is synthesized; page tests).
     """
 
-    def __init__(self, speaker: Speaker, static_dir: Path):
+    def __init__(self, speaker: Speaker, static_dir: Path, background: bool = True):
         self.speaker = speaker
         self.static_dir = Path(static_dir)
+        self.background = background
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Condition()
         self._worker: threading.Thread | None = None
@@ -106,7 +108,7 @@ class SpeechStreamer:
                 job = _Job(plan, prefer, next_index=len(sentences) if done else 0, done=done)
                 self._jobs[digest] = job
             job.added = time.monotonic()  # shown again: it is the newest
-            if not job.done:
+            if not job.done and self.background:
                 self._ensure_worker()
                 self._lock.notify()
         self._maybe_sweep()
