@@ -188,3 +188,14 @@ def test_add_public_channel_by_username(shared_data, tmp_path):
             assert "https://t.me/ai_newz/3547" in sent[3]["text"]
 
         run_bot(settings, services, script)
+
+
+def test_add_when_t_me_is_unreachable_says_so_in_russian(tmp_path):
+    with FakeBotAPI() as api:
+        settings = Settings(data_dir=tmp_path / "data", llm_base_url=None, llm_model=None, telegram_api_url=api.url,
+                            telegram_web_url="http://127.0.0.1:9", telegram_web_timeout_s=2)
+        services = Services(settings, embedder=get_embedder())
+        api.message(RU_USER, "/add @ai_newz", "ru")
+        run_bot(settings, services, lambda: api.wait_sent(2))
+    assert "Telegram (t.me) сейчас не отвечает" in api.sent[1]["text"]
+    assert services.channels(BOT_USER) == []

@@ -42,7 +42,7 @@ from telegram.ext import (
 )
 
 from ..api.services import Services
-from ..errors import InputError, MargoError, SpeechError
+from ..errors import InputError, MargoError, NetworkError, RateLimitError, SpeechError
 from ..i18n import t
 from ..interview import TOPIC_TITLES
 from ..limits import limiter_from_settings
@@ -110,7 +110,11 @@ class MargoBot:
 
     async def _fail(self, update: Update, exc: Exception) -> None:
         lang = _lang(update)
-        if isinstance(exc, MargoError):
+        if isinstance(exc, RateLimitError):
+            text = t("bot.guard.slow_down", lang, seconds=max(1, round(exc.retry_after_s)))
+        elif isinstance(exc, NetworkError):
+            text = t("bot.error.network", lang, message=str(exc))
+        elif isinstance(exc, MargoError):
             text = t("bot.error", lang, message=str(exc))
         else:
             log.exception("bot handler failed", exc_info=exc)

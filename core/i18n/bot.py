@@ -86,6 +86,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "bot.error": {
         "ru": "Не получилось: {message}", "en": "That did not work: {message}",
     },
+    "bot.error.network": {
+        "ru": "Telegram (t.me) сейчас не отвечает, ничего не загружено. Попробуйте позже. ({message})",
+        "en": "Telegram (t.me) is not answering right now; nothing was imported. Try again later. ({message})",
+    },
     "bot.error.internal": {
         "ru": "Что-то пошло не так на моей стороне. Попробуйте ещё раз чуть позже.",
         "en": "Something went wrong on my side. Please try again a bit later.",
