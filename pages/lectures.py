@@ -147,8 +147,8 @@ with left:
         st.caption(t("lectures.mode.llm", lang))
     for k, ch in enumerate(summary.chapters):
         with st.container(border=True, key=f"lectures_chapter_{k}"):
-            a, b = st.columns([1, 5], vertical_alignment="center")
-            a.button(format_time(ch.start_s), key=f"lectures_ch_{k}", icon=":material/play_arrow:",
+            a, b = st.columns([1, 4], vertical_alignment="center")
+            a.button(format_time(ch.start_s), key=f"lectures_ch_{k}", width="stretch",
                      help=t("lectures.chapters.play", lang, time=format_time(ch.start_s)),
                      on_click=jump, args=(ch.start_s,), disabled=not doc["media"])
             b.markdown(f"**{ch.title}**")
@@ -156,8 +156,9 @@ with left:
 with right:
     st.subheader(t("lectures.summary.head", lang))
     for k, point in enumerate(summary.summary):
-        a, b = st.columns([1, 4], vertical_alignment="center")
+        a, b = st.columns([1, 3], vertical_alignment="center")
         a.button(format_time(point.start_s), key=f"lectures_sum_{k}", on_click=jump, args=(point.start_s,),
+                 width="stretch",
                  disabled=not doc["media"])
         b.markdown(point.text)
 
