@@ -67,3 +67,19 @@ def test_two_papers_open_citations_name_the_paper(offline_app, shared_data):
     assert not at.exception, at.exception
     labels = " ".join(e.label for e in at.expander)
     assert "Attention Is All You Need" in labels and "BERT" in labels
+
+
+def test_png_upload_is_recognised_with_ocr_note(offline_app):
+    from core.reader.ocr import ocr_status
+    from tests.test_ocr import PAGES, page_png
+
+    if not ocr_status().available:
+        import pytest
+
+        pytest.skip("Tesseract is not installed")
+    at = offline_app("pages/reader.py")
+    at.file_uploader(key="reader_upload").upload("slide.png", page_png(make_pdf(PAGES[1:])), "image/png").run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert at.subheader
+    assert any("OCR" in c.value for c in at.caption)
