@@ -46,7 +46,7 @@ from ..text import (
 )
 from ..types import Lang
 from .bank import Bank, BankEmbeddings, Question, derive_key_points, get_bank_embeddings
-from .features import antonym_conflicts, compute_features, demote
+from .features import antonym_conflicts, compute_features, demote, has_negation
 from .model import ScorerModel, load_model
 
 __all__ = [
@@ -65,6 +65,11 @@ __all__ = [
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 MAX_ANSWER_CHARS = 6000
 """Longer answers are scored on their first 6000 characters (about 900 words) to bound latency."""
+NEGATION_FLIP_OVERLAP = 0.6
+"""Share of a key point's stems a clause must repeat before a negation present on one side
+only counts as a contradiction ("a node with children" for "a node with no children").
+Chosen by hand so that a clause must restate most of the point; its false-contradiction rate
+on correct public answers is measured in ``scripts/bench_interview.py``."""
 SAME_TOPIC_MARGIN = 0.08
 """Extra cosine margin a same-topic bank question's reference needs to make an answer off-topic."""
 """Calibrated parameters written by ``scripts/bench_interview.py --fit`` (defaults when absent)."""
@@ -585,6 +590,8 @@ def _contradiction(kp: str, clause: str, sentence: str) -> str:
         conflicts, _, names = antonym_conflicts(clause, kp)
         if conflicts:
             return f"the answer says the opposite ({names[0]})"
+    if shared >= NEGATION_FLIP_OVERLAP and has_negation(kp) != has_negation(clause):
+        return "the answer reuses the point's words but drops or adds a negation"
     return ""
 
 
@@ -708,6 +715,13 @@ def finalize(a: Analysis, cal: Calibration, model: ScorerModel | None | Literal[
     if model is not None:
         learned = learned_features(a, contra_share, structure)
         overall, label3 = model.score(learned)
+        if contra_share > 0:
+            # A contradicted key point costs what it cost the previous scorer's correctness
+            # (cal.contradiction_penalty, fitted on the labelled set): the learned model sees
+            # too few swapped facts in SemEval train to weigh them by itself.
+            overall *= max(0.0, 1.0 - cal.contradiction_penalty * min(1.0, 2 * contra_share))
+            if overall < model.threshold_2way:
+                label3 = "contradictory"
         judged_correct = overall >= model.threshold_2way
         closer_elsewhere = (a.sim_other > a.sim_ref + model.off_margin and not judged_correct
                             and completeness < 0.5)

@@ -1,0 +1,112 @@
+"""The learned scorer: features, guards that spare short technical answers, wrong-language
+detection, general negation/antonym contradictions in RU and EN, and feedback that agrees
+with the score. Real offline USE model; the saved model file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.interview.bank import default_bank
+from core.interview.features import FEATURE_NAMES, antonym_conflicts, demote, has_negation
+from core.interview.feedback import build_feedback, verdict
+from core.interview.model import CLASSES, load_model
+from core.interview.scoring import guard_answer
+from tests.interview_helpers import scorer
+
+
+@pytest.fixture(scope="module")
+def sc(tmp_path_factory):
+    return scorer(str(tmp_path_factory.mktemp("iv-cache-learned")))
+
+
+def test_model_file_loads_and_gives_probabilities():
+    model = load_model()
+    assert model is not None, "core/interview/scorer_model.json is missing or broken"
+    assert set(model.names) <= set(FEATURE_NAMES)
+    assert 0 < model.threshold_2way < 100
+    p = model.proba(np.zeros((2, len(model.names))) + model.mean)
+    assert p.shape == (2, len(CLASSES)) and np.allclose(p.sum(axis=1), 1.0)
+    assert "SemEval" in model.meta["data"]
+
+
+@pytest.mark.parametrize("answer", ["O(n)", "O(n log n)", "infinite", "a[i] = *(a+i)", "LIFO",
+                                    "push, pop, push, pop", "x->next", "42", "2^n - 1"])
+def test_short_technical_answers_are_not_gibberish(answer):
+    vocab = frozenset({"array", "pointer", "complex"})
+    assert guard_answer(answer, "en", vocab) == ""
+
+
+@pytest.mark.parametrize("answer,lang", [
+    ("Die Wurzel ist der einzige Knoten ohne Elternknoten im Baum.", "en"),
+    ("Überanpassung bedeutet, dass das Modell die Trainingsdaten auswendig lernt.", "en"),
+    ("过拟合是指模型在训练数据上表现很好，但在新数据上表现很差。", "en"),
+    ("过拟合是指模型在训练数据上表现很好，但在新数据上表现很差。", "ru"),
+    ("Overfitting means the model memorises the noise of the training data.", "ru"),
+    ("Переобучение — это когда модель запоминает шум обучающей выборки.", "en"),
+])
+def test_wrong_language_is_flagged_not_called_gibberish(answer, lang):
+    assert guard_answer(answer, lang, frozenset({"root", "node"})) == "wrong_language"
+
+
+@pytest.mark.parametrize("answer", ["asdfgh qwrtzx zxcvbnm", "bla bla bla bla", "!!!! ???? %%%%", "ыыыыыы ааааа ооооо"])
+def test_real_gibberish_still_scores_zero(sc, answer):
+    q = default_bank().get("cml-001")
+    r = sc.score_question(q, answer, "en")
+    assert r.score == 0 and r.flag in ("gibberish", "wrong_language")
+
+
+def test_general_antonyms_and_negation_ru_en():
+    assert antonym_conflicts("the bulbs are in parallel", "the bulbs are in series")[0] == 1
+    assert antonym_conflicts("лампочки соединены параллельно", "лампочки соединены последовательно")[0] == 1
+    assert antonym_conflicts("the more blocks, the less distance", "the more blocks, the less distance")[0] == 0
+    assert antonym_conflicts("с грузом путь уменьшается", "с грузом путь увеличивается")[0] == 1
+    assert has_negation("the battery is not in a closed path") and has_negation("батарея не в замкнутом пути")
+    assert not has_negation("the battery is in a closed path")
+    demoted = demote("a leaf is a node with no children", "What is a leaf?").split()
+    assert "leaf" not in demoted and "children" in demoted and "node" in demoted
+
+
+@pytest.mark.parametrize("lang,question,reference,good,wrong", [
+    ("en", "What is a leaf in a tree?", "A leaf is a node that has no children.",
+     "A leaf is a node without any child nodes, at the bottom of the tree.",
+     "A leaf is a node with children."),
+    ("ru", "Что такое лист дерева?", "Лист — это узел, у которого нет потомков.",
+     "Лист — это узел без дочерних узлов, самый нижний в дереве.",
+     "Лист — это узел, у которого есть потомки."),
+])
+def test_wrong_answer_reusing_reference_words_scores_below_paraphrase(sc, lang, question, reference, good, wrong):
+    rg = sc.score(question, reference, good, lang)
+    rw = sc.score(question, reference, wrong, lang)
+    assert not rg.flag and rg.score > rw.score + 10
+    assert rw.score < 60
+
+
+def test_russian_paraphrase_scores_like_english(sc):
+    q = default_bank().get("cml-001")
+    en = ("Overfitting is when the model learns the noise of the training set: training error is low but error on "
+          "new data is high. You notice it by the gap between training and validation error, and you fight it with "
+          "more data, regularization, a simpler model or early stopping.")
+    ru = ("Переобучение — это когда модель выучивает шум обучающей выборки: ошибка на обучении маленькая, а на "
+          "новых данных большая. Заметить его можно по разрыву между ошибкой на обучении и на валидации, а бороться "
+          "— больше данных, регуляризация, модель попроще или ранняя остановка.")
+    r_en, r_ru = sc.score_question(q, en, "en"), sc.score_question(q, ru, "ru")
+    assert not r_en.flag and not r_ru.flag
+    assert r_ru.score >= 60 and abs(r_ru.score - r_en.score) <= 20
+
+
+def test_feedback_agrees_with_score(sc):
+    bank = default_bank()
+    q = bank.get("cml-003")
+    other = bank.get("mv-001") or next(x for x in bank.questions if x.topic != q.topic)
+    off = sc.score_question(q, other.ref("en"), "en")
+    assert off.flag == "off_topic"
+    fb = build_feedback(off, q.ref("en"), "en", q, bank, sc.embedder)
+    assert fb.strengths == [] and fb.summary == off.message
+    assert fb.missed and any(m.excerpt in h for m in fb.missed for h in fb.hints)
+    good = sc.score_question(q, "L1 adds the sum of absolute weights and zeroes many of them (sparse model); "
+                                "L2 adds squared weights and shrinks them smoothly without zeroing.", "en")
+    fb2 = build_feedback(good, q.ref("en"), "en", q, bank, sc.embedder)
+    assert fb2.summary == verdict(good.score, "en")
+    if fb2.missed:
+        assert fb2.missed[0].key_point in fb2.follow_up
