@@ -40,3 +40,22 @@ def test_page_bad_file_has_a_clear_message(offline_app) -> None:
     at.button(key="rec_train").click().run()
     assert not at.exception
     assert any("timestamp" in e.value for e in at.error)
+
+
+def test_interview_progress_shows_what_to_practise_next(offline_app, tmp_path) -> None:
+    import time
+
+    from core.interview.bank import default_bank
+    from core.interview.progress import Attempt, ProgressStore
+
+    q = default_bank().questions[0]
+    store = ProgressStore(tmp_path / "data" / "workspaces" / "local", "default")  # the local user's workspace
+    store.record(Attempt("s1", q.id, q.topic, q.level, "en", q.text("en"), "no idea", 20, 20, 20, 50,
+                         missed=["a key point"], ts=time.time() - 5 * 86400))
+    at = offline_app("pages/interview.py")
+    assert not at.exception
+    heads = [m.value for m in at.markdown]
+    assert any("What to practise next" in h or "Что тренировать дальше" in h for h in heads), heads
+    texts = {q.text("en"), q.text("ru")}
+    table = next(d.value for d in at.dataframe if len(d.value.columns) == 2 and texts & set(d.value.iloc[:, 0]))
+    assert table.iloc[0, 1]  # the first suggestion, the failed question, says why
