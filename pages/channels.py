@@ -10,7 +10,7 @@ from core.channels import ChannelLibrary, Turn, answer_question, log_answer, rec
 from core.channels.highlight import highlight
 from core.channels.uploads import import_uploads
 from core.errors import MargoError
-from core.i18n import t
+from core.i18n import catalogue, t
 from core.recommend.next import channel_liked_suggestions
 from pages._avatar import avatar_panel, speech_input
 from pages._common import embedder, llm, rate_ok, sidebar_status, ui_lang, user_settings
@@ -57,7 +57,9 @@ with st.expander(f":material/upload_file: {t('channels.import.head', lang)}", ex
             for res in results:  # one visible line per export: nothing is dropped silently
                 rep = res.report
                 if rep is None:
-                    st.error(t("channels.import.failed", lang, file=res.label, error=res.error), icon=":material/error:")
+                    reason = (t(f"channels.error.{res.kind}", lang) if f"channels.error.{res.kind}" in catalogue()
+                              and lang == "ru" else res.error)
+                    st.error(t("channels.import.failed", lang, file=res.label, error=reason), icon=":material/error:")
                 elif rep.added or rep.edited:
                     st.success(t("channels.import.done", lang, file=res.label, channel=rep.channel, added=rep.added,
                                  edited=rep.edited, unchanged=rep.unchanged, skipped=rep.skipped,

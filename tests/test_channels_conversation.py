@@ -56,7 +56,7 @@ def test_uploads_imported_file_by_file(settings, embedder, shared_data):
     dump = (shared_data / "telegram" / "ai_newz_ru_telethon_dump" / "1.json").read_bytes()
     results = import_uploads(library, [("broken.json", b"{not json"), ("1.json", dump)])
     assert [r.label for r in results] == ["broken.json", "1.json"]
-    assert results[0].report is None and results[0].error
+    assert results[0].report is None and results[0].error and results[0].kind == "MalformedExportError"
     assert results[1].report is not None and results[1].report.added == 64
     again = import_uploads(library, [("1.json", dump)])
     assert again[0].report.added == 0 and again[0].report.unchanged == 64

@@ -20,12 +20,15 @@ class UploadResult:
     Attributes:
         label: the file name, or "messages.html + messages2.html" for one multi-page HTML export.
         report: the import's report (None when it failed).
-        error: the user-facing reason it failed ("" when it worked).
+        error: the user-facing reason it failed ("" when it worked), in English.
+        kind: the error's class name ("MalformedExportError", "TooLargeError", ...), so the
+            interface can say it in the user's language.
     """
 
     label: str
     report: ImportReport | None = None
     error: str = ""
+    kind: str = ""
 
 
 def upload_units(names: Sequence[str]) -> list[list[int]]:
@@ -78,5 +81,5 @@ def import_uploads(library: ChannelLibrary, files: Sequence[tuple[str, bytes]], 
                     progress=(lambda d, n, lab=label: progress(lab, d, n)) if progress else None)
                 results.append(UploadResult(label, report=report))
             except MargoError as exc:
-                results.append(UploadResult(label, error=str(exc)))
+                results.append(UploadResult(label, error=str(exc), kind=type(exc).__name__))
     return results

@@ -52,6 +52,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "**{file}**: no new posts — all {unchanged} are already in “{channel}”.",
     },
     "channels.import.failed": {"ru": "**{file}**: не загружен. {error}", "en": "**{file}**: not imported. {error}"},
+    # Import failures said in the interface's language (the English detail is the core's message).
+    "channels.error.MalformedExportError": {
+        "ru": "Файл не похож на экспорт канала: нужен JSON или HTML из Telegram Desktop либо JSON/CSV из скрипта.",
+        "en": "The file does not look like a channel export: use Telegram Desktop's JSON or HTML, or a JSON/CSV dump.",
+    },
+    "channels.error.TooLargeError": {"ru": "Файл слишком большой для загрузки через страницу.",
+                                     "en": "The file is too large to import from the page."},
+    "channels.error.StorageError": {"ru": "Не удалось сохранить канал: на сервере не хватает места или нет доступа.",
+                                    "en": "The channel could not be saved: the server is out of space or access."},
+    "channels.error.QuotaError": {"ru": "Превышен объём хранилища для ваших данных.",
+                                  "en": "Your storage quota is used up."},
     "channels.start": {"ru": "Загрузите экспорт канала, чтобы начать.", "en": "Import a channel export to begin."},
     # Channel list.
     "channels.list.head": {"ru": "Каналы ({n})", "en": "Channels ({n})"},
