@@ -199,3 +199,31 @@ def test_add_when_t_me_is_unreachable_says_so_in_russian(tmp_path):
         run_bot(settings, services, lambda: api.wait_sent(2))
     assert "Telegram (t.me) сейчас не отвечает" in api.sent[1]["text"]
     assert services.channels(BOT_USER) == []
+
+
+def test_updates_of_one_user_keep_their_order_others_run_meanwhile():
+    import datetime
+
+    from telegram import Chat, Message, Update, User
+
+    from core.bot.app import PerUserOrder
+
+    def update(user_id: int, n: int) -> Update:
+        return Update(n, message=Message(n, datetime.datetime.now(datetime.UTC), Chat(user_id, "private"),
+                                         from_user=User(user_id, False, "u"), text="x"))
+
+    order: list[str] = []
+
+    async def work(tag: str, delay_s: float) -> None:
+        await asyncio.sleep(delay_s)
+        order.append(tag)
+
+    async def main() -> None:
+        p = PerUserOrder(8)
+        await asyncio.gather(p.process_update(update(1, 1), work("a1", 0.3)),
+                             p.process_update(update(1, 2), work("a2", 0.0)),
+                             p.process_update(update(2, 3), work("b1", 0.05)))
+        assert p._locks == {}
+
+    asyncio.run(main())
+    assert order == ["b1", "a1", "a2"]

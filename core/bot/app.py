@@ -17,8 +17,8 @@ Commands and messages:
   then offers the next question; ``/stop`` ends with the mean score.
 
 Every message first passes :class:`core.bot.guard.FloodGuard` (per-user rate and
-duplicates). Search, scoring and transcription run in worker threads so the bot keeps
-receiving updates. Channels live in the bot's own workspace (user ``telegram-bot``),
+duplicates). Search, scoring and transcription run in worker threads; updates of
+different users are handled concurrently, one user's in order (:class:`PerUserOrder`). Channels live in the bot's own workspace (user ``telegram-bot``),
 shared by the bot's users; state per user (channel, drill) is in memory.
 
 The Bot API root is ``settings.telegram_api_url`` (tests run a fake Bot API server on
@@ -34,6 +34,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -49,7 +50,7 @@ from ..limits import limiter_from_settings
 from ..settings import Settings
 from .guard import FloodGuard
 
-__all__ = ["BOT_USER", "MAX_MESSAGE_CHARS", "MargoBot", "build_application"]
+__all__ = ["BOT_USER", "CONCURRENT_UPDATES", "MAX_MESSAGE_CHARS", "MargoBot", "PerUserOrder", "build_application"]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,45 @@ MAX_MESSAGE_CHARS = 4096
 """Telegram's limit on one message's text (Bot API, sendMessage)."""
 
 _HISTORY_TURNS = 3
+
+CONCURRENT_UPDATES = 8
+"""Updates handled at once (different users). The heavy work runs in worker threads on
+few cores, so more would only queue there; one user's voice message (about 1-3 s of
+Whisper) no longer holds up everybody else's answers."""
+
+
+class PerUserOrder(BaseUpdateProcessor):
+    """Updates of different users run concurrently; one user's updates run in order.
+
+    A drill answer and the ``/stop`` after it, or a question and its follow-up, must be
+    handled in the order they were sent; python-telegram-bot's own concurrent mode does
+    not keep that order.
+    """
+
+    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine) -> None:
+        user = update.effective_user if isinstance(update, Update) else None
+        key = user.id if user else 0
+        lock, waiting = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, waiting + 1)
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            lock, waiting = self._locks[key]
+            if waiting <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, waiting - 1)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
 
 
 _RUSSIAN_READERS = ("ru", "uk", "be", "kk")
@@ -370,7 +410,7 @@ def build_application(settings: Settings, services: Services | None = None, toke
         raise SettingsError("MARGO_TELEGRAM_TOKEN is not set: get a bot token from @BotFather.")
     root = settings.telegram_api_url.rstrip("/")
     builder = (Application.builder().token(token).base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
-               .connect_timeout(10).read_timeout(20).write_timeout(20))
+               .connect_timeout(10).read_timeout(20).write_timeout(20).concurrent_updates(PerUserOrder()))
     for name, value in builder_kw.items():
         builder = getattr(builder, name)(value)
     app = builder.build()
