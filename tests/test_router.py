@@ -141,3 +141,18 @@ def test_dispatch_spans_open_papers_and_names_them(settings, router):
     assert compared.tool == "compare" and {c.doc_id for c in compared.citations} == {a.doc_id, b.doc_id}
     nothing = dispatch(router.route("summarize this paper"), "summarize this paper", reader, [])
     assert nothing.abstained and nothing.text
+
+
+def test_summarize_a_named_section(router, shared_data, settings):
+    from core.reader import Reader
+    from core.reader.router import dispatch, find_section
+
+    reader = Reader.from_settings(settings)
+    doc = reader.open((shared_data / "papers" / "attention_is_all_you_need_1706.03762.pdf").read_bytes())
+    assert find_section(doc, "summarise the introduction") == ["1 Introduction"]
+    assert find_section(doc, "кратко перескажи введение") == ["1 Introduction"]
+    assert "3.2.1 Scaled Dot-Product Attention" in find_section(doc, "summarize section 3")
+    assert find_section(doc, "summarize this paper") == []
+    answer = dispatch(router.route("summarize section 5.3"), "summarize section 5.3", reader, [doc])
+    assert answer.tool == "summarize" and "5.3 Optimizer" in answer.text
+    assert {c.page for c in answer.citations} == {7}

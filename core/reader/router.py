@@ -42,6 +42,7 @@ __all__ = [
     "Route",
     "RoutedAnswer",
     "dispatch",
+    "find_section",
     "load_router_set",
     "route_with_llm",
     "search_query_from",
@@ -368,6 +369,50 @@ class RoutedAnswer(Answer):
     query: str = ""
 
 
+_SECTION_NO = re.compile(r"\b(?:section|раздел\w*|глав\w*|§)\s*(\d+(?:\.\d+)*)", re.IGNORECASE)
+_SECTION_ALIASES = {"введен": "introduction", "заключен": "conclusion", "вывод": "conclusion",
+                    "результат": "results", "эксперимент": "experiments", "метод": "method"}
+
+
+def find_section(doc, message: str) -> list[str]:
+    """The section titles of ``doc`` a summary request names, or ``[]``.
+
+    "section 3" takes section 3 with its subsections (3.1, 3.2.1, ...); otherwise the section
+    whose title shares the most stemmed words with the request ("the introduction",
+    «раздел про Batch Normalization»; Russian names of the usual sections are mapped to
+    English ones).
+    """
+    titles = list(dict.fromkeys(s.section for s in doc.sentences if s.section))
+    m = _SECTION_NO.search(message)
+    if m:
+        number = re.escape(m.group(1))
+        return [t for t in titles if re.match(rf"{number}(\.|\s)", t + " ")]
+    words = set(stem_tokens(message)) - set(stem_tokens("summarize summary summarise section paper раздел "
+                                                         "перескажи кратко резюме статья сделай"))
+    for ru, en in _SECTION_ALIASES.items():
+        if any(w.startswith(ru) for w in words):
+            words |= set(stem_tokens(en))
+    best, score = [], 0
+    for title in titles:
+        overlap = len(words & set(stem_tokens(title)))
+        if overlap > score:
+            best, score = [title], overlap
+    return best
+
+
+def _section_summary(doc, sections: list[str], n: int = 5) -> list[int]:
+    """Indices of the ``n`` sentences of ``sections`` closest to their centroid, in reading order
+    (centroid-based extractive summarisation, Radev et al. 2004, "Centroid-based summarization
+    of multiple documents"; the sentence vectors are the document's own)."""
+    idx = [i for i, s in enumerate(doc.sentences) if s.section in sections]
+    if len(idx) <= n:
+        return idx
+    vecs = doc.sentence_vectors[idx]
+    centroid = vecs.mean(axis=0)
+    ranked = np.argsort(-(vecs @ centroid))[:n]
+    return sorted(idx[int(j)] for j in ranked)
+
+
 def _tag(citations, doc) -> list[PaperCitation]:
     return [PaperCitation(page=c.page, quote=c.quote, score=c.score, doc_id=doc.doc_id, paper=doc.title)
             for c in citations]
@@ -445,6 +490,12 @@ def dispatch(route: Route, message: str, reader, docs: list, history: list[tuple
         return _from(explain_figure([], kind, number, lang), route)
     if tool == "summarize":
         doc = docs[0]
+        sections = find_section(doc, message)
+        if sections:
+            chosen = [doc.sentences[i] for i in _section_summary(doc, sections)]
+            text = f"**{sections[0]}**\n\n" + "\n".join(f"- {s.text} [p. {s.page}]" for s in chosen)
+            cites = [PaperCitation(page=s.page, quote=s.text, doc_id=doc.doc_id, paper=doc.title) for s in chosen]
+            return _from(Answer(text=text, abstained=False, citations=cites, lang=lang), route)
         summary = reader.summarize(doc, None, lang)
         if summary.mode == "llm":
             text = summary.text
