@@ -12,6 +12,7 @@ from core.reader import Reader
 from core.reader.documents import list_documents
 from core.reader.notes import notes_markdown
 from core.reader.pdf import render_page_highlight
+from core.recommend.next import reader_next
 from core.text import detect_lang
 from pages import _papers  # #12: arXiv search, OCR, several papers, routed chat
 from pages._avatar import avatar_panel, speech_input
@@ -137,6 +138,9 @@ with tab_ask:
                 for j, c in enumerate(answer.citations):
                     quote = f"{c.quote[:90]}…" if len(c.quote) > 90 else c.quote
                     with st.expander(f"{_papers.citation_prefix(c)}{t('reader.page_ref', ui, page=c.page)}: {quote}"):
+                        if c.passage:  # #8: the quote inside the passage it was chosen from
+                            st.caption(t("reader_answers.passage", ui))
+                            st.markdown(c.passage.replace(c.quote, f"**{c.quote}**"))
                         if st.toggle(t("reader.show_page", ui), key=f"reader_show_{i}_{j}"):
                             png, found = render_page_highlight(_papers.citation_pdf(c, doc, docs), c.page, c.quote)
                             st.image(png, caption=t("reader.page_caption", ui, page=c.page)
@@ -145,6 +149,16 @@ with tab_ask:
             if i == len(state.reader_qa) - 1:
                 avatar_panel(answer.text, detect_lang(answer.text), key=f"reader_avatar_answer_{i}",
                              expression="concerned" if answer.abstained else "neutral")
+            if i == len(state.reader_qa) - 1 and not answer.abstained:  # #13: what to read next, with reasons
+                read_next = reader_next(question, doc, [c.quote for c in answer.citations],
+                                        list_documents(cfg.index_dir), embedder()[0])
+                if read_next:
+                    with st.expander(f":material/recommend: {t('recommend.reader.title', ui)}"):
+                        for sug, info in read_next:
+                            where = (t("recommend.reader.passage", ui, page=info["page"]) if info["kind"] == "passage"
+                                     else t("recommend.reader.paper", ui))
+                            st.markdown(f"*{where}:* {_md(info.get('text') or info['title'])}")
+                            st.caption(sug.reason(ui))
     # SPEECH-INPUT: a spoken question recorder goes here
     if state.reader_qa and st.button(t("reader.new_conversation", ui), key="reader_reset",
                                      icon=":material/add_comment:"):
