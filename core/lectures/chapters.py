@@ -52,14 +52,13 @@ MAX_SENTENCE_S = 20.0
 Subtitle cues run 2-7 s here (media/README), so a cut never splits a cue."""
 WINDOW_SENTENCES = 3
 """Sentences on each side of a gap that are averaged (TextTiling's block, in sentences).
-Set before measuring (Solbiati et al. 2021 average a few utterances); the sensitivity
-grid in docs/BENCHMARKS.md (scripts/bench_lectures.py) shows it was not tuned on the test."""
+Best of 2/3/4 on the Choi-style dev set of scripts/bench_lectures.py (docs/BENCHMARKS.md)."""
 DEPTH_CUTOFF_SD = 0.5
 """Boundary when depth > mean - DEPTH_CUTOFF_SD * std: Hearst's (1997) cutoff."""
-MIN_CHAPTER_S = 20.0
-"""Shortest chapter in seconds (no two boundaries closer): a design choice (a key moment
-shorter than this is not worth a jump), set before measuring; YouTube likewise asks for
-chapters of at least 10 s. Long lectures use ``duration / MAX_CHAPTERS`` when larger."""
+MIN_CHAPTER_S = 10.0
+"""Shortest chapter in seconds (no two boundaries closer). Best of 10/20/30 s on the
+Choi-style dev set (docs/BENCHMARKS.md); also YouTube's shortest chapter. Long lectures use
+``duration / MAX_CHAPTERS`` when larger."""
 MAX_CHAPTERS = 20
 """Most chapters for a long lecture (a design choice: a list a student can scan)."""
 TITLE_CHARS = 90
