@@ -48,11 +48,14 @@ class Citation:
         page: 1-based page number.
         quote: the exact text from the page (used to highlight it).
         score: evidence score of this passage for the question (cosine-like, 0..1).
+        passage: the retrieved passage the quote was chosen in ("" when not known), for
+            showing the quote in its context.
     """
 
     page: int
     quote: str
     score: float = 0.0
+    passage: str = ""
 
 
 @dataclass

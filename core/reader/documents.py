@@ -80,6 +80,15 @@ class ReaderDocument:
             self._stems = [set(stem_tokens(s.text)) for s in self.sentences]
         return self._stems
 
+    def vocabulary(self) -> set[str]:
+        """Every stem of the document's sentences and passages (RU/EN Snowball), computed once."""
+        if getattr(self, "_vocab", None) is None:
+            vocab: set[str] = set().union(*self.sentence_stems()) if self.sentences else set()
+            for node in self.index.nodes:
+                vocab |= set(stem_tokens(node.get_content()))
+            self._vocab = vocab
+        return self._vocab
+
     def page_sentences(self, page: int) -> list[int]:
         """Indices into :attr:`sentences` of the sentences on 1-based ``page``."""
         return [i for i, s in enumerate(self.sentences) if s.page == page]
@@ -100,11 +109,33 @@ def _nodes(chunks: list[Chunk]):
     ]
 
 
+def _chunk_vectors(chunks: list[Chunk], sentences: list[Sentence], vectors: np.ndarray,
+                   embedder: Embedder) -> np.ndarray:
+    """A passage's vector: the L2-normalised mean of its prose sentences' vectors (each
+    sentence is embedded once, not again inside its passage: about half the ingest time);
+    passages without prose sentences (tables) are embedded whole."""
+    out = np.zeros((len(chunks), embedder.dim), np.float32)
+    sums: dict[int, list[int]] = {}
+    for row, s in enumerate(sentences):
+        sums.setdefault(s.chunk, []).append(row)
+    missing = []
+    for n, c in enumerate(chunks):
+        rows = sums.get(c.order)
+        if rows:
+            v = vectors[rows].mean(axis=0)
+            out[n] = v / (np.linalg.norm(v) or 1.0)
+        else:
+            missing.append(n)
+    if missing:
+        out[missing] = embedder.embed([chunks[n].text for n in missing])
+    return out
+
+
 def _build(pdf: ParsedPDF, data: bytes, embedder: Embedder, chunk_chars: int, overlap: int) -> ReaderDocument:
     chunks, all_sentences = chunk_document(pdf, chunk_chars=chunk_chars, overlap_sentences=overlap)
     sentences = [s for s in all_sentences if is_prose(s.text)]
     vectors = embedder.embed([s.text for s in sentences]) if sentences else np.zeros((0, embedder.dim), np.float32)
-    index = HybridIndex.build(_nodes(chunks), embedder)
+    index = HybridIndex.build(_nodes(chunks), embedder, embeddings=_chunk_vectors(chunks, sentences, vectors, embedder))
     return ReaderDocument(
         doc_id=pdf.doc_id,
         title=pdf.title,
@@ -122,7 +153,8 @@ def _build(pdf: ParsedPDF, data: bytes, embedder: Embedder, chunk_chars: int, ov
 def index_params(chunk_chars: int, overlap: int) -> dict:
     """Everything a saved document's index depends on besides the embedder (recorded in
     its metadata; a saved index whose parameters differ is rebuilt, never reused)."""
-    return {"parser_version": PARSER_VERSION, "chunk_chars": chunk_chars, "overlap_sentences": overlap}
+    return {"parser_version": PARSER_VERSION, "chunk_chars": chunk_chars, "overlap_sentences": overlap,
+            "passage_vectors": "mean-of-sentences"}
 
 
 def _save(doc: ReaderDocument, target: Path, params: dict | None = None) -> None:

@@ -1,0 +1,260 @@
+"""QASPER evaluation of the Reader beside a LlamaIndex starter pipeline and BM25 (used by
+scripts/bench_reader.py).
+
+Question sets (each item: ``paper``, ``question``, ``answerable``, ``pages`` 1-based,
+``evidence`` paragraphs, ``answers``):
+
+* ``qasper_dev``: ../shared/data/qasper_dev (tuning). It has no unanswerable questions, so
+  each dev question is also asked of the next dev paper (questions written for other
+  papers, as the test split's unanswerable ones were made); a few generic ones ("What
+  dataset did they use?") may be answerable there, so dev abstention is a lower bound.
+* ``qasper_test``: ../shared/data/benchmarks/qasper_test (report only, never tuned on).
+* ``inhouse``: data/eval/reader_questions.jsonl (the team's own questions).
+
+Russian versions of the QASPER questions come from data/eval/qasper_{dev,test}_ru.jsonl
+(our translations).
+
+Systems, all with the same multilingual USE embedder:
+
+* ``margo``: :func:`core.reader.qa.find_evidence` + :func:`answer_extractive` (cited
+  sentences, abstention by threshold).
+* ``starter``: the LlamaIndex starter: one ``Document`` per PDF page
+  (``page.get_text()``), default ``SentenceSplitter``, ``VectorStoreIndex``, top-3 nodes;
+  their 3 pages are cited, their text is the answer.
+* ``bm25``: LlamaIndex ``BM25Retriever`` (its default English stemmer) over the same
+  nodes, top-3.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from scripts.benchlib import ROOT, SHARED_DATA
+
+DEV_DIR = SHARED_DATA / "qasper_dev"
+TEST_DIR = SHARED_DATA / "benchmarks" / "qasper_test"
+INHOUSE = ROOT / "data" / "eval" / "reader_questions.jsonl"
+RU_FILES = {"qasper_dev": ROOT / "data" / "eval" / "qasper_dev_ru.jsonl",
+            "qasper_test": ROOT / "data" / "eval" / "qasper_test_ru.jsonl"}
+_PLACEHOLDER = re.compile(r"(BIBREF|TABREF|FIGREF|SECREF|INLINEFORM|DISPLAYFORM)\d*|\$[^$]*\$")
+
+
+@dataclass
+class Item:
+    """One question to ask one paper."""
+
+    id: str
+    paper: Path
+    question: str
+    lang: str  # language of the question
+    answerable: bool
+    pages: list[int]
+    evidence: list[str] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)
+    cross: bool = False  # the question's language is not the paper's
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def load_set(name: str) -> list[Item]:
+    """The items of one set, English questions first, then their Russian versions."""
+    if name == "inhouse":
+        papers = SHARED_DATA / "papers"
+        out = []
+        for q in _jsonl(INHOUSE):
+            out.append(Item(q["id"], papers / q["paper"], q["question"], q["lang"], bool(q["pages"]), q["pages"],
+                            cross=q["kind"] in ("ru->en", "en->ru")))
+        return out
+    base = DEV_DIR if name == "qasper_dev" else TEST_DIR
+    rows = _jsonl(base / "questions.jsonl")
+    ru = {r["id"]: r["question"] for r in _jsonl(RU_FILES[name])}
+    items = []
+    for q in rows:
+        paper = base / "papers" / (q.get("paper") or q.get("doc"))
+        answers = q.get("answers") or ([q["answer"]] if q.get("answer") else [])
+        items.append(Item(q["id"], paper, q["question"], "en", bool(q["answerable"]), q.get("pages") or [],
+                          q.get("evidence") or [], answers))
+    if name == "qasper_dev":
+        papers = sorted({i.paper for i in items})
+        extra = []
+        for it in items:
+            other = papers[(papers.index(it.paper) + 1) % len(papers)]
+            extra.append(Item(it.id + "-other", other, it.question, "en", False, []))
+        items += extra
+    items += [Item(i.id + "-ru", i.paper, ru[i.id.removesuffix("-other")], "ru", i.answerable, i.pages, i.evidence,
+                   i.answers, cross=True) for i in list(items)]
+    return items
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    return re.sub(r"[^0-9a-zа-яё]+", " ", text.lower()).strip()
+
+
+def evidence_hit(cited: list[str], evidence: list[str]) -> bool:
+    """Some 8-word window of an evidence paragraph (cut at S2ORC placeholders) occurs in
+    a cited passage, or some 8-word window of a cited passage occurs in the evidence."""
+    cited_n = [" " + _norm(c) + " " for c in cited]
+    ev_n = []
+    for para in evidence:
+        for piece in _PLACEHOLDER.split(para.replace("FLOAT SELECTED:", "")):
+            if piece and len(_norm(piece).split()) >= 5:
+                ev_n.append(_norm(piece))
+    for piece in ev_n:
+        words = piece.split()
+        for i in range(0, max(1, len(words) - 7), 2):
+            window = " " + " ".join(words[i : i + 8]) + " "
+            if any(window in c for c in cited_n):
+                return True
+    joined = " " + " | ".join(ev_n) + " "
+    for c in cited_n:
+        words = c.split()
+        for i in range(0, max(1, len(words) - 7), 2):
+            if len(words) >= 5 and " " + " ".join(words[i : i + 8]) + " " in joined:
+                return True
+    return False
+
+
+def _f1_tokens(text: str) -> list[str]:
+    text = text.lower()
+    text = "".join(ch for ch in text if ch not in set(string.punctuation))
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return text.split()
+
+
+def token_f1(prediction: str, answers: list[str]) -> float:
+    """SQuAD-style token F1 (Rajpurkar et al. 2016), the best over the gold answers."""
+    pred = _f1_tokens(re.sub(r"\[p\. [\d, ]+\]", "", prediction))
+    best = 0.0
+    for ans in answers:
+        gold = _f1_tokens(ans)
+        common = Counter(pred) & Counter(gold)
+        same = sum(common.values())
+        if same == 0 or not pred or not gold:
+            continue
+        p, r = same / len(pred), same / len(gold)
+        best = max(best, 2 * p * r / (p + r))
+    return best
+
+
+@dataclass
+class Result:
+    """One system's output for one item."""
+
+    pages: list[int]
+    texts: list[str]
+    answer: str
+    score: float  # evidence score (margo) or nan
+    seconds: float
+
+
+class Starter:
+    """The LlamaIndex starter pipeline and BM25 over its nodes, for one paper."""
+
+    def __init__(self, data: bytes, embedder) -> None:
+        import pymupdf
+        from llama_index.core import Document, VectorStoreIndex
+        from llama_index.core.node_parser import SentenceSplitter
+        from llama_index.retrievers.bm25 import BM25Retriever
+
+        from core.embeddings import LlamaIndexEmbedding
+
+        t = time.perf_counter()
+        with pymupdf.open(stream=data, filetype="pdf") as doc:
+            docs = [Document(text=p.get_text(), metadata={"page": i + 1}) for i, p in enumerate(doc)]
+            self.n_pages = doc.page_count
+        nodes = SentenceSplitter().get_nodes_from_documents(docs)
+        self.index = VectorStoreIndex(nodes, embed_model=LlamaIndexEmbedding(embedder), show_progress=False)
+        self.ingest_s = time.perf_counter() - t
+        self.dense = self.index.as_retriever(similarity_top_k=3)
+        self.bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=3)
+
+    def ask(self, question: str, which: str) -> Result:
+        t = time.perf_counter()
+        hits = (self.dense if which == "starter" else self.bm25).retrieve(question)
+        dt = time.perf_counter() - t
+        texts = [h.node.get_content() for h in hits]
+        return Result([int(h.node.metadata["page"]) for h in hits], texts, " ".join(texts), float("nan"), dt)
+
+
+def ask_margo(doc, item: Item, embedder, params=None, **answer_kw) -> Result:
+    """Margo's offline answer without abstention (the threshold is applied afterwards)."""
+    from core.reader.qa import DEFAULT_PARAMS, answer_extractive, find_evidence
+
+    t = time.perf_counter()
+    ev = find_evidence(doc, item.question, embedder, params=params or DEFAULT_PARAMS)
+    ans = answer_extractive(doc, ev, threshold=-10.0, **answer_kw)
+    dt = time.perf_counter() - t
+    return Result([c.page for c in ans.citations], [c.quote for c in ans.citations],
+                  " ".join(c.quote for c in ans.citations), ev.confidence, dt)
+
+
+def calibrate(scores_ans: list[float], scores_non: list[float], budget: float = 0.10) -> float:
+    """The threshold with the most abstention on unanswerable items and at most ``budget``
+    false abstention on answerable ones (abstain when score < threshold)."""
+    ans = np.array(scores_ans)
+    non = np.array(scores_non)
+    best_t, best_rate = -10.0, -1.0
+    for t in np.unique(np.concatenate([ans, non, [-10.0]])):
+        if len(ans) and float(np.mean(ans < t)) > budget:
+            continue
+        rate = float(np.mean(non < t)) if len(non) else 0.0
+        if rate > best_rate or (rate == best_rate and t < best_t):
+            best_t, best_rate = float(t), rate
+    return best_t
+
+
+def summarize_rows(items: list[Item], results: dict[str, list[Result]], thresholds, cross_of) -> dict:
+    """Per-system measures over ``items`` (``cross_of(item)`` -> "en" / "ru" row group).
+
+    ``thresholds``: None (no abstention), ``{"en": t, "ru": t}`` by row group, or one
+    threshold per item (a list).
+    """
+    per_item = thresholds if isinstance(thresholds, list) else None
+    out: dict[str, dict] = {}
+    for system, res in results.items():
+        m: dict = {}
+        for lang in ("en", "ru"):
+            sub = [(it, r, per_item[n] if per_item else thresholds[lang] if thresholds else None)
+                   for n, (it, r) in enumerate(zip(items, res, strict=True)) if cross_of(it) == lang]
+            limit = {id(r): t for _, r, t in sub}
+            sub = [(it, r) for it, r, _ in sub]
+            ans = [(it, r) for it, r in sub if it.answerable]
+            non = [(it, r) for it, r in sub if not it.answerable]
+
+            def abstains(r: Result, limit=limit, system=system) -> bool:
+                return system == "margo" and limit.get(id(r)) is not None and r.score < limit[id(r)]
+
+            m[f"n_ans_{lang}"] = len(ans)
+            m[f"n_non_{lang}"] = len(non)
+            m[f"hit_{lang}"] = _mean([bool(set(r.pages) & set(it.pages)) and not abstains(r)
+                                      for it, r in ans if it.pages])
+            m[f"n_hit_{lang}"] = sum(1 for it, _ in ans if it.pages)
+            m[f"evid_{lang}"] = _mean([evidence_hit(r.texts, it.evidence) and not abstains(r)
+                                       for it, r in ans if it.evidence])
+            m[f"n_evid_{lang}"] = sum(1 for it, _ in ans if it.evidence)
+            m[f"abst_{lang}"] = _mean([abstains(r) for _, r in non]) if system == "margo" else float("nan")
+            m[f"false_{lang}"] = _mean([abstains(r) for _, r in ans]) if system == "margo" else float("nan")
+            m[f"f1_{lang}"] = _mean([token_f1(r.answer, it.answers) if not abstains(r) else 0.0
+                                     for it, r in ans if it.answers])
+            m[f"n_f1_{lang}"] = sum(1 for it, _ in ans if it.answers)
+            m[f"words_{lang}"] = _mean([len(r.answer.split()) for _, r in ans])
+        m["lat"] = [r.seconds for r in res]
+        out[system] = m
+    return out
+
+
+def _mean(xs) -> float:
+    xs = list(xs)
+    return float(np.mean(xs)) if xs else float("nan")
