@@ -19,6 +19,7 @@ from core.lectures import (
 )
 from core.lectures.inputs import MEDIA_EXTENSIONS, SUBTITLE_EXTENSIONS, VIDEO_EXTENSIONS
 from core.lectures.notes import to_webvtt
+from core.lectures.qa import strip_time_marks
 from pages._avatar import avatar_panel
 from pages._common import embedder, llm, rate_ok, settings, sidebar_status, ui_lang, workspace
 
@@ -193,7 +194,7 @@ for n, (q, ans) in enumerate(reversed(state.lectures_qa)):
         mode = t(f"lectures.answer.mode.{ans.mode}", lang)
         st.caption(t("lectures.answer.meta", lang, mode=mode, evidence=f"{ans.evidence:.2f}"))
         if n == 0:
-            avatar_panel(ans.text, ans.lang, key="lectures_avatar")
+            avatar_panel(strip_time_marks(ans.text), ans.lang, key="lectures_avatar")
 
 # ------------------------------------------------------------- notes, text
 st.download_button(t("lectures.notes.download", lang), notes_markdown(tr.name, summary, state.lectures_qa, lang),

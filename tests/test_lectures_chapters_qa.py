@@ -83,6 +83,13 @@ def test_topic_shift_beats_nothing_and_speaker_turns_follow_the_gold(shared_data
     assert boundary_f1(turns, gold)[2] >= 0.7
 
 
+def test_time_marks():
+    from core.lectures.qa import strip_time_marks
+
+    assert parse_time_marks("a [03:50] b [1:02:05]") == [230.0, 3725.0]
+    assert strip_time_marks("It means welcome. [03:50] Next one [1:02:05].") == "It means welcome. Next one."
+
+
 def test_boundary_f1_matches_one_to_one():
     assert boundary_f1([10.0, 12.0], [11.0]) == (0.5, 1.0, pytest.approx(2 / 3))
     assert boundary_f1([100.0], [10.0])[2] == 0.0

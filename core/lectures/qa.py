@@ -41,6 +41,7 @@ __all__ = [
     "PASSAGE_S",
     "answer_question",
     "parse_time_marks",
+    "strip_time_marks",
 ]
 
 PASSAGE_S = 12.0
@@ -70,6 +71,11 @@ NOT_IN_LECTURE = {
 }
 
 _MARK = re.compile(r"\[(\d{1,2}(?::\d{2}){1,2})\]")
+
+
+def strip_time_marks(text: str) -> str:
+    """``text`` without its ``[mm:ss]`` marks (what Margo says aloud)."""
+    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(_MARK.sub("", text).split()))
 
 
 def parse_time_marks(text: str) -> list[float]:
