@@ -83,3 +83,20 @@ def test_png_upload_is_recognised_with_ocr_note(offline_app):
     assert not at.error
     assert at.subheader
     assert any("OCR" in c.value for c in at.caption)
+
+
+def test_chat_search_lists_arxiv_and_opens_a_result(offline_app, monkeypatch):
+    with ArxivReplayServer(pdf_bytes=make_pdf(PAPER_PAGES)) as server:
+        monkeypatch.setenv("MARGO_ARXIV_API_URL", server.api_url)
+        at = offline_app("pages/reader.py")
+        at.file_uploader(key="reader_upload").upload("notes.pdf", make_pdf(["Our own notes about attention heads "
+                                                                            "and encoders in transformers."]),
+                                                     "application/pdf").run()
+        at.chat_input(key="reader_question").set_value("найди статьи про спекулятивное декодирование").run()
+        assert not at.exception, at.exception
+        assert "search_query=all%3Aspeculative+AND+all%3Adecoding" in server.requests[0]
+        assert any("Fast Inference from Transformers" in m.value for m in at.markdown)
+        at.button(key="papers_chat_hit_0_0").click().run()
+        assert not at.exception, at.exception
+        assert any("/pdf/2211.17192v2" in r for r in server.requests)
+        assert at.session_state["reader_doc"].n_pages == 2
