@@ -137,3 +137,16 @@ def test_mixed_pdf_only_the_scanned_page_is_recognised(settings: Settings):
     assert [r.page for r in ocr.load_ocr_report(data, settings.data_dir / "ocr")] == [2]
     assert any(s.page == 2 and "Adam" in s.text for s in doc.sentences)
     assert any(s.page == 1 and "encoder" in s.text for s in doc.sentences)
+
+
+def test_scan_over_the_page_limit_is_refused_before_ocr(settings: Settings, monkeypatch):
+    from core.errors import TooLargeError
+    from core.reader import Reader
+
+    def boom(*a, **k):
+        raise AssertionError("OCR ran")
+
+    monkeypatch.setattr(ocr, "ocr_pdf_report", boom)
+    cfg = settings.model_copy(update={"max_pages": 1})
+    with pytest.raises(TooLargeError, match="limit is 1"):
+        Reader.from_settings(cfg).open(rasterise(make_pdf(PAGES), dpi=72))

@@ -83,7 +83,8 @@ class Reader:
                 max_pages=cfg.max_pages,
             )
 
-        return open_with_ocr(data, open_pdf, cfg.data_dir / "ocr", cfg.ocr_langs, cfg.ocr_dpi, ocr_progress)
+        return open_with_ocr(data, open_pdf, cfg.data_dir / "ocr", cfg.ocr_langs, cfg.ocr_dpi, ocr_progress,
+                             max_pages=cfg.max_pages)
 
     def summarize(self, doc: ReaderDocument, n_sentences: int | None = None, lang: Lang | None = None) -> Summary:
         """Summarise ``doc`` (LLM when configured, else extractive)."""

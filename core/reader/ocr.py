@@ -27,7 +27,7 @@ from typing import TypeVar
 
 import pymupdf
 
-from ..errors import CorruptPDFError, EmptyDocumentError, InputError, NeedsOCRError
+from ..errors import CorruptPDFError, EmptyDocumentError, InputError, NeedsOCRError, TooLargeError
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -158,6 +158,14 @@ def image_to_pdf(data: bytes) -> bytes:
 
 def _page_has_text(page: pymupdf.Page) -> bool:
     return len(" ".join(page.get_text("text").split())) >= _MIN_TEXT_CHARS
+
+
+def _page_count(data: bytes) -> int:
+    try:
+        with pymupdf.open(stream=data, filetype="pdf") as doc:
+            return doc.page_count
+    except Exception:  # noqa: BLE001 - the Reader's parser names a broken file
+        return 0
 
 
 def _scanned_pages(data: bytes) -> int:
@@ -321,6 +329,7 @@ def open_with_ocr(
     langs: str = "rus+eng",
     dpi: int = 300,
     progress: Progress | None = None,
+    max_pages: int | None = None,
 ) -> T:
     """Open a PDF, or a scan/image through OCR, with the recognised PDF cached by the upload's hash.
 
@@ -337,9 +346,11 @@ def open_with_ocr(
         langs: Tesseract languages joined by ``+``.
         dpi: rendering resolution for OCR.
         progress: ``progress(done, total)`` per recognised page.
+        max_pages: refuse a scan with more pages before spending minutes on OCR.
 
     Raises:
         NeedsOCRError: the file needs OCR and Tesseract (or its languages) is missing.
+        TooLargeError: the scan has more than ``max_pages`` pages.
         InputError: what ``open_pdf`` raises for a bad file.
     """
     if not is_image(data):
@@ -352,6 +363,10 @@ def open_with_ocr(
     cached = Path(cache_dir) / (key + ".pdf")
     if cached.is_file():
         return open_pdf(cached.read_bytes())
+    if max_pages is not None and not is_image(data):
+        n_pages = _page_count(data)
+        if n_pages > max_pages:
+            raise TooLargeError(f"The PDF has {n_pages} pages; the limit is {max_pages} (MARGO_MAX_PAGES).")
     searchable, report = ocr_pdf_report(data, langs=langs, dpi=dpi, progress=progress)
     if not any(r.words for r in report):
         raise EmptyDocumentError("OCR found no text in this file (a picture without words?).")
