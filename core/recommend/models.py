@@ -32,6 +32,18 @@ import scipy.sparse as sp
 __all__ = ["ALS", "BPR", "EASE", "Hybrid", "ContentKNN", "ItemKNN", "Model", "Popularity"]
 
 
+def _dot_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b.T`` for ``a (m, d)`` and ``b (n, d)``.
+
+    For a few rows (one user's top-N) numpy's own loop (einsum) instead of BLAS: a
+    multi-threaded BLAS call on a loaded 2-core server waits for its second thread to be
+    scheduled, which measured 25-35 ms per call here against under 1 ms for the loop.
+    """
+    if a.shape[0] <= 4:
+        return np.einsum("ij,kj->ik", a, b, optimize=False)
+    return a @ b.T
+
+
 class Model:
     """Base class: holds the training matrix; subclasses implement ``fit`` and ``score``.
 
@@ -127,7 +139,7 @@ class _ImplicitMF(Model):
         self._model = model
 
     def score(self, users: np.ndarray) -> np.ndarray:
-        return self.user_factors[users] @ self.item_factors.T
+        return _dot_rows(self.user_factors[users], self.item_factors)
 
     def score_history(self, history: sp.csr_matrix) -> np.ndarray:
         """Folds new histories in with implicit's ``recalculate_user`` (one least-squares solve)."""
@@ -203,6 +215,30 @@ class BPR(_ImplicitMF):
         return self
 
 
+def _spd_inverse(gram: np.ndarray) -> np.ndarray:
+    """Inverse of a symmetric positive definite matrix by Cholesky (LAPACK potrf + potri).
+
+    About 5x faster than ``np.linalg.inv`` (LU) on 3,700 x 3,700 here, single-threaded BLAS
+    (measured: 2.4 s vs 13.5 s on the loaded 2-core machine).
+
+    Raises:
+        numpy.linalg.LinAlgError: the matrix is not positive definite.
+    """
+    from scipy.linalg import lapack
+    from threadpoolctl import threadpool_limits
+
+    potrf, potri = (lapack.spotrf, lapack.spotri) if gram.dtype == np.float32 else (lapack.dpotrf, lapack.dpotri)
+    with threadpool_limits(1, "blas"):
+        chol, info = potrf(gram, lower=1)
+        if info != 0:
+            raise np.linalg.LinAlgError(f"Gram matrix is not positive definite (potrf info {info})")
+        inv, info = potri(chol, lower=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"Gram matrix is singular (potri info {info})")
+    lower = np.tril(inv)
+    return lower + np.tril(inv, -1).T
+
+
 class EASE(Model):
     """EASE^R (Steck, 2019): ``B = I - P / diag(P)``, ``P = (X^T X + l2 I)^-1``, zero diagonal.
 
@@ -231,8 +267,8 @@ class EASE(Model):
         self.cols = np.sort(keep)
         sub = self.X[:, self.cols]
         gram = (sub.T @ sub).toarray().astype(np.float32)  # float32: half the time of float64; lambda keeps it
-        gram[np.diag_indices_from(gram)] += float(self.params["l2"])  # well conditioned
-        P = np.linalg.inv(gram)
+        gram[np.diag_indices_from(gram)] += float(self.params["l2"])  # well conditioned (positive definite)
+        P = _spd_inverse(gram)
         B = P / (-np.diag(P))
         B[np.diag_indices_from(B)] = 0.0
         self.B = B.astype(np.float32)  # (n_cols, n_cols)
@@ -266,7 +302,7 @@ class ContentKNN(Model):
     def score_history(self, history: sp.csr_matrix) -> np.ndarray:
         profile = np.asarray(history @ self.E, dtype=np.float32)
         profile /= np.maximum(np.linalg.norm(profile, axis=1, keepdims=True), 1e-12)
-        return profile @ self.E.T
+        return _dot_rows(profile, self.E)
 
 
 def _standardise(scores: np.ndarray) -> np.ndarray:

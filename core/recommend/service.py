@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..i18n import t
 from .data import Dataset
 from .evaluation import EvalResult, Split, evaluate_model, make_split, top_k
-from .models import ALS, BPR, EASE, ContentKNN, Hybrid, ItemKNN, Model, Popularity
+from .models import ALS, BPR, EASE, ContentKNN, Hybrid, ItemKNN, Model, Popularity, _dot_rows
 
 __all__ = ["GRIDS", "MODEL_NAMES", "Recommendation", "Recommender", "build_model", "evaluate", "tune"]
 
@@ -257,7 +257,7 @@ class Recommender:
         ranked = np.array([i for i in ranked if np.isfinite(scores[0, i])], dtype=np.int64)
         if len(hist) and len(ranked):  # history x recommended similarities, once for the whole list
             cf_all = np.asarray((self._Xn[:, hist].T @ self._Xn[:, ranked]).todense())
-            text_all = self.embeddings[hist] @ self.embeddings[ranked].T if self.embeddings is not None else None
+            text_all = _dot_rows(self.embeddings[hist], self.embeddings[ranked]) if self.embeddings is not None else None
         return [self._explain(u, hist, int(i), float(scores[0, i]),
                               None if text_share is None else bool(text_share[i]),
                               cf_all[:, n] if len(hist) else None,
