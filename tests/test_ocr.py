@@ -150,3 +150,12 @@ def test_scan_over_the_page_limit_is_refused_before_ocr(settings: Settings, monk
     cfg = settings.model_copy(update={"max_pages": 1})
     with pytest.raises(TooLargeError, match="limit is 1"):
         Reader.from_settings(cfg).open(rasterise(make_pdf(PAGES), dpi=72))
+
+
+@needs_tesseract
+def test_large_photo_is_not_blown_up(settings: Settings):
+    from core.reader import Reader
+
+    big = pymupdf.open(stream=make_pdf(PAGES[1:]), filetype="pdf")[0].get_pixmap(dpi=400).tobytes("png")  # 3307 px
+    doc = Reader.from_settings(settings).open(big)
+    assert any("Adam" in s.text for s in doc.sentences)

@@ -223,7 +223,8 @@ this machine: printed pages of the shared papers rasterised at 200-300 dpi score
 the pages of the handwritten notes 42-50 (scripts/bench_papers.py, docs/BENCHMARKS.md);
 70 lies between the two groups."""
 
-_PAGE_TIMEOUT_S = 120  # one page never takes this long at 300 dpi (about 1-4 s measured here)
+_PAGE_TIMEOUT_S = 120
+_MAX_SIDE_PX = 5000  # one page never takes this long at 300 dpi (about 1-4 s measured here)
 
 
 def _recognise(png_path: str, lang: str) -> tuple[bytes, list[float]]:
@@ -289,8 +290,11 @@ def ocr_pdf_report(
                 if i not in todo:
                     out.insert_pdf(src, from_page=i, to_page=i)
                     continue
-                pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
-                pix.set_dpi(dpi, dpi)  # written into the PNG, so Tesseract sizes the page right
+                # At most _MAX_SIDE_PX on the long side: an A4 page at 300 dpi is 3508 px; a photo
+                # converted at 1 px = 1 pt would otherwise be blown up 4x into hundreds of MB.
+                page_dpi = max(36, min(dpi, int(72 * _MAX_SIDE_PX / max(page.rect.width, page.rect.height, 1))))
+                pix = page.get_pixmap(dpi=page_dpi, colorspace=pymupdf.csGRAY)
+                pix.set_dpi(page_dpi, page_dpi)  # written into the PNG, so Tesseract sizes the page right
                 png = os.path.join(tmp, f"p{i + 1}.png")
                 pix.save(png)
                 try:
