@@ -120,7 +120,8 @@ def fitted(name: str) -> Recommender:
 st.subheader(t("recommend.user.title", lang))
 names = [r.model for r in results]
 u1, u2 = st.columns(2)
-user = u1.selectbox(t("recommend.user.pick", lang), list(data.user_ids), key="rec_user")
+user = u1.selectbox(t("recommend.user.pick", lang), sorted(data.user_ids, key=lambda u: (len(u), u)),  # 2 before 10
+                    key="rec_user")
 model = u2.selectbox(t("recommend.user.model", lang), names, index=names.index(best.model), key="rec_model")
 try:
     with st.spinner():
