@@ -208,6 +208,7 @@ def bench_bot(quick: bool) -> str:
         svc = Services(settings, embedder=get_embedder())
         svc.library(BOT_USER).import_export(TG / "ai_newz_ru_telethon_dump" / "1.json", name="ai_newz")
         e2e: list[float] = []
+        burst: list[float] = []
         direct: list[float] = []
 
         def script() -> None:
@@ -217,6 +218,11 @@ def bench_bot(quick: bool) -> str:
                 uid = api.message(1000 + i, q, "ru")  # one user each: no follow-up context
                 sent = api.wait_sent(2 + i)
                 e2e.append(sent[-1]["ts"] - api.enqueued_ts[uid])
+            # a burst: every question at once, each from its own user
+            chats = {2000 + i: api.message(2000 + i, q, "ru") for i, q in enumerate(questions)}
+            sent = api.wait_sent(1 + 2 * len(questions), timeout_s=300)
+            for s in sent[1 + len(questions):]:
+                burst.append(s["ts"] - api.enqueued_ts[chats[int(s["chat_id"])]])
 
         run_bot(settings, svc, script)
         for q in questions:
@@ -226,6 +232,8 @@ def bench_bot(quick: bool) -> str:
     return ("| path | p50 ms | p95 ms | max ms | questions |\n|---|---:|---:|---:|---:|\n"
             f"| fake update queued → bot's sendMessage received (real bot, long polling) | "
             f"{percentile_ms(e2e, 50):.0f} | {percentile_ms(e2e, 95):.0f} | {max(e2e) * 1000:.0f} | {len(e2e)} |\n"
+            f"| the same, {len(burst)} users at once (burst) | {percentile_ms(burst, 50):.0f} | "
+            f"{percentile_ms(burst, 95):.0f} | {max(burst) * 1000:.0f} | {len(burst)} |\n"
             f"| the same answer computed directly (no Telegram) | {percentile_ms(direct, 50):.0f} | "
             f"{percentile_ms(direct, 95):.0f} | {max(direct) * 1000:.0f} | {len(direct)} |")
 

@@ -138,3 +138,18 @@ def test_channel_page_adds_a_channel_by_username(tmp_path, monkeypatch, ai_newz_
             assert at.error and "Не удалось добавить канал" in at.error[0].value
         finally:
             st.cache_resource.clear()
+
+
+def test_oversized_page_and_comments(tmp_path):
+    import httpx
+
+    from core.channels.web import MAX_PAGE_BYTES
+
+    huge = httpx.MockTransport(lambda request: httpx.Response(200, content=b"<html>" + b" " * (MAX_PAGE_BYTES + 1)))
+    with pytest.raises(NetworkError, match="over 5 MB"):
+        fetch_preview("@ai_newz", _settings(tmp_path, "http://t.example"), transport=huge)
+    page = parse_preview('<div class="tgme_widget_message" data-post="chan_x/7"><div class="tgme_widget_message_text">'
+                         'Первая строка<!-- a comment --><br>вторая <b>строка</b></div>'
+                         '<time datetime="2024-01-02T03:04:05+00:00"></time></div>', "chan_x")
+    assert [(p.post_id, p.text, p.date) for p in page.posts] == [(7, "Первая строка\nвторая строка",
+                                                                   "2024-01-02T03:04:05+00:00")]

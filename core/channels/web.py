@@ -40,13 +40,16 @@ from ..types import Post
 from .parsers import post_url
 from .search import ChannelLibrary, ImportReport
 
-__all__ = ["PreviewFetch", "PreviewPage", "clean_username", "fetch_preview", "import_public_channel", "parse_preview"]
+__all__ = ["MAX_PAGE_BYTES", "PreviewFetch", "PreviewPage", "clean_username", "fetch_preview", "import_public_channel", "parse_preview"]
 
 _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 _LINK_FORMS = re.compile(r"^(?:https?://)?(?:www\.)?t(?:elegram)?\.me/(?:s/)?", re.I)
 _HAS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 _WORDY = re.compile(r"[^\W_]{2}")  # searchable text needs two letters/digits in a row (as in .parsers)
 _USER_AGENT = "Margo/1.0 (public channel preview import; +https://t.me/s/)"
+MAX_PAGE_BYTES = 5_000_000
+"""Largest preview page read (a real page of 20 posts is about 0.1-0.3 MB): a bound on
+memory if something else answers at that address."""
 ProgressFn = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: stage "fetch" (pages of at most the page cap) or
 "embed" (chunks embedded of those to embed)."""
@@ -115,7 +118,9 @@ def _text_of(el) -> str:
     parts: list[str] = []
 
     def walk(node) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
+        if not isinstance(node.tag, str):  # a comment or processing instruction: no text
+            return
+        tag = node.tag
         if tag == "br":
             parts.append("\n")
         elif tag == "a":
@@ -186,19 +191,32 @@ def parse_preview(page_html: str | bytes, username: str) -> PreviewPage:
     return page
 
 
-def _get(client: httpx.Client, url: str, params: dict | None, timeout_s: float) -> httpx.Response:
+def _get(client: httpx.Client, url: str, params: dict | None, timeout_s: float) -> tuple[int, bytes]:
+    """``(status, body)`` of one page; the body is read up to :data:`MAX_PAGE_BYTES`.
+
+    Raises:
+        NetworkError: unreachable, timeout, HTTP 429 or 5xx, or an oversized page.
+    """
     try:
-        response = client.get(url, params=params)
+        with client.stream("GET", url, params=params) as response:
+            status = response.status_code
+            body = bytearray()
+            if status == 200:
+                for piece in response.iter_bytes():
+                    body += piece
+                    if len(body) > MAX_PAGE_BYTES:
+                        raise NetworkError(f"A t.me page was over {MAX_PAGE_BYTES // 1_000_000} MB; nothing was "
+                                           "imported (a preview page is about 0.1-0.3 MB).")
     except httpx.TimeoutException as exc:
         raise NetworkError(f"t.me did not answer within {timeout_s:g} s; nothing was imported. "
                            "Try again later.") from exc
     except httpx.HTTPError as exc:
         raise NetworkError(f"Could not reach t.me ({type(exc).__name__}); nothing was imported.") from exc
-    if response.status_code == 429:
+    if status == 429:
         raise NetworkError("t.me asks to slow down (HTTP 429); nothing was imported. Try again in a few minutes.")
-    if response.status_code >= 500:
-        raise NetworkError(f"t.me answered HTTP {response.status_code}; nothing was imported. Try again later.")
-    return response
+    if status >= 500:
+        raise NetworkError(f"t.me answered HTTP {status}; nothing was imported. Try again later.")
+    return status, bytes(body)
 
 
 def fetch_preview(username: str, settings: Settings, since_id: int | None = None, max_pages: int | None = None,
@@ -236,16 +254,16 @@ def fetch_preview(username: str, settings: Settings, since_id: int | None = None
         while pages < cap:
             if pages:
                 time.sleep(settings.telegram_web_delay_s)
-            response = _get(client, f"{root}/s/{user}", {"before": before} if before else None,
-                            settings.telegram_web_timeout_s)
+            status, body = _get(client, f"{root}/s/{user}", {"before": before} if before else None,
+                                settings.telegram_web_timeout_s)
             pages += 1
-            if response.is_redirect or response.status_code == 404:
+            if status != 200:  # a redirect to the profile page (not a public channel), 404, ...
                 if pages == 1:
                     raise InputError(f"@{user} has no public web preview: it is not a public channel "
                                      "(or it does not exist). Import an export from Telegram Desktop instead.")
                 stopped = "oldest"
                 break
-            page = parse_preview(response.content, user)
+            page = parse_preview(body, user)
             title = title or page.title
             skipped += page.skipped
             if progress:
