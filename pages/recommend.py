@@ -100,7 +100,7 @@ st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="rec_eval
 pop = results[0].metrics["ndcg@10"] or 1e-12
 best = max(results, key=lambda r: r.metrics["ndcg@10"])
 st.caption(t("recommend.eval.caption", lang, users=results[0].metrics["users"]))
-st.markdown(t("recommend.eval.best", lang, model=f"**{best.model}**", ratio=f"{best.metrics['ndcg@10'] / pop:.2f}"))
+st.markdown(t("recommend.eval.best", lang, model=f"`{best.model}`", ratio=f"{best.metrics['ndcg@10'] / pop:.2f}"))
 chart = pd.DataFrame({"model": [r.model for r in results], "NDCG@10": [r.metrics["ndcg@10"] for r in results]})
 st.altair_chart(alt.Chart(chart).mark_bar().encode(x=alt.X("model:N", sort=None), y="NDCG@10:Q",
                                                    color=alt.condition(alt.datum.model == "popularity",

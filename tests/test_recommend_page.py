@@ -59,3 +59,21 @@ def test_interview_progress_shows_what_to_practise_next(offline_app, tmp_path) -
     texts = {q.text("en"), q.text("ru")}
     table = next(d.value for d in at.dataframe if len(d.value.columns) == 2 and texts & set(d.value.iloc[:, 0]))
     assert table.iloc[0, 1]  # the first suggestion, the failed question, says why
+
+
+def test_page_in_russian_after_training(offline_app, monkeypatch) -> None:
+    from tests.test_i18n import language_share
+
+    monkeypatch.setenv("MARGO_UI_LANG", "ru")
+    at = offline_app("pages/recommend.py")
+    assert any("Рекомендации" in x.value for x in at.title)
+    log, items = _two_tastes()
+    _upload(at, "rec_upload_log", "log.csv", log)
+    _upload(at, "rec_upload_items", "items.csv", items)
+    at.run()
+    at.button(key="rec_train").click().run()
+    assert not at.exception and not at.error
+    reasons = list(at.dataframe[2].value.iloc[:, 1])
+    assert all(any("а" <= ch <= "я" for ch in r.lower()) for r in reasons), reasons  # reasons in Russian too
+    _, foreign, n = language_share(at, "ru", skip=("Space film", "Cooking show", "Galaxy voyage"))
+    assert n >= 8 and not foreign, "\n".join(foreign)
