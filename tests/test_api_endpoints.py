@@ -154,6 +154,10 @@ def test_interview_next_and_score(tmp_path):
     junk = c.post("/v1/interview/score", json={"question_id": q["question_id"], "answer": "I like turtles and "
                                                "sunny weather at the beach.", "lang": "en"}).json()
     assert good["score"] > junk["score"] + 30 and good["feedback"]
+    prog = c.get("/v1/interview/progress", params={"lang": "en"}).json()
+    assert prog["attempts"] == 2 and prog["next"] and all(n["reason"] for n in prog["next"])
+    assert prog["topics"] == [{"topic": q["topic"], "attempts": 2, "mean": (good["score"] + junk["score"]) / 2,
+                               "recent": (good["score"] + junk["score"]) / 2}]
     free = c.post("/v1/interview/score", json={"question": "What is overfitting?", "reference": "Overfitting is "
                   "when a model learns noise in the training data and generalises poorly to new data.",
                   "answer": "The model memorises training noise and does worse on unseen data."}).json()

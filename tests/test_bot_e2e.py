@@ -134,6 +134,8 @@ def test_interview_drill_text_and_voice(bot_env, shared_data):
 
     run_bot(settings, services, script)
     assert api.sent[-1]["text"].startswith("Practice ended. Answers: 2")
+    saved = services.progress_store(f"tg-{EN_USER}").attempts()
+    assert len(saved) == 2 and saved[0]["score"] >= 70
 
 
 def test_flood_guard_limits_and_tells_once(bot_env):

@@ -14,7 +14,8 @@
     POST /v1/channels/answer                      answer with post links, or abstention
     POST /v1/channels/feedback                    thumbs up/down on an answer
     POST /v1/interview/next                       the next interview question
-    POST /v1/interview/score                      score an answer, with feedback
+    POST /v1/interview/score                      score an answer, with feedback (saved to progress)
+    GET  /v1/interview/progress                   attempts, topic means, what to practise next
     GET  /v1/jobs/{job_id}                        a job's status, progress and result
 
 OpenAPI at ``/openapi.json`` (``/docs``, ``/redoc`` load their scripts from a CDN).
@@ -37,7 +38,7 @@ import ipaddress
 import tempfile
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -71,6 +72,7 @@ from .models import (
     JobOut,
     NextQuestionOut,
     NextQuestionRequest,
+    ProgressOut,
     ReaderAnswerOut,
     ReaderAskRequest,
     ScoreOut,
@@ -361,6 +363,12 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     @app.post("/v1/interview/score", response_model=ScoreOut, responses=_ERRORS, tags=["interview"])
     def score(body: ScoreRequest, who: Client) -> dict:
         """Score an answer (0-100) to a bank question or against a given reference, with feedback."""
-        return svc.score(body.answer, body.question_id, body.question, body.reference, body.lang)
+        return svc.score(body.answer, body.question_id, body.question, body.reference, body.lang, user=who,
+                         session_id=body.session_id)
+
+    @app.get("/v1/interview/progress", response_model=ProgressOut, responses=_ERRORS, tags=["interview"])
+    def progress(who: Client, lang: Literal["ru", "en"] = "ru", k: int = 5) -> dict:
+        """Answers so far, mean score per topic, and what to practise next (with the reason)."""
+        return svc.progress(who, lang, max(1, min(k, 20)))
 
     return app

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 __all__ = [
     "AnswerRequest", "ChannelAnswerOut", "ChannelInfoOut", "CitationOut", "ErrorOut", "FeedbackRequest",
-    "ImportPublicRequest", "JobOut", "NextQuestionOut", "NextQuestionRequest", "PostOut", "ReaderAnswerOut",
+    "ImportPublicRequest", "JobOut", "NextQuestionOut", "NextQuestionRequest", "NextUp", "PostOut", "ProgressOut", "ReaderAnswerOut",
     "ReaderAskRequest", "ScoreOut", "ScoreRequest", "SearchOut", "SearchRequest", "SummaryOut", "SummaryRequest",
 ]
 
@@ -182,6 +182,7 @@ class NextQuestionOut(BaseModel):
 
 class ScoreRequest(BaseModel):
     answer: str = Field(max_length=20000, description="The candidate's answer.")
+    session_id: str = Field(default="api", max_length=64, description="Groups attempts into one mock interview.")
     question_id: str | None = Field(default=None, description="A bank question (from /v1/interview/next).")
     question: str | None = Field(default=None, max_length=2000)
     reference: str | None = Field(default=None, max_length=20000)
@@ -203,3 +204,18 @@ class ScoreOut(BaseModel):
     covered: list[str]
     missed: list[str]
     feedback: str
+
+
+class NextUp(BaseModel):
+    id: str
+    question: str
+    topic: str
+    reason: str = Field(description="Why it is suggested (due for review, a missed key point, a weak topic).")
+
+
+class ProgressOut(BaseModel):
+    """The user's interview progress and the recommended next questions."""
+
+    attempts: int
+    topics: list[dict[str, Any]] = Field(description="Per topic: attempts and mean score (as on the Interview page).")
+    next: list[NextUp]

@@ -24,7 +24,14 @@ from ..channels import ChannelLibrary, Turn, answer_question, log_answer, record
 from ..channels.web import import_public_channel
 from ..embeddings import Embedder, get_embedder
 from ..errors import InputError
-from ..interview import QuestionSelector, Scorer, build_feedback, feedback_text
+from ..interview import (
+    Attempt,
+    ProgressStore,
+    QuestionSelector,
+    Scorer,
+    build_feedback,
+    feedback_text,
+)
 from ..interview.bank import default_bank
 from ..limits import LRUCache
 from ..llm import LLMClient, llm_from_settings
@@ -182,13 +189,33 @@ class Services:
         return {"question_id": q.id, "question": q.text(lang), "topic": q.topic, "level": q.level, "lang": lang,
                 "reason": pick.reason}
 
+    def progress_store(self, user: str, profile: str = "default") -> ProgressStore:
+        """The user's interview progress (the same store and default profile as the Interview page)."""
+        return ProgressStore(self.user_settings(user).data_dir, profile)
+
+    def progress(self, user: str, lang: str = "ru", k: int = 5) -> dict:
+        """``{"attempts", "topics": [...], "next": [...]}``: answers so far, per-topic means, and
+        the questions to practise next (:func:`core.recommend.next.interview_next`: spaced
+        repetition, missed key points, weak topics), each with its reason."""
+        from ..recommend.next import interview_next
+
+        scorer, _ = self._interview()
+        store = self.progress_store(user)
+        return {"attempts": len(store.attempts()), "topics": store.topic_summary(),
+                "next": interview_next(store, scorer.bank, lang, k)}
+
     def score(self, answer: str, question_id: str | None = None, question: str | None = None,
-              reference: str | None = None, lang: str | None = None) -> dict:
+              reference: str | None = None, lang: str | None = None, user: str | None = None,
+              session_id: str = "api") -> dict:
         """The interview CLI's score object (``score, correctness, completeness, structure,
         off_topic, covered, missed, feedback``) for a bank question or a given reference.
 
+        With ``user`` and a bank ``question_id`` the attempt is saved to the user's progress
+        (:meth:`progress_store`), as the Interview page saves it.
+
         Raises:
             InputError: unknown question id, or neither an id nor a question and reference.
+            StorageError: the attempt could not be saved (the score is lost with it: retry).
         """
         scorer, _ = self._interview()
         bank = scorer.bank
@@ -201,6 +228,11 @@ class Services:
             result = scorer.score_question(q, answer, lang)  # type: ignore[arg-type]
             fb = build_feedback(result, q.ref(lang), lang, q, bank, self.embedder)
             text_q = q.text(lang)
+            if user is not None:
+                self.progress_store(user).record(Attempt(
+                    session_id, q.id, q.topic, q.level, lang, text_q, answer, result.score, result.correctness,
+                    result.completeness, result.structure, bool(result.off_topic), result.flag, 1,
+                    result.covered, result.missed))
         else:
             if not (question or "").strip() or not (reference or "").strip():
                 raise InputError("Give a question_id, or both a question and a reference answer.")

@@ -14,7 +14,8 @@ Commands and messages:
   feedback; short follow-ups are searched together with the previous question.
 * ``/interview``: the bot asks a bank question, scores the reply (text, or a voice
   message transcribed offline by Whisper, :mod:`core.speech.stt`) and gives feedback,
-  then offers the next question; ``/stop`` ends with the mean score.
+  then offers the next question; ``/stop`` ends with the mean score. Attempts are saved
+  to the user's progress (workspace ``tg-<telegram user id>``) as on the Interview page.
 
 Every message first passes :class:`core.bot.guard.FloodGuard` (per-user rate and
 duplicates). Search, scoring and transcription run in worker threads; updates of
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -252,7 +254,7 @@ class MargoBot:
         """``/interview``: start a drill and ask the first question."""
         if not await self._guarded(update, update.effective_message.text or "/interview"):
             return
-        context.user_data["drill"] = {"asked": [], "current": None, "scores": [],
+        context.user_data["drill"] = {"asked": [], "current": None, "scores": [], "id": uuid.uuid4().hex[:12],
                                       "seed": update.effective_user.id if update.effective_user else 0}
         await update.effective_message.reply_text(t("bot.interview.start", _lang(update)))
         await self._ask_next(update, context)
@@ -284,7 +286,8 @@ class MargoBot:
         drill = context.user_data["drill"]
         try:
             self.limiter.check(f"tg-{update.effective_user.id}", "question")
-            result = await asyncio.to_thread(self.services.score, answer, drill["current"], None, None, lang)
+            result = await asyncio.to_thread(self.services.score, answer, drill["current"], None, None, lang,
+                                             user=f"tg-{update.effective_user.id}", session_id=drill["id"])
         except Exception as exc:  # noqa: BLE001
             await self._fail(update, exc)
             return
