@@ -20,6 +20,7 @@ from core.lectures import (
 from core.lectures.inputs import MEDIA_EXTENSIONS, SUBTITLE_EXTENSIONS, VIDEO_EXTENSIONS
 from core.lectures.notes import to_webvtt
 from core.lectures.qa import strip_time_marks
+from core.lectures.service import PartialPreview
 from pages._avatar import avatar_panel
 from pages._common import embedder, llm, rate_ok, settings, sidebar_status, ui_lang, workspace
 
@@ -100,8 +101,17 @@ if uploads:
                             else t("lectures.transcribing", lang, **fields))
                     bar.progress(min(1.0, done / total) if total else 0.0, text=text)
 
-                transcript = open_lecture(data, media[0].name, cfg, ws, progress=progress)
+                preview_box = st.empty()
+
+                def show_preview(part) -> None:
+                    with preview_box.container(border=True):
+                        st.markdown(f"**{t('lectures.preview.head', lang, upto=format_time(part.duration_s))}**")
+                        st.markdown("  \n".join(f"`{format_time(c.start_s)}` {c.title}" for c in part.chapters))
+
+                transcript = open_lecture(data, media[0].name, cfg, ws, progress=progress,
+                                          on_segments=PartialPreview(embedder()[0], show_preview))
                 bar.empty()
+                preview_box.empty()
                 kind = transcript.media_kind or kind
             open_doc(transcript, str(media_path) if media_path else None, kind, key)
         except MargoError as exc:

@@ -132,3 +132,19 @@ def test_notes_and_player_track(shared_data, settings, embedder):
     assert f"[{format_time(cite.start_s)}–{format_time(cite.end_s)}]" in md  # each cited moment with its time
     vtt = to_webvtt(lec.transcript)
     assert vtt.startswith("WEBVTT") and "00:00:04.160 --> 00:00:07.200" in vtt
+
+
+def test_key_moments_preview_while_recognising(shared_data, settings, embedder):
+    from core.lectures import PartialPreview
+
+    f = shared_data / HF.format("en")
+    segments = parse_subtitles(f.read_bytes(), f.name, settings).segments
+    shown = []
+    preview = PartialPreview(embedder, shown.append, every_s=120.0)
+    for n in range(1, len(segments) + 1):  # as Whisper would hand them over, one at a time
+        preview(segments[:n], "en")
+    assert 2 <= len(shown) <= 4  # about every 2 minutes of a 6.7-minute talk
+    first = shown[0]
+    assert 120.0 <= first.duration_s < 140.0 and first.chapters
+    assert all(c.end_s <= first.duration_s + 0.01 for c in first.chapters)
+    assert len(shown[-1].chapters) >= len(first.chapters)

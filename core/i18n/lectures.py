@@ -36,6 +36,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Распознаю речь: {done} из {total}, осталось около {eta}",
         "en": "Transcribing: {done} of {total}, about {eta} left",
     },
+    "lectures.preview.head": {
+        "ru": "Ключевые моменты первых {upto} (запись ещё распознаётся)",
+        "en": "Key moments of the first {upto} (still recognising the recording)",
+    },
     "lectures.preparing": {"ru": "Читаю файл…", "en": "Reading the file…"},
     "lectures.indexing": {"ru": "Ищу ключевые моменты…", "en": "Finding the key moments…"},
     "lectures.meta": {

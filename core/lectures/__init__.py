@@ -24,7 +24,7 @@ from .chapters import (
 from .inputs import parse_subtitles, youtube_transcript, youtube_video_id
 from .notes import notes_markdown
 from .qa import LectureIndex, answer_question, parse_time_marks
-from .service import lecture_from_path, summarize
+from .service import PartialPreview, lecture_from_path, summarize
 from .transcribe import open_lecture
 from .types import (
     Chapter,
@@ -45,6 +45,7 @@ __all__ = [
     "LectureCitation",
     "LectureIndex",
     "LectureSummary",
+    "PartialPreview",
     "Segment",
     "TimedSentence",
     "Transcript",

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import LLMError, UnsupportedMediaError
 from ..settings import Settings
 from ..workspace import Workspace
-from .chapters import summarize_lecture
+from .chapters import summarize_lecture, timed_sentences
 from .inputs import (
     MEDIA_EXTENSIONS,
     SUBTITLE_EXTENSIONS,
@@ -20,7 +20,44 @@ from .qa import LectureIndex
 from .transcribe import Progress, open_lecture
 from .types import LectureSummary, Transcript
 
-__all__ = ["lecture_from_path", "llm_titles", "summarize"]
+__all__ = ["PartialPreview", "lecture_from_path", "llm_titles", "summarize"]
+
+PREVIEW_EVERY_S = 120.0
+"""Seconds of newly recognised audio between two previews of the key moments (a design
+choice: about one new chapter's worth; each preview costs one embedding pass)."""
+
+
+class PartialPreview:
+    """Key moments of the part of a recording recognised so far, while Whisper still runs.
+
+    Pass it (or a wrapper) as ``on_segments`` to :func:`open_lecture`; after every
+    ``every_s`` seconds of new audio it rebuilds the chapters of the transcript so far and
+    hands them to ``show`` (chapters of a partial transcript may move as more arrives; the
+    final ones replace them).
+
+    Args:
+        embedder: the lecture's embedder.
+        show: ``show(summary)`` with a :class:`LectureSummary` of the part so far.
+        every_s: seconds of audio between previews.
+    """
+
+    def __init__(self, embedder, show, every_s: float = PREVIEW_EVERY_S) -> None:
+        self.embedder = embedder
+        self.show = show
+        self.every_s = every_s
+        self._last = 0.0
+
+    def __call__(self, segments, lang: str) -> None:
+        if not segments or segments[-1].end_s - self._last < self.every_s:
+            return
+        self._last = segments[-1].end_s
+        part = Transcript("partial", "", "whisper", lang if lang in ("ru", "en") else "en",
+                          segments[-1].end_s, list(segments))
+        sentences = timed_sentences(part)
+        if not sentences:
+            return
+        vectors = self.embedder.embed([s.text for s in sentences])
+        self.show(summarize_lecture(part, sentences, vectors))
 
 
 def lecture_from_path(

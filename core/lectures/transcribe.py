@@ -38,11 +38,15 @@ from .inputs import (
 )
 from .types import Segment, Transcript
 
-__all__ = ["Progress", "load_cached", "open_lecture", "save_cached", "transcribe_file"]
+__all__ = ["OnSegments", "Progress", "load_cached", "open_lecture", "save_cached", "transcribe_file"]
 
 Progress = Callable[[float, float, float | None], None]
 """``progress(done_s, total_s, eta_s)``: seconds of audio transcribed, its length, and
 the estimated seconds left (None until a first segment has been decoded)."""
+
+OnSegments = Callable[[list[Segment], str], None]
+"""``on_segments(segments_so_far, lang)``: called after every decoded segment (the list grows;
+do not keep a reference to mutate it). Used to show key moments before the end."""
 
 VAD_MIN_SILENCE_MS = 500
 """Silence (ms) that splits speech for the Silero VAD. faster-whisper's default (2000 ms)
@@ -77,6 +81,7 @@ def _model(settings: Settings):
 
 def transcribe_file(
     wav: Path, settings: Settings, progress: Progress | None = None, language: str | None = None,
+    on_segments: OnSegments | None = None,
 ) -> tuple[list[Segment], list[Segment], str, float, float]:
     """Transcribe a 16 kHz WAV (or any file PyAV decodes).
 
@@ -85,6 +90,7 @@ def transcribe_file(
         settings: model folder, VAD switch, threads.
         progress: optional callback, see :data:`Progress`.
         language: force a language ("ru"/"en"); None detects it.
+        on_segments: optional callback, see :data:`OnSegments`.
 
     Returns:
         ``(segments, words, lang, lang_probability, duration_s)``.
@@ -113,6 +119,8 @@ def transcribe_file(
                 for w in s.words or []:
                     if w.word.strip():
                         words.append(Segment(float(w.start), float(w.end), w.word.strip()))
+                if on_segments:
+                    on_segments(segments, info.language)
                 if progress:
                     done = min(float(s.end), total)
                     elapsed = time.monotonic() - started
@@ -162,6 +170,7 @@ def open_lecture(
     ws: Workspace | None = None,
     progress: Progress | None = None,
     language: str | None = None,
+    on_segments: OnSegments | None = None,
 ) -> Transcript:
     """Turn an uploaded lecture file into a timed transcript (cached by content hash).
 
@@ -174,6 +183,7 @@ def open_lecture(
         settings: limits, model.
         ws: the user's workspace for the cache; None caches nothing.
         progress: transcription progress callback (see :data:`Progress`).
+        on_segments: called with the segments recognised so far (see :data:`OnSegments`).
         language: force the recognition language; None detects it.
 
     Raises:
@@ -208,7 +218,7 @@ def open_lecture(
                 if not info["has_audio"]:
                     raise UnsupportedMediaError(f"{name} has no sound track to transcribe.")
                 wav = extract_audio(src, tmp / "audio.wav")
-                segments, words, lang, prob, duration = transcribe_file(wav, settings, progress, language)
+                segments, words, lang, prob, duration = transcribe_file(wav, settings, progress, language, on_segments)
                 if not segments:
                     raise NoSpeechError(f"No speech was recognised in {name}.")
                 transcript = Transcript(doc_id, name, "whisper", lang, duration, segments, words, prob, kind)
