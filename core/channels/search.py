@@ -34,6 +34,7 @@ import numpy as np
 
 from ..embeddings import Embedder
 from ..errors import InputError
+from ..limits import LRUCache
 from ..settings import Settings
 from ..text import split_sentences, stem_tokens
 from ..types import Post
@@ -210,7 +211,11 @@ class _Loaded:
         return None if m.all() else m
 
 
-_CACHE: dict[str, tuple[tuple[int, float], _Loaded]] = {}
+CHANNEL_CACHE_ENTRIES = 64
+"""Loaded channel indexes kept per process (#11: per-user objects in an LRU). A 10k-post
+channel's index is about 25 MB in memory (512 float32 per chunk), so 64 stay under ~2 GB
+even for channels of that size; a user whose index was dropped reloads it from disk."""
+_CACHE: LRUCache[str, tuple[tuple[int, float], _Loaded]] = LRUCache(CHANNEL_CACHE_ENTRIES)  # #11: bounded
 _CACHE_LOCK = threading.Lock()
 
 
@@ -409,7 +414,7 @@ class ChannelLibrary:
                 arr_posts[p], arr_active[p], arr_ts[p] = pid, a, t
         loaded = _Loaded(index, arr_posts, arr_active, arr_ts)
         with _CACHE_LOCK:
-            _CACHE[key] = (stamp, loaded)
+            _CACHE.put(key, (stamp, loaded))
         return loaded
 
     def search(
