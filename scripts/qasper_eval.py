@@ -200,14 +200,16 @@ def ask_margo(doc, item: Item, embedder, params=None, **answer_kw) -> Result:
                   " ".join(c.quote for c in ans.citations), ev.confidence, dt)
 
 
-def calibrate(scores_ans: list[float], scores_non: list[float], budget: float = 0.10) -> float:
-    """The threshold with the most abstention on unanswerable items and at most ``budget``
-    false abstention on answerable ones (abstain when score < threshold)."""
-    ans = np.array(scores_ans)
-    non = np.array(scores_non)
+def calibrate(answerable: list[list[float]], unanswerable: list[float], budget: float = 0.10) -> float:
+    """The threshold with the most abstention on unanswerable items while false abstention
+    stays within ``budget`` on EACH list of answerable scores (one list per tuning set, so a
+    set whose questions score higher cannot push the threshold past another's budget).
+    Abstain when score < threshold."""
+    non = np.array(unanswerable)
+    every = np.concatenate([*(np.array(a) for a in answerable), non, [-10.0]])
     best_t, best_rate = -10.0, -1.0
-    for t in np.unique(np.concatenate([ans, non, [-10.0]])):
-        if len(ans) and float(np.mean(ans < t)) > budget:
+    for t in np.unique(every):
+        if any(len(a) and float(np.mean(np.array(a) < t)) > budget for a in answerable):
             continue
         rate = float(np.mean(non < t)) if len(non) else 0.0
         if rate > best_rate or (rate == best_rate and t < best_t):
