@@ -70,6 +70,29 @@ def test_unanswerable_questions_abstain(docs, embedder, doc, question):
     assert "нет ответа" in answer.text or "does not answer" in answer.text
 
 
+def test_two_stage_answer_quotes_inside_retrieved_passages_one_per_page(docs, embedder):
+    doc = docs["attention"]
+    ev = find_evidence(doc, "How many parallel attention heads does the model use?", embedder)
+    retrieved = {int(h.node.metadata["order"]) for h in ev.hits}
+    assert ev.hits and all(doc.sentences[i].chunk in retrieved for i in ev.indices)  # stage 2 stays in stage 1
+    answer = answer_question(doc, "How many parallel attention heads does the model use?", embedder, THRESHOLDS)
+    pages = [c.page for c in answer.citations]
+    assert len(pages) == len(set(pages))  # one sentence per page
+    for c in answer.citations:
+        assert c.passage and c.quote in c.passage  # shown inside the passage it came from
+    # the running title, author block and reference list are never quoted
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "Vaswani" not in quotes and "arXiv" not in quotes
+
+
+def test_russian_question_reaches_the_english_passage(docs, embedder):
+    doc = docs["attention"]
+    en = find_evidence(doc, "Which optimizer was used to train the models?", embedder)
+    ru = find_evidence(doc, "Какой оптимизатор использовали для обучения моделей?", embedder)
+    assert ru.cross_lingual and not en.cross_lingual
+    assert {doc.sentences[en.indices[0]].page} & {doc.sentences[i].page for i in ru.indices[:3]}
+
+
 def test_evidence_is_higher_for_answerable(docs, embedder):
     good = find_evidence(docs["attention"], "What label smoothing value was used?", embedder).best
     bad = find_evidence(docs["attention"], "What is the capital of Peru?", embedder).best
