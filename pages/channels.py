@@ -12,6 +12,7 @@ from core.channels.uploads import import_uploads
 from core.errors import MargoError
 from core.i18n import catalogue, t
 from core.recommend.next import channel_liked_suggestions
+from core.safe_md import md_link, md_text, safe_url
 from pages._avatar import avatar_panel, speech_input
 from pages._common import embedder, llm, rate_ok, sidebar_status, ui_lang, user_settings
 
@@ -170,14 +171,14 @@ if state.channels_last is not None:
         if ans.abstained:
             st.info(ans.text, icon=":material/search_off:")
         else:
-            st.markdown(ans.text)
+            st.markdown(md_text(ans.text))  # #11: post/model text as text (no live links, images, HTML)
             # AVATAR: the answer text (ans.text, language ans.lang) could be spoken here.
             avatar_panel(ans.text, ans.lang, key="channels_avatar")
             refs = []
             for i in ans.cited:
                 h = ans.citations[i - 1]
                 label = t("channels.post_ref", lang, channel=h.channel, date=h.date[:10], post=h.post_id)
-                refs.append(f"[{i}] [{label}]({h.url})" if h.url else f"[{i}] {label}")
+                refs.append(f"\\[{i}\\] " + md_link(label, h.url))  # #11: only a plain http(s) URL is linked
             st.caption("  \n".join(refs))
         mode = t("channels.mode.llm" if ans.mode == "llm" else "channels.mode.extractive", lang)
         st.caption(t("channels.answer.meta", lang, mode=mode, evidence=f"{ans.evidence:.2f}")
@@ -203,9 +204,9 @@ if state.channels_last is not None:
         st.caption(t("channels.posts.none", lang))
     for i, h in enumerate(shown):
         with st.container(border=True, key=f"channels_card_{i}"):
-            head = (f"**[{i + 1}]** **{h.channel}** · {h.date[:16].replace('T', ' ')} · "
+            head = (f"**\\[{i + 1}\\]** **{md_text(h.channel)}** · {h.date[:16].replace('T', ' ')} · "
                     + t("channels.posts.score", lang, score=f"{h.score:.3f}"))
-            if h.url:
+            if safe_url(h.url):  # #11
                 head += f" · [{t('channels.posts.open', lang)}]({h.url})"
             st.markdown(head)
             st.markdown(highlight(h.chunk, ans.query or query))
@@ -229,6 +230,6 @@ except MargoError:
 if liked_next:
     with st.expander(f":material/recommend: {t('recommend.liked.title', lang)}"):
         for sug, hit in liked_next:
-            link = f" · [{t('channels.posts.open', lang)}]({hit.url})" if hit.url else ""
-            st.markdown(f"**{hit.channel}** · {hit.date[:10]}{link}  \n{hit.chunk}")
+            link = f" · [{t('channels.posts.open', lang)}]({hit.url})" if safe_url(hit.url) else ""  # #11
+            st.markdown(f"**{md_text(hit.channel)}** · {hit.date[:10]}{link}  \n{md_text(hit.chunk)}")
             st.caption(sug.reason(lang))

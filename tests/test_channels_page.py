@@ -41,7 +41,7 @@ def test_channels_page_import_to_cited_answer(app, shared_data):
     at.button(key="channels_ask").click().run()
     assert not at.exception, at.exception
     md = " ".join(m.value for m in at.markdown)
-    assert "[1]" in md
+    assert "[1]" in md.replace("\\", "")  # #11: the citation marks are escaped (post text is inert)
     captions = " ".join(c.value for c in at.caption)
     assert "(https://t.me/ai_newz/" in captions  # numbered citations link to the posts
     assert "[open post](https://t.me/ai_newz/" in md  # result cards link too
