@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -319,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["ocr", "qasper", "handwritten", "router", "search", "figures"])
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
+    load0 = os.getloadavg()[1]
     parts = {}
     steps = {"router": bench_router, "search": bench_search, "figures": bench_figures,
              "handwritten": bench_handwritten, "ocr": lambda: bench_ocr(args.quick)[0],
@@ -330,9 +332,13 @@ def main(argv: list[str] | None = None) -> int:
         print(parts[name], flush=True)
     if args.only:
         return 0
+    load = os.getloadavg()[1]
     body = "\n\n".join(["## Papers beyond one PDF: arXiv, OCR, figures, chat router (#12)",
                         f"`scripts/bench_papers.py`{' --quick' if args.quick else ''}; {machine_line()}; "
-                        f"took {time.perf_counter() - t0:.0f} s.",
+                        f"took {time.perf_counter() - t0:.0f} s. Load average at the start {load0:.1f} and at "
+                        f"the end {load:.1f} on 2 cores (other agents' tests and benchmarks): every time below is "
+                        "inflated by that load; on a quiet machine (load about 3) one 300-dpi page took "
+                        "1.4-2.9 s to recognise.",
                         *parts.values()])
     write_section("papers", body)
     return 0
