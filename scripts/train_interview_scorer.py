@@ -150,18 +150,29 @@ def best_threshold(p_correct: np.ndarray, gold: np.ndarray) -> tuple[float, floa
     return best
 
 
-def fit_guards(analyses, gold2) -> tuple[float, float]:
-    """Off-topic margins from the correct SemEval/labelled train answers.
+def fit_guards(analyses, gold2, model: ScorerModel, cal: Calibration, max_false: float = 0.01) -> tuple[float, float]:
+    """Off-topic margins: the most sensitive ones whose full rule flags at most ``max_false`` (1%)
+    of the correct training answers.
 
-    ``off_margin``: the 99th percentile of (best other reference cosine − own reference
-    cosine) among correct answers, at least 0.03; ``unrelated_sim``: the 1st percentile of
-    max(answer-reference, answer-question cosine) among them. So at most about 1% of correct
-    training answers meet either condition before the other conditions are checked.
+    The rule (see ``core.interview.scoring.finalize``) flags an answer that the model does not
+    judge correct and (a) whose best other reference beats its own by ``off_margin`` with under
+    half of the key points covered, or (b) whose cosine with both reference and question is
+    below ``unrelated_sim`` with no key point covered. Each margin is scanned on a grid
+    (0.03-0.60 and 0.05-0.40, steps 0.01) with the other switched off.
     """
     good = [a for a, g in zip(analyses, gold2, strict=True) if g and not a.flag]
-    diff = np.array([a.sim_other - a.sim_ref for a in good if a.sim_other > -1])
-    rel = np.array([max(a.sim_ref, a.sim_question) for a in good])
-    return max(0.03, float(np.percentile(diff, 99))), float(np.percentile(rel, 1))
+    rows = []
+    for a in good:
+        r = finalize(a, cal, model)
+        judged = r.score >= model.threshold_2way
+        rows.append((a.sim_other - a.sim_ref, a.sim_ref, a.sim_question, judged, r.completeness / 100,
+                     any(k.covered for k in r.key_points)))
+    diff, s_ref, s_q, judged, comp, cov = (np.array(x) for x in zip(*rows, strict=True))
+    off = next((m for m in np.arange(0.03, 0.601, 0.01)
+                if np.mean((diff > m) & ~judged & (comp < 0.5)) <= max_false), 0.60)
+    unrel = next((u for u in np.arange(0.40, 0.049, -0.01)
+                  if np.mean((s_ref < u) & (s_q < u + 0.05) & ~judged & ~cov) <= max_false), 0.05)
+    return float(round(off, 2)), float(round(unrel, 2))
 
 
 def main() -> int:
@@ -200,7 +211,9 @@ def main() -> int:
         print(f"HGB: 2-way macro-F1 {f1_h:.3f} at {thr_h}", flush=True)
     model = fit_lr(X, Y, C)
     model.threshold_2way = thr
-    model.off_margin, model.unrelated_sim = fit_guards(analyses, gold2)
+    model.off_margin, model.unrelated_sim = 1.0, -1.0  # guards off while fitting them
+    model.off_margin, model.unrelated_sim = fit_guards(analyses, gold2, model, Calibration.load())
+    print(f"guards: off_margin {model.off_margin}, unrelated_sim {model.unrelated_sim}", flush=True)
     model.meta = {
         "script": "scripts/train_interview_scorer.py",
         "data": "SemEval-2013 Task 7 train splits (SciEntsBank, Beetle) minus the questions of "
@@ -211,8 +224,8 @@ def main() -> int:
                       + ", ".join(f"{k}: {v:.4f}" for k, v in cv.items()),
         "threshold_2way": f"maximises OOF 2-way macro-F1 on the SemEval train rows ({f1:.3f})",
         "hgb_oof_macro_f1": None if f1_h != f1_h else round(f1_h, 4), "lr_oof_macro_f1": round(f1, 4),
-        "guards": "off_margin = 99th pct of (other - own reference cosine), unrelated_sim = 1st pct of "
-                  "max(answer-reference, answer-question cosine), both over correct training answers",
+        "guards": "off_margin and unrelated_sim: the smallest margins whose full off-topic rule flags at most 1% "
+                  "of the correct training answers (fit_guards)",
     }
     MODEL_FILE.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in model.to_json().items() if k not in ("mean", "scale")}, indent=1))

@@ -590,8 +590,9 @@ def _contradiction(kp: str, clause: str, sentence: str) -> str:
         conflicts, _, names = antonym_conflicts(clause, kp)
         if conflicts:
             return f"the answer says the opposite ({names[0]})"
-    if shared >= NEGATION_FLIP_OVERLAP and has_negation(kp) != has_negation(clause):
-        return "the answer reuses the point's words but drops or adds a negation"
+    if shared >= NEGATION_FLIP_OVERLAP and not has_negation(clause) and _negated_content(clause, kp):
+        # The key point negates a word the answer states plainly ("no children" / "with children").
+        return "the answer reuses the point's words but drops its negation"
     return ""
 
 
