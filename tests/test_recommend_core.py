@@ -162,3 +162,15 @@ def test_cli(tmp_path) -> None:
     assert {"map@3", "ndcg@3", "recall@3", "coverage", "train_s"} <= set(json.loads(ev.stdout)[0])
     bad = _cli("recommend", "--interactions", str(tmp_path / "items.csv"), "--user", "u1")
     assert bad.returncode == 2 and bad.stderr.startswith("error: ") and bad.stderr.count("\n") == 1
+
+
+def test_public_api_is_pinned() -> None:
+    import core.recommend as rec
+    import core.recommend.next as nxt
+
+    assert sorted(rec.__all__) == sorted([
+        "MODEL_NAMES", "SPLITS", "Dataset", "EvalResult", "Recommendation", "Recommender", "Split", "evaluate",
+        "load_dataset", "make_split", "ranking_metrics", "read_interactions", "read_items"])
+    assert {"next_questions", "interview_next", "reader_next", "channel_liked_suggestions", "related_items",
+            "similar_to_liked", "Suggestion"} <= set(nxt.__all__)
+    assert all(hasattr(rec, name) for name in rec.__all__) and all(hasattr(nxt, name) for name in nxt.__all__)
