@@ -19,11 +19,10 @@ from core.interview import (
     ProgressStore,
     QuestionSelector,
     Scorer,
-    build_feedback,
-    llm_critique,
     load_user_questions,
 )
 from core.interview.bank import default_bank
+from core.interview.session import InterviewSession
 from core.recommend.next import interview_next
 from pages._avatar import avatar_panel, show_delivery, speech_input, spoken_delivery
 from pages._common import embedder, llm, rate_ok, settings, sidebar_status, ui_lang, user_settings
@@ -174,9 +173,10 @@ def interview_tab() -> None:
             saved = False
             try:
                 with st.spinner(t("interview.scoring", ui)):
-                    result = scorer.score_question(q, answer, lang)
-                    fb = build_feedback(result, q.ref(lang), lang, q, bank, embedder()[0], set(session["asked"]))
-                    fb = llm_critique(llm(), fb, q.text(lang), q.ref(lang), list(q.kps(lang)), answer, result, lang)
+                    # #9: the session object scores and builds the feedback (the page records the attempt below).
+                    turn = InterviewSession(scorer, selector, lang=lang, llm=llm(), asked=list(session["asked"]),
+                                            current=q.id).submit(answer)
+                    result, fb = turn.result, turn.feedback
                 attempts.append({"answer": answer, "result": result, "feedback": fb})
             except MargoError as exc:
                 st.error(str(exc), icon=":material/error:")
