@@ -22,7 +22,8 @@ from ..types import Chunk, Lang
 from .layout import paragraphs
 from .pdf import OutlineEntry, ParsedPDF
 
-__all__ = ["REFERENCES_HEADING", "Sentence", "chunk_document", "document_lang", "in_references", "is_prose"]
+__all__ = ["REFERENCES_HEADING", "Sentence", "chunk_document", "document_lang", "in_references", "is_complete",
+           "is_prose"]
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -74,6 +75,16 @@ def is_prose(sentence: str, min_words: int = 4) -> bool:
         return False  # formulas: "z = Wx + b,"
     letters = len(_LETTER.findall(sentence))
     return letters / max(1, len(sentence.replace(" ", ""))) >= 0.55
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
+def is_complete(sentence: str, long_words: int = 25) -> bool:
+    """True for a whole sentence: it ends with . ! ? or is long enough (``long_words``) to be
+    one whose full stop was lost. Figure labels ("Scaled Dot-Product Attention Multi-Head
+    Attention"), headings and fragments cut at a page break end without one."""
+    return bool(_SENTENCE_END.search(sentence.strip())) or len(sentence.split()) >= long_words
 
 
 def document_lang(pdf: ParsedPDF) -> Lang:

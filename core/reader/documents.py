@@ -26,7 +26,7 @@ from ..errors import StorageError
 from ..retrieval import HybridIndex
 from ..text import stem_tokens
 from ..types import Chunk, Lang
-from .chunking import Sentence, chunk_document, document_lang, is_prose
+from .chunking import Sentence, chunk_document, document_lang, is_complete, is_prose
 from .layout import PARSER_VERSION
 from .pdf import OutlineEntry, ParsedPDF, check_size, content_hash, find_abstract, parse_pdf
 
@@ -133,7 +133,8 @@ def _chunk_vectors(chunks: list[Chunk], sentences: list[Sentence], vectors: np.n
 
 def _build(pdf: ParsedPDF, data: bytes, embedder: Embedder, chunk_chars: int, overlap: int) -> ReaderDocument:
     chunks, all_sentences = chunk_document(pdf, chunk_chars=chunk_chars, overlap_sentences=overlap)
-    sentences = [s for s in all_sentences if is_prose(s.text)]
+    # Quotable: prose, and a whole sentence (not a figure label or a fragment)
+    sentences = [s for s in all_sentences if is_prose(s.text) and is_complete(s.text)]
     vectors = embedder.embed([s.text for s in sentences]) if sentences else np.zeros((0, embedder.dim), np.float32)
     index = HybridIndex.build(_nodes(chunks), embedder, embeddings=_chunk_vectors(chunks, sentences, vectors, embedder))
     return ReaderDocument(
@@ -154,7 +155,7 @@ def index_params(chunk_chars: int, overlap: int) -> dict:
     """Everything a saved document's index depends on besides the embedder (recorded in
     its metadata; a saved index whose parameters differ is rebuilt, never reused)."""
     return {"parser_version": PARSER_VERSION, "chunk_chars": chunk_chars, "overlap_sentences": overlap,
-            "passage_vectors": "mean-of-sentences"}
+            "passage_vectors": "mean-of-sentences", "quotable": "prose+complete"}
 
 
 def _save(doc: ReaderDocument, target: Path, params: dict | None = None) -> None:
