@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit import config as _st_config
 
 from core.settings import PROJECT_ROOT, Settings
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+# .streamlit/config.toml hides uncaught errors from users (client.showErrorDetails = "none");
+# tests want the real message in ``at.exception`` (#10). The file is parsed first, then overridden.
+_st_config.get_option("client.showErrorDetails")
+_st_config.set_option("client.showErrorDetails", "full")
 
 
 @pytest.fixture(scope="session")
