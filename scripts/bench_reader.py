@@ -21,8 +21,6 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
-import numpy as np
-
 from scripts.benchlib import (
     ROOT,
     SHARED_DATA,
@@ -104,43 +102,6 @@ print(json.dumps([first, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 10
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     first, app_peak_mb = json.loads(out.stdout.strip().splitlines()[-1])
     return health, first, app_peak_mb
-
-
-def _calibrate(rows: list[dict]) -> dict:
-    """Pick the abstention thresholds: most abstention on unanswerable questions with at
-    most 10% false abstention on answerable ones, separately for same-language and
-    cross-lingual questions. Returns thresholds and 2-fold (by paper) out-of-sample rates."""
-    grid = np.round(np.arange(0.15, 0.8, 0.01), 2)
-
-    def pick(sub):
-        ans = np.array([r["evidence"] for r in sub if r["answerable"]])
-        non = np.array([r["evidence"] for r in sub if not r["answerable"]])
-        best = (grid[0], -1.0)
-        for t in grid:
-            false_abs = float(np.mean(ans < t)) if len(ans) else 0.0
-            if false_abs <= 0.10:
-                rate = float(np.mean(non < t)) if len(non) else 0.0
-                if rate > best[1] or (rate == best[1] and t < best[0]):
-                    best = (float(t), rate)
-        return best[0]
-
-    out = {}
-    for group in ("same", "cross"):
-        sub = [r for r in rows if r["group"] == group]
-        out[group] = pick(sub)
-    papers = sorted({r["paper"] for r in rows})
-    folds = [papers[::2], papers[1::2]]
-    oos = defaultdict(list)
-    for test in folds:
-        train = [r for r in rows if r["paper"] not in test]
-        for group in ("same", "cross"):
-            t = pick([r for r in train if r["group"] == group])
-            for r in rows:
-                if r["paper"] in test and r["group"] == group:
-                    oos["abstain_none" if not r["answerable"] else "false_abstain"].append(r["evidence"] < t)
-    out["oos_abstain"] = float(np.mean(oos["abstain_none"]))
-    out["oos_false"] = float(np.mean(oos["false_abstain"]))
-    return out
 
 
 def _rouge(docs: dict) -> list[tuple[str, int, float, float, float, float]]:

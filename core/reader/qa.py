@@ -37,7 +37,6 @@ from .documents import ReaderDocument
 from .glossary import translate_terms
 
 __all__ = [
-    "CHUNK_BONUS",
     "LEXICAL_WEIGHT",
     "SECTION_WEIGHT",
     "DEFAULT_PARAMS",
@@ -56,8 +55,6 @@ SECTION_WEIGHT = 0.25
 """Weight of cosine(question, title of the sentence's section) (same grid search)."""
 CROSS_LEXICAL_FACTOR = 0.5
 """Glossary-translated words count for less than the question's own words."""
-CHUNK_BONUS = 0.03
-"""Bonus for sentences inside a retrieved chunk (the fused retriever agreed)."""
 SUPPORT_THRESHOLD = 0.45
 """Least cosine between an LLM answer sentence and some sentence of the page it cites."""
 SUPPORT_THRESHOLD_CROSSLINGUAL = 0.30
