@@ -36,6 +36,7 @@ def upload_paper(page, pdf: Path) -> float:
 
 def ask_paper(page, question: str) -> float:
     """Ask the open paper a question; seconds until the answer is shown."""
+    page.get_by_role("tab").nth(1).click()  # the "Ask" tab
     t0 = time.perf_counter()
     n_before = page.locator("[data-testid='stChatMessage']").count()
     box = page.locator("[data-testid='stChatInputTextArea']")
