@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from core.errors import MargoError
 from core.i18n import t
@@ -64,8 +63,8 @@ def avatar_panel(text: str, lang: str, expression: str = "neutral", key: str = "
     plan = streamer().prepare(text or "", lang, prefer)
     note = t("avatar.voice_note", ui, voice=voice_name(plan.engine, ui)) if plan.engine else t("avatar.silent", ui)
     st.session_state[f"_{key}_plan"] = plan  # tests and benchmarks read it
-    components.html(avatar_stream_html(plan.sentences, _static_url(plan.digest), ui, expression, note=note,
-                                       autoplay=autoplay), height=height)
+    st.iframe(avatar_stream_html(plan.sentences, _static_url(plan.digest), ui, expression, note=note,
+                                 autoplay=autoplay), height=height)
 
 
 def speech_input(key: str, lang_hint: str | None = None) -> str | None:

@@ -100,6 +100,9 @@ def test_reader_upload_summary_ask_ru_en_speak(browser, app_url, shared_data):
     page.wait_for_timeout(1200)
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
     page.screenshot(path=str(SHOTS / "reader_summary_phone.png"), full_page=True)
+    page.locator("iframe").last.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "reader_avatar_phone.png"))
     page.set_viewport_size({"width": 1440, "height": 900})
 
     page.get_by_role("tab", name=re.compile("Вопросы")).click()
