@@ -88,7 +88,7 @@ _FIGURE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _COMPARE = re.compile(
-    r"\b(compar\w*|contrast\w*|differ\w*|versus|vs\.?|in common|side by side|similarit\w*|"
+    r"\b(compar\w*|contrast(?!ive)\w*|differ\w*|versus|vs\.?|in common|side by side|similarit\w*|"
     r"both (papers|documents|works|articles)|the two papers|"
     r"сравн\w*|сопостав\w*|отлича\w*|различ\w*|общего|обеих|обоих|против|рядом)\b",
     re.IGNORECASE,
