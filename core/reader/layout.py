@@ -39,7 +39,7 @@ from ..text import normalize_space
 
 __all__ = ["PARSER_VERSION", "Block", "Paragraph", "paragraphs", "read_layout"]
 
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 """Bumped whenever the blocks a PDF gives change; a saved index of another version is rebuilt."""
 
 _FLAGS = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_MEDIABOX_CLIP
@@ -299,7 +299,7 @@ def _classify(b: Block, body_size: float, height: float) -> Block:
         kind = "formula"
     elif b.size < body_size * 0.9 and b.bbox[1] >= height * 0.7 and n_words >= 3:
         kind = "footnote"
-    elif b.size < body_size * 0.9 and n_words <= 8:
+    elif b.size < body_size * 0.8 and n_words <= 8:
         kind = "figure"
     return Block(text=text, page=b.page, bbox=b.bbox, kind=kind, size=b.size)
 
