@@ -205,13 +205,13 @@ def interview_tab() -> None:
             with st.container(border=True):
                 delta = result.score - attempts[-2]["result"].score if len(attempts) > 1 else None
                 m = st.columns(4)
-                m[0].metric("Score", f"{result.score}/100", delta=delta)
-                m[1].metric("Correctness", result.correctness)
-                m[2].metric("Completeness", result.completeness)
-                m[3].metric("Structure", result.structure)
+                m[0].metric(t("interview_feedback.page.score", lang), f"{result.score}/100", delta=delta)
+                m[1].metric(t("interview_feedback.page.correctness", lang), result.correctness)
+                m[2].metric(t("interview_feedback.page.completeness", lang), result.completeness)
+                m[3].metric(t("interview_feedback.page.structure", lang), result.structure)
                 delivery = spoken_delivery(f"iv_voice_{q.id}")
                 if delivery is not None:
-                    st.markdown("**Delivery of your spoken answer**" if lang == "en" else "**Подача устного ответа**")
+                    st.markdown(f"**{t('interview_feedback.page.delivery', lang)}**")
                     show_delivery(delivery, lang)
                 if result.flag:
                     st.warning(result.message, icon=":material/warning:")
@@ -220,7 +220,7 @@ def interview_tab() -> None:
                 if fb.notice:
                     st.info(fb.notice, icon=":material/cloud_off:")
                 if fb.critique:
-                    st.markdown("**Coach's critique (LLM, grounded in the reference):**")
+                    st.markdown(f"**{t('interview_feedback.page.critique', lang)}**")
                     st.write(fb.critique)
                 # #9: "what was right" comes from the feedback, which has none for an off-topic answer.
                 covered = [k for k in result.key_points if k.covered and k.text in fb.strengths]
@@ -229,22 +229,23 @@ def interview_tab() -> None:
                     for k in covered:
                         st.markdown(f"- :green[✓] {k.text} — _“{k.span}”_")
                 if fb.missed:
-                    st.markdown("**What was missing or wrong**")
+                    st.markdown(f"**{t('interview_feedback.page.missing', lang)}**")
                     for mp in fb.missed:
                         if mp.contradicted:
-                            st.markdown(f"- :red[✗] {mp.key_point} — you wrote _“{mp.span}”_ ({mp.why}). "
-                                        f"Reference: _{mp.excerpt}_")
+                            st.markdown("- :red[✗] " + t("interview_feedback.page.contra_item", lang, kp=mp.key_point,
+                                                                      span=mp.span, why=mp.why, excerpt=mp.excerpt))
                         else:
-                            st.markdown(f"- :orange[○] {mp.key_point}. Reference: _{mp.excerpt}_")
+                            st.markdown("- :orange[○] " + t("interview_feedback.page.missed_item", lang, kp=mp.key_point,
+                                                                         excerpt=mp.excerpt))
                 if fb.hints:
-                    st.markdown("**How to improve**")
+                    st.markdown(f"**{t('interview_feedback.page.improve', lang)}**")
                     for h in fb.hints:
                         st.markdown(f"- {h}")
                 if fb.follow_up:
-                    st.markdown(f"**Follow-up question:** {fb.follow_up}")
-                with st.expander("Reference answer"):
+                    st.markdown(f"**{t('interview_feedback.page.follow_up', lang)}:** {fb.follow_up}")
+                with st.expander(t("interview_feedback.page.reference", lang)):
                     st.write(q.ref(lang))
-                st.caption("Edit your answer above and submit again to see the score change.")
+                st.caption(t("interview_feedback.page.resubmit", lang))
         return
 
     # Session summary.

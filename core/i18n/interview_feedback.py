@@ -69,4 +69,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "interview_feedback.page.missed_item": {"ru": "{kp}. Эталон: _{excerpt}_", "en": "{kp}. Reference: _{excerpt}_"},
     "interview_feedback.page.improve": {"ru": "Как улучшить", "en": "How to improve"},
     "interview_feedback.page.follow_up": {"ru": "Дополнительный вопрос", "en": "Follow-up question"},
+    # Engineer W: the remaining labels of the score/feedback block on pages/interview.py.
+    "interview_feedback.page.score": {"ru": "Оценка", "en": "Score"},
+    "interview_feedback.page.correctness": {"ru": "Верность", "en": "Correctness"},
+    "interview_feedback.page.completeness": {"ru": "Полнота", "en": "Completeness"},
+    "interview_feedback.page.structure": {"ru": "Структура", "en": "Structure"},
+    "interview_feedback.page.delivery": {"ru": "Подача устного ответа", "en": "Delivery of your spoken answer"},
+    "interview_feedback.page.critique": {
+        "ru": "Разбор тренера (языковая модель, по эталонному ответу):",
+        "en": "Coach's critique (LLM, grounded in the reference):",
+    },
+    "interview_feedback.page.reference": {"ru": "Эталонный ответ", "en": "Reference answer"},
+    "interview_feedback.page.resubmit": {
+        "ru": "Исправьте ответ выше и отправьте снова, чтобы увидеть, как меняется оценка.",
+        "en": "Edit your answer above and submit again to see the score change.",
+    },
 }
