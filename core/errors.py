@@ -1,7 +1,11 @@
 """The exception tree of Margo's core.
 
-Pages catch :class:`MargoError` and show its message with ``st.error``; the command
-line prints it on one line and exits non-zero. Third-party errors are wrapped with
+Pages catch :class:`MargoError` and show ``exc.localized(lang)`` (``pages/_common.py``
+``show_error``); the bot replies with it in the user's language; the API keeps the English
+``str(exc)`` as ``detail`` and adds ``detail_ru``. The command line prints ``str(exc)`` on
+one line and exits non-zero. An error raised with ``key="errors.…"`` and fields is
+translated through ``core/i18n/errors.py``; one raised with a message only still gets a
+Russian per-class text (``errors.<ClassName>``, or that of its nearest base class). Third-party errors are wrapped with
 ``raise ... from exc`` so the cause stays visible in logs.
 
 ::
@@ -31,6 +35,8 @@ line prints it on one line and exits non-zero. Third-party errors are wrapped wi
 
 from __future__ import annotations
 
+from .i18n import catalogue, normalise_lang, t
+
 __all__ = [
     "CorruptPDFError",
     "EmptyDocumentError",
@@ -57,7 +63,57 @@ __all__ = [
 
 
 class MargoError(Exception):
-    """Base of every error the core raises on purpose; its message is for the user."""
+    """Base of every error the core raises on purpose; its message is for the user.
+
+    ``str(exc)`` is the English message given at the raise site. A raise site may also give
+    a catalogue key and its fields, so the user reads the message in their own language::
+
+        raise TooLargeError(f"The PDF has {n} pages; the limit is {limit}.",
+                            key="errors.pdf.too_many_pages", pages=n, limit=limit)
+        exc.localized("ru")  # "В PDF 812 страниц, а можно не больше 500."
+
+    Args:
+        *args: the English message (as for :class:`Exception`).
+        key: an ``errors.*`` key of the catalogue ``core/i18n/errors.py`` or None.
+        **fields: the ``{placeholders}`` of that key (numbers, names, file names).
+
+    Attributes:
+        key: the catalogue key or None.
+        fields: the key's fields (``dict``; empty when none were given).
+    """
+
+    def __init__(self, *args: object, key: str | None = None, **fields: object) -> None:
+        super().__init__(*args)
+        self.key = key
+        self.fields = fields
+
+    def localized(self, lang: str | None) -> str:
+        """The message in ``lang`` (``"ru"``/``"en"``; other codes are normalised).
+
+        Order: the raise site's key formatted with its fields; else, for a language other
+        than English, the per-class fallback ``errors.<ClassName>`` (nearest base class that
+        has one, e.g. ``errors.InputError``) when the catalogue has it; else ``str(exc)``.
+        The English text with a key comes from the catalogue too, so both languages read
+        alike; a key that is missing from the catalogue falls back to ``str(exc)``.
+        """
+        code = normalise_lang(lang, default="en")
+        strings = catalogue()
+        key = getattr(self, "key", None)
+        fields = getattr(self, "fields", {}) or {}
+        if key and key in strings:
+            try:
+                return t(key, code, strict=True, **fields)
+            except (KeyError, IndexError, ValueError):
+                pass  # a field missing at the raise site: the per-class text still helps
+        if code != "en":
+            for cls in type(self).__mro__:
+                fallback = f"errors.{cls.__name__}"
+                if fallback in strings:
+                    detail = str(self)
+                    return t(fallback, code, detail=detail)
+                if cls is MargoError:
+                    break
+        return str(self)
 
 
 class InputError(MargoError):
@@ -128,8 +184,9 @@ class RateLimitError(MargoError):
         retry_after_s: seconds until the next request is allowed.
     """
 
-    def __init__(self, message: str, retry_after_s: float = 0.0) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after_s: float = 0.0, *, key: str | None = None,
+                 **fields: object) -> None:
+        super().__init__(message, key=key, **fields)
         self.retry_after_s = retry_after_s
 
 

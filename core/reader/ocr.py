@@ -280,7 +280,7 @@ def ocr_pdf_report(
     try:
         src = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # noqa: BLE001
-        raise CorruptPDFError("The PDF is damaged and cannot be read.") from exc
+        raise CorruptPDFError("The PDF is damaged and cannot be read.", key="errors.pdf.corrupt") from exc
     out = pymupdf.open()
     report: list[PageOCR] = []
     try:
@@ -370,7 +370,8 @@ def open_with_ocr(
     if max_pages is not None and not is_image(data):
         n_pages = _page_count(data)
         if n_pages > max_pages:
-            raise TooLargeError(f"The PDF has {n_pages} pages; the limit is {max_pages} (MARGO_MAX_PAGES).")
+            raise TooLargeError(f"The PDF has {n_pages} pages; the limit is {max_pages} (MARGO_MAX_PAGES).",
+                               key="errors.pdf.too_many_pages", pages=n_pages, limit=max_pages)
     searchable, report = ocr_pdf_report(data, langs=langs, dpi=dpi, progress=progress)
     if not any(r.words for r in report):
         raise EmptyDocumentError("OCR found no text in this file (a picture without words?).")

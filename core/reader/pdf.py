@@ -81,15 +81,18 @@ def content_hash(data: bytes) -> str:
 
 def _open(data: bytes) -> pymupdf.Document:
     if not data:
-        raise EmptyDocumentError("The file is empty (0 bytes).")
+        raise EmptyDocumentError("The file is empty (0 bytes).", key="errors.upload.empty")
     if not data.lstrip()[:5].startswith(b"%PDF-"):
-        raise NotAPDFError("This file is not a PDF (it does not start with %PDF-). Upload a PDF document.")
+        raise NotAPDFError("This file is not a PDF (it does not start with %PDF-). Upload a PDF document.",
+                           key="errors.pdf.not_pdf")
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # noqa: BLE001 - PyMuPDF raises several types for broken files
-        raise CorruptPDFError("The PDF is damaged and cannot be read. Try re-downloading or re-exporting it.") from exc
+        raise CorruptPDFError("The PDF is damaged and cannot be read. Try re-downloading or re-exporting it.",
+                              key="errors.pdf.corrupt") from exc
     if doc.needs_pass:
-        raise EncryptedPDFError("The PDF is password-protected. Remove the password (or print it to a new PDF) and upload again.")
+        raise EncryptedPDFError("The PDF is password-protected. Remove the password (or print it to a new PDF) and upload again.",
+                                key="errors.pdf.encrypted")
     return doc
 
 
@@ -97,7 +100,8 @@ def check_size(data: bytes, max_bytes: int | None) -> None:
     """Raise :class:`TooLargeError` when ``data`` is longer than ``max_bytes`` (None: no limit)."""
     if max_bytes is not None and len(data) > max_bytes:
         raise TooLargeError(
-            f"The file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB (MARGO_MAX_UPLOAD_MB)."
+            f"The file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB (MARGO_MAX_UPLOAD_MB).",
+            key="errors.upload.too_big", mb=f"{len(data) / 1e6:.1f}", limit_mb=f"{max_bytes / 1e6:.0f}",
         )
 
 
@@ -124,9 +128,10 @@ def parse_pdf(data: bytes, max_bytes: int | None = None, max_pages: int | None =
     doc = _open(data)
     try:
         if doc.page_count == 0:
-            raise EmptyDocumentError("The PDF has no pages.")
+            raise EmptyDocumentError("The PDF has no pages.", key="errors.pdf.no_pages")
         if max_pages is not None and doc.page_count > max_pages:
-            raise TooLargeError(f"The PDF has {doc.page_count} pages; the limit is {max_pages} (MARGO_MAX_PAGES).")
+            raise TooLargeError(f"The PDF has {doc.page_count} pages; the limit is {max_pages} (MARGO_MAX_PAGES).",
+                                key="errors.pdf.too_many_pages", pages=doc.page_count, limit=max_pages)
         failed = 0
         for page in doc:
             try:
@@ -134,7 +139,7 @@ def parse_pdf(data: bytes, max_bytes: int | None = None, max_pages: int | None =
             except Exception:  # noqa: BLE001 - one broken page must not lose the rest
                 failed += 1
         if failed == doc.page_count:
-            raise CorruptPDFError("No page of this PDF could be read; the file is damaged.")
+            raise CorruptPDFError("No page of this PDF could be read; the file is damaged.", key="errors.pdf.unreadable")
         blocks, layout_title = read_layout(doc)
         # One paragraph per block (reading order), blocks apart by a blank line.
         by_page: list[list[str]] = [[] for _ in range(doc.page_count)]
@@ -147,9 +152,10 @@ def parse_pdf(data: bytes, max_bytes: int | None = None, max_pages: int | None =
             if images:
                 raise NeedsOCRError(
                     "This PDF has no text layer: its pages are images (a scan or handwriting). "
-                    "It needs OCR first, e.g. `ocrmypdf -l rus+eng in.pdf out.pdf`, then upload the result."
+                    "It needs OCR first, e.g. `ocrmypdf -l rus+eng in.pdf out.pdf`, then upload the result.",
+                    key="errors.pdf.needs_ocr",
                 )
-            raise EmptyDocumentError("The PDF contains no text.")
+            raise EmptyDocumentError("The PDF contains no text.", key="errors.pdf.no_text")
         outline = []
         for level, title, page_no, *_ in doc.get_toc(simple=True):
             if title and 1 <= page_no <= doc.page_count:
@@ -203,7 +209,8 @@ def render_page_highlight(data: bytes, page: int, quote: str, zoom: float = 1.6)
     doc = _open(data)
     try:
         if not 1 <= page <= doc.page_count:
-            raise CorruptPDFError(f"Page {page} does not exist (the PDF has {doc.page_count} pages).")
+            raise CorruptPDFError(f"Page {page} does not exist (the PDF has {doc.page_count} pages).",
+                                 key="errors.pdf.no_such_page", page=page, pages=doc.page_count)
         pg = doc[page - 1]
         rects = pg.search_for(quote) if quote else []
         if not rects and quote:
