@@ -70,8 +70,14 @@ class RateLimiter:
                 q.popleft()
             if len(q) >= n:
                 wait = q[0] + window - now
-                raise RateLimitError(_message(action, n, window, wait), retry_after_s=wait)
+                raise RateLimitError(_message(action, n, window, wait), retry_after_s=wait,
+                                     key=f"errors.limits.{action if action in _KEYED else 'other'}",
+                                     n=n, window_min=f"{window / 60:g}", wait_s=max(1, round(wait)))
             q.append(now)
+
+
+_KEYED = ("question", "import", "speech")
+"""Actions with their own message in core/i18n/errors.py (``errors.limits.<action>``)."""
 
 
 def _message(action: str, n: int, window: float, wait: float) -> str:

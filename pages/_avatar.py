@@ -22,7 +22,7 @@ from core.speech.avatar import avatar_stream_html
 from core.speech.delivery import DeliveryReport, analyze_delivery
 from core.speech.stt import Transcript, get_transcriber, stt_unavailable_reason
 from core.text import detect_lang
-from pages._common import settings, speaker, streamer, ui_lang
+from pages._common import settings, show_error, speaker, streamer, ui_lang
 
 
 def _digest(*parts: str) -> str:
@@ -93,7 +93,7 @@ def speech_input(key: str, lang_hint: str | None = None) -> str | None:
                 cfg = settings()
                 transcript = get_transcriber(str(cfg.data_dir), cfg.threads).transcribe(data, lang_hint)
         except MargoError as exc:
-            st.error(str(exc))
+            show_error(exc, ui)
             return None
         st.session_state[f"_{key}_audio"] = digest
         st.session_state[f"_{key}_transcript"] = transcript

@@ -217,6 +217,19 @@ def ui_lang_safe() -> Lang:
     return state[UI_LANG_KEY] if state.get(UI_LANG_KEY) in LANGS else resolve_ui_lang(None, *_browser_lang())
 
 
+# ---- errors in the user's language (engineer E) ----
+def error_text(exc: BaseException, lang: str | None = None) -> str:
+    """``exc``'s message in the interface language (``MargoError.localized``; others: ``str``)."""
+    lang = lang or ui_lang_safe()
+    return exc.localized(lang) if isinstance(exc, MargoError) else str(exc)
+
+
+def show_error(exc: BaseException, lang: str | None = None) -> None:
+    """``st.error`` with ``exc``'s message in the interface language (see :func:`error_text`)."""
+    st.error(error_text(exc, lang), icon=":material/error:")
+# ---- end errors (engineer E) ----
+
+
 def _auth_configured() -> bool:
     """True when ``[auth]`` (OIDC for ``st.login``) is in ``.streamlit/secrets.toml``."""
     try:
@@ -308,7 +321,7 @@ def account_panel(lang: Lang) -> None:
             try:
                 ws.delete()
             except (MargoError, OSError) as exc:
-                st.error(str(exc), icon=":material/error:")
+                show_error(exc)
                 return
             keep = {UI_LANG_KEY, ANON_ID_KEY, ROUTER_RAN_KEY}
             for key in list(st.session_state):

@@ -12,7 +12,7 @@ from core.papers import ArxivClient, fetch_paper
 from core.reader.documents import list_documents
 from core.reader.ocr import LOW_CONFIDENCE, load_ocr_report
 from core.reader.router import OfflineRouter, RoutedAnswer, dispatch, route_with_llm
-from pages._common import embedder, ui_lang
+from pages._common import embedder, error_text, show_error, ui_lang
 
 __all__ = ["chat_answer", "citation_prefix", "citation_pdf", "ocr_notes", "ocr_progress", "remember_ocr", "open_papers",
            "search_panel", "turn_extras"]
@@ -39,9 +39,9 @@ def _import(reader, cfg, arxiv_id: str) -> None:
         st.session_state.papers_imported = t("papers.search.imported", lang, title=paper.document.title,
                                              pages=paper.document.n_pages)
     except NetworkError as exc:
-        st.warning(t("papers.search.offline", lang, reason=str(exc)), icon=":material/wifi_off:")
+        st.warning(t("papers.search.offline", lang, reason=error_text(exc, lang)), icon=":material/wifi_off:")
     except MargoError as exc:
-        st.error(str(exc), icon=":material/error:")
+        show_error(exc)
 
 
 def _hits(reader, cfg, hits: list[dict], key: str) -> None:
@@ -75,9 +75,9 @@ def search_panel(reader, cfg) -> None:
                 state.papers_hits_query = query
             except NetworkError as exc:
                 state.papers_hits = []
-                st.warning(t("papers.search.offline", lang, reason=str(exc)), icon=":material/wifi_off:")
+                st.warning(t("papers.search.offline", lang, reason=error_text(exc, lang)), icon=":material/wifi_off:")
             except MargoError as exc:
-                st.error(str(exc), icon=":material/error:")
+                show_error(exc)
         hits = state.get("papers_hits") or []
         if state.get("papers_hits_query") and not hits and "papers_hits" in state:
             st.info(t("papers.search.none", lang, query=state.papers_hits_query))

@@ -14,7 +14,16 @@ from core.i18n import catalogue, t
 from core.recommend.next import channel_liked_suggestions
 from core.safe_md import md_link, md_text, safe_url
 from pages._avatar import avatar_panel, speech_input
-from pages._common import embedder, llm, rate_ok, sidebar_status, ui_lang, user_settings
+from pages._common import (
+    embedder,
+    error_text,
+    llm,
+    rate_ok,
+    show_error,
+    sidebar_status,
+    ui_lang,
+    user_settings,
+)
 
 lang = ui_lang()
 st.title(f":material/forum: {t('channels.title', lang)}")
@@ -30,7 +39,7 @@ state.setdefault("channels_votes", {})  # query id -> True/False
 try:
     library = ChannelLibrary(cfg, embedder()[0])
 except MargoError as exc:
-    st.error(str(exc), icon=":material/error:")
+    show_error(exc)
     st.stop()
 
 # ------------------------------------------------------------------- import
@@ -58,7 +67,8 @@ with st.expander(f":material/upload_file: {t('channels.import.head', lang)}", ex
             for res in results:  # one visible line per export: nothing is dropped silently
                 rep = res.report
                 if rep is None:
-                    reason = (t(f"channels.error.{res.kind}", lang) if f"channels.error.{res.kind}" in catalogue()
+                    reason = (res.exc.localized(lang) if res.exc is not None else
+                              t(f"channels.error.{res.kind}", lang) if f"channels.error.{res.kind}" in catalogue()
                               and lang == "ru" else res.error)
                     st.error(t("channels.import.failed", lang, file=res.label, error=reason), icon=":material/error:")
                 elif rep.added or rep.edited:
@@ -91,7 +101,7 @@ with st.expander(f":material/alternate_email: {t('channels_web.head', lang)}", e
                          unchanged=rep.unchanged, total=rep.total_posts, pages=fetched.pages),
                        icon=":material/check_circle:")
         except MargoError as exc:
-            st.error(t("channels_web.failed", lang, error=exc), icon=":material/error:")
+            st.error(t("channels_web.failed", lang, error=error_text(exc, lang)), icon=":material/error:")
         bar.empty()
 
 channels = library.channels()
@@ -117,7 +127,7 @@ with st.expander(f":material/list: {t('channels.list.head', lang, n=len(channels
             state.channels_turns = []
             st.rerun()
         except MargoError as exc:
-            st.error(str(exc), icon=":material/error:")
+            show_error(exc)
 
 # ------------------------------------------------------------------- search
 with st.container(border=True):
@@ -158,7 +168,7 @@ if ask and rate_ok("question"):  # #11: per-user limit
             state.channels_last = (ans, hits, qid)
             state.channels_turns = [*state.channels_turns, Turn(query, ans.text, ans.query)][-6:]
         except MargoError as exc:
-            st.error(str(exc), icon=":material/error:")
+            show_error(exc)
 
 if state.channels_last is not None:
     ans, hits, qid = state.channels_last

@@ -25,7 +25,17 @@ from core.interview.bank import default_bank
 from core.interview.session import InterviewSession
 from core.recommend.next import interview_next
 from pages._avatar import avatar_panel, show_delivery, speech_input, spoken_delivery
-from pages._common import embedder, llm, rate_ok, settings, sidebar_status, ui_lang, user_settings
+from pages._common import (
+    embedder,
+    error_text,
+    llm,
+    rate_ok,
+    settings,
+    show_error,
+    sidebar_status,
+    ui_lang,
+    user_settings,
+)
 
 ui = ui_lang()
 st.title(f":material/record_voice_over: {t('interview.title', ui)}")
@@ -69,7 +79,7 @@ def current_bank():
 try:
     store = ProgressStore(user_settings().data_dir, state.iv_profile)  # #11: this user's workspace
 except MargoError as exc:
-    st.error(str(exc), icon=":material/error:")
+    show_error(exc)
     st.stop()
 
 tab_iv, tab_progress = st.tabs([f":material/record_voice_over: {t('interview.tab.interview', ui)}",
@@ -106,7 +116,7 @@ def interview_tab() -> None:
                     st.success(t("interview.setup.added", ui, n=len(state.iv_user_questions)),
                                icon=":material/check:")
                 except MargoError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    show_error(exc)
             if st.button(t("interview.setup.start", ui), key="iv_start", type="primary"):
                 if not topics:
                     st.warning(t("interview.setup.no_topic", ui), icon=":material/warning:")
@@ -143,7 +153,7 @@ def interview_tab() -> None:
         try:
             pick_next()
         except MargoError as exc:
-            st.error(str(exc), icon=":material/error:")
+            show_error(exc)
             return
 
     if not session["finished"] and session["current"] is not None:
@@ -179,7 +189,7 @@ def interview_tab() -> None:
                     result, fb = turn.result, turn.feedback
                 attempts.append({"answer": answer, "result": result, "feedback": fb})
             except MargoError as exc:
-                st.error(str(exc), icon=":material/error:")
+                show_error(exc)
             else:
                 try:  # #11: a failed save is shown (no rerun that would hide it); the answer stays in its box
                     store.record(Attempt(session["id"], q.id, q.topic, q.level, lang, q.text(lang), answer,
@@ -187,7 +197,7 @@ def interview_tab() -> None:
                                          result.off_topic, result.flag, len(attempts), result.covered, result.missed))
                     saved = True
                 except MargoError as exc:
-                    st.error(t("hosting.save.failed", ui_lang(), detail=str(exc)), icon=":material/error:")
+                    st.error(t("hosting.save.failed", ui_lang(), detail=error_text(exc)), icon=":material/error:")
             if saved:
                 st.rerun()
         if next_clicked:
@@ -300,7 +310,7 @@ with tab_progress:
         summary = store.topic_summary()
         weakest = store.weakest_key_points(10)
     except MargoError as exc:
-        st.error(str(exc), icon=":material/error:")
+        show_error(exc)
         history, summary, weakest = [], [], []
     if not history:
         st.info(t("interview.progress.none", ui), icon=":material/monitoring:")

@@ -40,6 +40,9 @@ state.setdefault("lectures_qa", [])  # list[(question, LectureAnswer)]
 
 def show_error(exc: MargoError) -> None:
     """The error in the interface language, with the core's detail."""
+    if exc.key:  # the raise site's own message in the user's language (core/i18n/errors.py)
+        st.error(exc.localized(lang), icon=":material/error:")
+        return
     key = f"lectures.error.{type(exc).__name__}"
     text = t(key, lang, detail=str(exc))
     st.error(text if text != key else t("lectures.error", lang, detail=str(exc)), icon=":material/error:")

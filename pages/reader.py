@@ -16,7 +16,16 @@ from core.recommend.next import reader_next
 from core.text import detect_lang
 from pages import _papers  # #12: arXiv search, OCR, several papers, routed chat
 from pages._avatar import avatar_panel, speech_input
-from pages._common import embedder, llm, rate_ok, sidebar_status, ui_lang, user_settings, workspace
+from pages._common import (
+    embedder,
+    llm,
+    rate_ok,
+    show_error,
+    sidebar_status,
+    ui_lang,
+    user_settings,
+    workspace,
+)
 
 ui = ui_lang()
 st.title(f":material/menu_book: {t('reader.title', ui)}")
@@ -68,7 +77,7 @@ with st.container(border=True):
         elif pick and (state.reader_doc is None or state.reader_doc.doc_id != pick):
             _open((cfg.index_dir / pick / "source.pdf").read_bytes())
     except MargoError as exc:
-        st.error(str(exc), icon=":material/error:")
+        show_error(exc)
     except OSError:
         st.error(t("reader.saved.unreadable", ui), icon=":material/error:")
 

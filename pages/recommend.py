@@ -18,7 +18,7 @@ from core.recommend import (
     read_items,
 )
 from core.recommend.data import guess_columns, peek_columns
-from pages._common import embedder, sidebar_status, ui_lang
+from pages._common import embedder, show_error, sidebar_status, ui_lang
 
 lang = ui_lang()
 st.title(":material/recommend: " + t("recommend.page.title", lang))
@@ -41,7 +41,7 @@ if up_log is not None:
         log_cols = peek_columns(up_log.getvalue(), "interactions")
         item_cols = peek_columns(up_items.getvalue(), "items") if up_items is not None else []
     except MargoError as exc:
-        st.error(str(exc), icon=":material/error:")
+        show_error(exc)
         st.stop()
     with st.expander(":material/table_chart: " + t("recommend.map.title", lang)):
         guess = guess_columns(log_cols, ("user_id", "item_id", "timestamp", "rating"))
@@ -82,7 +82,7 @@ if up_log is not None:
             st.success(t("recommend.train.done", lang, n=len(data), users=data.n_users, items=data.n_items),
                        icon=":material/check_circle:")
         except MargoError as exc:
-            st.error(str(exc), icon=":material/error:")
+            show_error(exc)
 
 trained = state.rec_trained
 if trained is None:
@@ -129,7 +129,7 @@ try:
         history = rec.history(user, limit=20)
         top = rec.recommend(user, 10)
 except MargoError as exc:
-    st.error(str(exc), icon=":material/error:")
+    show_error(exc)
     st.stop()
 h, r = st.columns(2)
 h.markdown("**" + t("recommend.user.history", lang) + "**")

@@ -107,7 +107,8 @@ def _clean_username(username: str | None) -> str | None:
     u = u.rsplit("/", 1)[-1]
     if not _USERNAME_RE.match(u):
         raise MalformedExportError(
-            f"'{username}' is not a Telegram username (5-32 letters, digits or _, starting with a letter)."
+            f"'{username}' is not a Telegram username (5-32 letters, digits or _, starting with a letter).",
+            key="errors.export.bad_username", username=username,
         )
     return u
 
@@ -235,10 +236,11 @@ def detect_kind(path: Path) -> ExportKind:
         return "desktop-html"
     head = _first_bytes(path)
     if not head.strip():
-        raise MalformedExportError(f"'{path.name}' is empty.")
+        raise MalformedExportError(f"'{path.name}' is empty.", key="errors.export.empty", file=path.name)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise MalformedExportError(
-            f"'{path.name}' is UTF-16 encoded; Telegram exports are UTF-8. Re-save it as UTF-8."
+            f"'{path.name}' is UTF-16 encoded; Telegram exports are UTF-8. Re-save it as UTF-8.",
+            key="errors.export.utf16", file=path.name,
         )
     head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     try:
@@ -247,7 +249,8 @@ def detect_kind(path: Path) -> ExportKind:
         # a multi-byte character cut by the 4 KB window is fine; anything else is not UTF-8
         if exc.start < len(head) - 4:
             raise MalformedExportError(
-                f"'{path.name}' is not UTF-8 text (Telegram exports are UTF-8); re-save it as UTF-8."
+                f"'{path.name}' is not UTF-8 text (Telegram exports are UTF-8); re-save it as UTF-8.",
+                key="errors.export.not_utf8", file=path.name,
             ) from exc
         sample = head[: exc.start].decode("utf-8")
     if sample.startswith("{"):
@@ -261,7 +264,8 @@ def detect_kind(path: Path) -> ExportKind:
         return "csv"
     raise MalformedExportError(
         f"'{path.name}' is not a Telegram export: expected Telegram Desktop JSON or HTML, "
-        "or a JSON/CSV dump with message_id, date and message_text."
+        "or a JSON/CSV dump with message_id, date and message_text.",
+        key="errors.export.unknown_kind", file=path.name,
     )
 
 
@@ -354,7 +358,8 @@ def _iter_json(path: Path, prefix: str, max_depth: int = MAX_DEPTH) -> Iterator[
         except ijson.common.IncompleteJSONError as exc:
             raise MalformedExportError(
                 f"'{path.name}' is not complete JSON (cut off or damaged: {' '.join(str(exc).split())[:80]}). "
-                "Export the chat again or re-download the file."
+                "Export the chat again or re-download the file.",
+                key="errors.export.incomplete_json", file=path.name,
             ) from exc
         except UnicodeDecodeError as exc:
             raise MalformedExportError(f"'{path.name}' is not UTF-8 text; Telegram exports are UTF-8.") from exc
@@ -381,7 +386,8 @@ def _parse_json(path: Path, kind: ExportKind, name: str | None, username: str | 
     if seen == 0 and kind == "flat-json":
         # a flat dump may be {"messages": [...]} of flat records: handled by desktop-json;
         # here the list itself was empty.
-        raise MalformedExportError(f"'{path.name}' holds no messages.")
+        raise MalformedExportError(f"'{path.name}' holds no messages.", key="errors.export.no_messages",
+                                   file=path.name)
     if seen == 0:
         raise MalformedExportError(
             f"'{path.name}' has no messages (expected a 'messages' list, as in Telegram Desktop's result.json)."
@@ -614,7 +620,7 @@ def parse_export(path: str | Path, name: str | None = None, username: str | None
     """
     path = Path(path)
     if not path.exists():
-        raise MalformedExportError(f"'{path.name}' does not exist.")
+        raise MalformedExportError(f"'{path.name}' does not exist.", key="errors.export.missing", file=path.name)
     username = _clean_username(username)
     name = (name or "").strip() or None
     kind = detect_kind(path)
@@ -629,7 +635,8 @@ def parse_export(path: str | Path, name: str | None = None, username: str | None
         raise MalformedExportError(f"'{path.name}' cannot be read: {exc.strerror or exc}.") from exc
     if not out.posts:
         raise MalformedExportError(
-            f"'{path.name}' has no posts with text ({out.skipped} messages were service messages or media only)."
+            f"'{path.name}' has no posts with text ({out.skipped} messages were service messages or media only).",
+            key="errors.export.no_text_posts", file=path.name, skipped=out.skipped,
         )
     out.truncated = sum(len(p.text) >= max_post_chars for p in out.posts)
     if out.username and any(p.url is None for p in out.posts):

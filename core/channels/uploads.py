@@ -23,12 +23,14 @@ class UploadResult:
         error: the user-facing reason it failed ("" when it worked), in English.
         kind: the error's class name ("MalformedExportError", "TooLargeError", ...), so the
             interface can say it in the user's language.
+        exc: the error itself (``exc.localized(lang)`` gives the reason in the user's language).
     """
 
     label: str
     report: ImportReport | None = None
     error: str = ""
     kind: str = ""
+    exc: MargoError | None = None
 
 
 def upload_units(names: Sequence[str]) -> list[list[int]]:
@@ -81,5 +83,5 @@ def import_uploads(library: ChannelLibrary, files: Sequence[tuple[str, bytes]], 
                     progress=(lambda d, n, lab=label: progress(lab, d, n)) if progress else None)
                 results.append(UploadResult(label, report=report))
             except MargoError as exc:
-                results.append(UploadResult(label, error=str(exc), kind=type(exc).__name__))
+                results.append(UploadResult(label, error=str(exc), kind=type(exc).__name__, exc=exc))
     return results

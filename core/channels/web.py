@@ -209,13 +209,16 @@ def _get(client: httpx.Client, url: str, params: dict | None, timeout_s: float) 
                                            "imported (a preview page is about 0.1-0.3 MB).")
     except httpx.TimeoutException as exc:
         raise NetworkError(f"t.me did not answer within {timeout_s:g} s; nothing was imported. "
-                           "Try again later.") from exc
+                           "Try again later.", key="errors.web.timeout", timeout_s=f"{timeout_s:g}") from exc
     except httpx.HTTPError as exc:
-        raise NetworkError(f"Could not reach t.me ({type(exc).__name__}); nothing was imported.") from exc
+        raise NetworkError(f"Could not reach t.me ({type(exc).__name__}); nothing was imported.",
+                           key="errors.web.unreachable") from exc
     if status == 429:
-        raise NetworkError("t.me asks to slow down (HTTP 429); nothing was imported. Try again in a few minutes.")
+        raise NetworkError("t.me asks to slow down (HTTP 429); nothing was imported. Try again in a few minutes.",
+                           key="errors.web.slow_down")
     if status >= 500:
-        raise NetworkError(f"t.me answered HTTP {status}; nothing was imported. Try again later.")
+        raise NetworkError(f"t.me answered HTTP {status}; nothing was imported. Try again later.",
+                           key="errors.web.http", status=status)
     return status, bytes(body)
 
 
@@ -269,7 +272,8 @@ def fetch_preview(username: str, settings: Settings, since_id: int | None = None
             if progress:
                 progress("fetch", pages, cap)
             if not page.posts and pages == 1 and not page.title:
-                raise InputError(f"t.me/s/{user} shows no channel: check the username.")
+                raise InputError(f"t.me/s/{user} shows no channel: check the username.",
+                                 key="errors.web.no_channel", user=user)
             for p in page.posts:
                 by_id.setdefault(p.post_id, p)
             if not page.posts and page.before is None:
@@ -324,7 +328,7 @@ def import_public_channel(library: ChannelLibrary, username: str, name: str | No
     fetched = fetch_preview(user, library.settings, since_id=since_id, max_pages=max_pages, progress=progress,
                             transport=transport)
     if not fetched.posts:
-        raise InputError(f"@{user} has no text posts in its public preview.")
+        raise InputError(f"@{user} has no text posts in its public preview.", key="errors.web.no_text", user=user)
     channel = existing.name if existing else (name or fetched.title)
     posts = [Post(channel, p.post_id, p.date, p.text, p.url) for p in fetched.posts]
     report = library.import_posts(posts, channel, user, f"web-preview: t.me/s/{user}",
