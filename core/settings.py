@@ -223,6 +223,11 @@ class Settings(BaseSettings):
     bot_messages_per_min: int = Field(
         default=12, ge=1, description="Messages one Telegram user may send the bot per minute."
     )
+    telegram_admin_ids: str = Field(
+        default="",
+        description="Comma-separated Telegram user ids allowed to change the bot's shared channel list "
+        "(`/add @channel`); empty: nobody (ids `tg-<id>` in admin_users count too).",
+    )
 
     # Lectures (#14): recordings, subtitles, YouTube captions.
     lecture_max_upload_mb: int = Field(
@@ -249,6 +254,13 @@ class Settings(BaseSettings):
     def admins(self) -> frozenset[str]:
         """``admin_users`` as a set of case-folded ids."""
         return frozenset(u.strip().casefold() for u in self.admin_users.split(",") if u.strip())
+
+    @property
+    def telegram_admins(self) -> frozenset[int]:
+        """``telegram_admin_ids`` and the ``tg-<id>`` entries of ``admin_users``, as Telegram user ids."""
+        ids = {u.strip() for u in self.telegram_admin_ids.split(",") if u.strip()}
+        ids |= {u.removeprefix("tg-") for u in self.admins if u.startswith("tg-")}
+        return frozenset(int(u) for u in ids if u.lstrip("-").isdigit())
 
     @property
     def llm_enabled(self) -> bool:

@@ -175,7 +175,8 @@ def test_add_public_channel_by_username(shared_data, tmp_path):
     posts = parse_export(shared_data / "telegram" / "ai_newz_ru_telethon_dump" / "1.json").posts
     with PreviewReplayServer({"ai_newz": ("эйай ньюз", posts)}) as srv, FakeBotAPI() as api:
         settings = Settings(data_dir=tmp_path / "data", llm_base_url=None, llm_model=None, telegram_api_url=api.url,
-                            telegram_web_url=srv.url, telegram_web_delay_s=0, telegram_web_max_pages=2)
+                            telegram_web_url=srv.url, telegram_web_delay_s=0, telegram_web_max_pages=2,
+                            telegram_admin_ids=str(RU_USER))
         services = Services(settings, embedder=get_embedder())
         api.message(RU_USER, "/add", "ru")
         api.message(RU_USER, "/add @ai_newz", "ru")
@@ -195,11 +196,27 @@ def test_add_public_channel_by_username(shared_data, tmp_path):
 def test_add_when_t_me_is_unreachable_says_so_in_russian(tmp_path):
     with FakeBotAPI() as api:
         settings = Settings(data_dir=tmp_path / "data", llm_base_url=None, llm_model=None, telegram_api_url=api.url,
-                            telegram_web_url="http://127.0.0.1:9", telegram_web_timeout_s=2)
+                            telegram_web_url="http://127.0.0.1:9", telegram_web_timeout_s=2,
+                            admin_users=f"tg-{RU_USER}")  # an admin through the hosting setting
         services = Services(settings, embedder=get_embedder())
         api.message(RU_USER, "/add @ai_newz", "ru")
         run_bot(settings, services, lambda: api.wait_sent(2))
-    assert "Telegram (t.me) сейчас не отвечает" in api.sent[1]["text"]
+    assert "Не удалось связаться с t.me; ничего не импортировано" in api.sent[1]["text"]
+    assert services.channels(BOT_USER) == []
+
+
+def test_add_by_a_non_admin_is_refused_in_the_users_language(tmp_path):
+    """The channel list is shared by all the bot's users: only admins may change it."""
+    with FakeBotAPI() as api:
+        settings = Settings(data_dir=tmp_path / "data", llm_base_url=None, llm_model=None, telegram_api_url=api.url,
+                            telegram_web_url="http://127.0.0.1:9", telegram_admin_ids=str(EN_USER))
+        services = Services(settings, embedder=get_embedder())
+        api.message(RU_USER, "/add @ai_newz", "ru")
+        api.message(EN_USER + 1, "/add @ai_newz", "en")
+        run_bot(settings, services, lambda: api.wait_sent(2))
+    texts = sorted(m["text"] for m in api.sent)
+    assert texts == ["That did not work: Only administrators may add channels to the bot's shared list.",
+                     "Не получилось: Добавлять каналы в общий список бота могут только администраторы."]
     assert services.channels(BOT_USER) == []
 
 

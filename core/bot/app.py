@@ -7,7 +7,10 @@ Commands and messages:
   Telegram does not say, English for every other language).
 * ``/channel``: inline buttons to choose the channel answers come from (or all).
 * ``/add @name``: connect a public channel by its username (t.me/s web preview import,
-  :mod:`core.channels.web`; rate-limited per user like imports on the pages).
+  :mod:`core.channels.web`; rate-limited per user like imports on the pages). The channel
+  list is shared by all the bot's users, so only admins may add (``telegram_admin_ids``, or
+  ``tg-<id>`` in ``admin_users``); others get a refusal in their language.
+* errors are answered with ``MargoError.localized`` in the user's language.
 * a text message: answered from the chosen channel(s) by
   :func:`core.channels.answer_question` (the same search, abstention and citations as
   the Channel search page), with the cited posts' links and 👍/👎 buttons stored as
@@ -45,7 +48,7 @@ from telegram.ext import (
 )
 
 from ..api.services import Services
-from ..errors import InputError, MargoError, NetworkError, RateLimitError, SpeechError
+from ..errors import AccessError, InputError, MargoError, NetworkError, RateLimitError, SpeechError
 from ..i18n import t
 from ..interview import TOPIC_TITLES
 from ..limits import limiter_from_settings
@@ -154,10 +157,10 @@ class MargoBot:
         lang = _lang(update)
         if isinstance(exc, RateLimitError):
             text = t("bot.guard.slow_down", lang, seconds=max(1, round(exc.retry_after_s)))
-        elif isinstance(exc, NetworkError):
-            text = t("bot.error.network", lang, message=str(exc))
-        elif isinstance(exc, MargoError):
-            text = t("bot.error", lang, message=str(exc))
+        elif isinstance(exc, NetworkError) and not exc.key:
+            text = t("bot.error.network", lang, message=exc.localized(lang))
+        elif isinstance(exc, MargoError):  # the message in the user's language (core/i18n/errors.py)
+            text = t("bot.error", lang, message=exc.localized(lang))
         else:
             log.exception("bot handler failed", exc_info=exc)
             text = t("bot.error.internal", lang)
@@ -189,6 +192,11 @@ class MargoBot:
         if not await self._guarded(update, update.effective_message.text or ""):
             return
         lang = _lang(update)
+        user = update.effective_user
+        if user is None or user.id not in self.settings.telegram_admins:  # the list is shared by all users
+            await self._fail(update, AccessError("Only administrators may add channels to the bot's shared list.",
+                                                 key="errors.bot.admin_only"))
+            return
         if not context.args:
             await update.effective_message.reply_text(t("bot.add.usage", lang))
             return
@@ -328,7 +336,7 @@ class MargoBot:
             data = bytes(await file.download_as_bytearray())
             text = await asyncio.to_thread(self._transcribe, data, lang)
         except (MargoError, OSError) as exc:
-            reason = str(exc).rstrip(".")
+            reason = (exc.localized(lang) if isinstance(exc, MargoError) else str(exc)).rstrip(".")
             await message.reply_text(t("bot.voice.failed", lang, reason=reason))
             return
         except Exception as exc:  # noqa: BLE001 - network errors of the Bot API file download
