@@ -127,11 +127,12 @@ def _tree_rss_mb(pid: int) -> float:
 
 async def _one_user(browser, url: str, pdf: Path, idx: int) -> dict:
     ctx = await browser.new_context(locale="en-US", viewport={"width": 1200, "height": 850})
+    ctx.set_default_timeout(300_000)  # under 20 sessions on 2 cores a rerun can take minutes
     page = await ctx.new_page()
     rec: dict = {"user": idx}
     try:
         t = time.perf_counter()
-        await page.goto(url)
+        await page.goto(url, timeout=300_000)  # 20 first loads queue on 2 cores
         await page.wait_for_selector(".st-key-reader_upload", state="attached", timeout=300_000)
         rec["open_s"] = time.perf_counter() - t
         rec["saw_other_paper"] = await page.locator(".st-key-reader_saved").count() > 0
