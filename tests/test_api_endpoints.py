@@ -211,3 +211,18 @@ def test_body_limit_counts_a_stream_without_content_length(tmp_path):
     r = c.post("/v1/channels/search", content=chunks(), headers={"content-type": "application/json"})
     assert r.status_code == 413 and r.json()["error"]["type"] == "TooLargeError"
     assert c.post("/v1/channels/search", json={"query": "ok"}).status_code == 200
+
+
+def test_docs_load_their_assets_from_this_server_and_errors_carry_russian(tmp_path):
+    """/docs and /redoc work offline (fastapi-offline's assets); errors have ``message_ru``."""
+    c = _client(Settings(data_dir=tmp_path / "data", llm_base_url=None, llm_model=None))
+    for page, asset in (("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")):
+        html = c.get(page).text
+        assert f"/static-offline-docs/{asset}" in html and "cdn.jsdelivr.net" not in html
+        js = c.get(f"/static-offline-docs/{asset}")
+        assert js.status_code == 200 and len(js.content) > 100_000
+    r = c.post("/v1/reader/documents", files={"file": ("paper.pdf", b"not a pdf at all", "application/pdf")})
+    body = r.json()
+    error = body.get("error") or _wait(c, body)["error"]
+    assert error["type"] == "NotAPDFError" and "not a PDF" in error["message"]
+    assert error["message_ru"] == "Это не PDF (файл не начинается с %PDF-). Загрузите документ PDF."

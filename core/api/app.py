@@ -18,14 +18,17 @@
     GET  /v1/interview/progress                   attempts, topic means, what to practise next
     GET  /v1/jobs/{job_id}                        a job's status, progress and result
 
-OpenAPI at ``/openapi.json`` (``/docs``, ``/redoc`` load their scripts from a CDN).
+OpenAPI at ``/openapi.json``; ``/docs`` (Swagger UI) and ``/redoc`` load their scripts and
+styles from this server (``/static-offline-docs``, the assets of the pinned ``fastapi-offline``
+package), so they work offline.
 
 Protection: an API key (``X-API-Key`` or ``Authorization: Bearer``) when ``api_key``
 is set, and always when bound to a non-loopback address (:func:`check_bind`); a
 per-client sliding-window rate limit (``api_requests_per_min``; the client is its key,
 or its address without one); a request body limit (``api_max_body_mb``, counted while
 reading, so a missing or false ``Content-Length`` does not get past it). Errors are
-``{"error": {"type", "message"}}``: :class:`~core.errors.InputError` 400 (too large: 413),
+``{"error": {"type", "message", "message_ru"}}`` (``message`` in English, ``message_ru`` the
+same error in Russian, :meth:`~core.errors.MargoError.localized`): :class:`~core.errors.InputError` 400 (too large: 413),
 :class:`~core.errors.AccessError` 403, :class:`~core.errors.RateLimitError` 429 with
 ``Retry-After``, LLM/network 502, model/storage 503, other 500.
 """
@@ -43,6 +46,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 
 from ..errors import (
     AccessError,
@@ -127,8 +131,11 @@ def status_of(exc: MargoError) -> int:
     return 500
 
 
-def _error(status: int, type_: str, message: str, retry_after_s: float | None = None) -> JSONResponse:
+def _error(status: int, type_: str, message: str, retry_after_s: float | None = None,
+           message_ru: str | None = None) -> JSONResponse:
     body: dict[str, Any] = {"type": type_, "message": message}
+    if message_ru is not None:  # the same error for a Russian-speaking user (MargoError.localized)
+        body["message_ru"] = message_ru
     headers = {}
     if retry_after_s is not None:
         body["retry_after_s"] = round(retry_after_s, 1)
@@ -229,7 +236,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         yield
         jobs.shutdown()
 
-    app = FastAPI(title="Margo API", version=API_VERSION, lifespan=lifespan,
+    app = FastAPIOffline(title="Margo API", version=API_VERSION, lifespan=lifespan,
                   description="Papers, Telegram channels and interview practice, in Russian and English, offline "
                               "on CPU. Same core as the Streamlit app; pages are 1-based.")
     app.state.services = svc
@@ -242,7 +249,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     async def _margo_error(request: Request, exc: MargoError):
         name = "AccessError" if isinstance(exc, _Unauthorized) else type(exc).__name__
         return _error(status_of(exc), name, str(exc),
-                      exc.retry_after_s if isinstance(exc, RateLimitError) else None)
+                      exc.retry_after_s if isinstance(exc, RateLimitError) else None,
+                      message_ru=exc.localized("ru"))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):

@@ -89,7 +89,7 @@ class JobRunner:
                 job.result = work(progress)
                 job.status = "done"
             except MargoError as exc:
-                job.error = {"type": type(exc).__name__, "message": str(exc)}
+                job.error = {"type": type(exc).__name__, "message": str(exc), "message_ru": exc.localized("ru")}
                 job.status = "failed"
             except Exception as exc:  # noqa: BLE001 - a job must always finish with a state
                 job.error = {"type": "InternalError", "message": f"The job failed unexpectedly ({type(exc).__name__})."}
