@@ -22,6 +22,7 @@ from ..errors import InputError, MargoError
 from ..settings import load_settings
 from ..workspace import local_workspace
 from . import Reader, answer_json
+from .ocr import LOW_CONFIDENCE, load_ocr_report
 
 __all__ = ["main"]
 
@@ -42,6 +43,26 @@ def _print(obj: dict, as_json: bool) -> None:
             print(f"  p. {c['page']}: {c.get('quote') or c.get('text')}")
 
 
+def _ocr_notice(data: bytes, reader: Reader) -> str:
+    """A one-line note when the file was read through OCR ("" for a PDF with a text layer).
+
+    Pages whose mean word confidence is below :data:`core.reader.ocr.LOW_CONFIDENCE`
+    (handwriting, poor scans) are named, since answers from them are unreliable.
+    """
+    report = load_ocr_report(data, reader.settings.data_dir / "ocr")
+    if not report:
+        return ""
+    note = f"Read through OCR ({len(report)} pages recognised)."
+    low = [r.page for r in report if r.confidence < LOW_CONFIDENCE]
+    if low:
+        note += f" Low recognition confidence on pages {', '.join(map(str, low))}: text there may be wrong."
+    return note
+
+
+def _join(*notes: str) -> str:
+    return " ".join(n for n in notes if n)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status (0 ok, 2 bad input)."""
     parser = argparse.ArgumentParser(prog="python -m core.reader", description="Summarise a PDF or ask it questions.")
@@ -59,11 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()  # #11: one-line error naming a bad setting
         reader = Reader.from_settings(local_workspace(settings).scoped(settings))  # #11: the local user's papers
-        doc = reader.open(_read_pdf(args.pdf))
+        data = _read_pdf(args.pdf)
+        doc = reader.open(data)
+        ocr_note = _ocr_notice(data, reader)
         if args.command == "summarize":
             summary = reader.summarize(doc, args.sentences)
             _print({"summary": summary.text, "sentences": [{"text": x.text, "page": x.page} for x in summary.sentences],
-                    "notice": summary.notice or ""}, args.json)
+                    "notice": _join(summary.notice or "", ocr_note)}, args.json)
             return 0
         if args.questions:
             lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
@@ -75,11 +98,13 @@ def main(argv: list[str] | None = None) -> int:
                     question = str(item["question"])
                 except (ValueError, KeyError, TypeError) as exc:
                     raise InputError(f"{args.questions}:{n}: expected a JSON object with a \"question\"") from exc
-                _print({"id": item.get("id"), **answer_json(reader.ask(doc, question))}, args.json)
+                out = answer_json(reader.ask(doc, question))
+                _print({"id": item.get("id"), **out, "notice": _join(out["notice"], ocr_note)}, args.json)
             return 0
         if not args.question or not args.question.strip():
             raise InputError("Give a question, or --questions FILE.jsonl.")
-        _print(answer_json(reader.ask(doc, args.question)), args.json)
+        out = answer_json(reader.ask(doc, args.question))
+        _print({**out, "notice": _join(out["notice"], ocr_note)}, args.json)
         return 0
     except (MargoError, OSError) as exc:
         return report_error(exc)
