@@ -3,20 +3,25 @@
 Search over one, several or all channels:
 
 1. the query is embedded once (USE, RU/EN/cross-lingual) and tokenized for BM25;
-2. each channel's :class:`~core.channels.index.ChannelIndex` returns its top dense and
-   top BM25 chunks among rows allowed by the filters (live rows, date range);
-3. "hybrid" scores every candidate chunk by ``cosine + w * BM25 / ceiling``, where the
+2. each channel's :class:`~core.channels.index.ChannelIndex` (a
+   :class:`core.retrieval.RowCollection`, the one retrieval core's row-addressed store)
+   returns its top dense and top BM25 chunks among rows allowed by the filters (live
+   rows, date range);
+3. the candidates of all channels are fused by :func:`core.retrieval.fuse`, the same
+   function the Reader uses. "hybrid" is its "linear" method with weights (1, w):
+   every candidate chunk scores ``cosine + w * BM25 / ceiling``, where the
    ceiling is the sum over query terms of the best single-term BM25 score in that
    channel, so a chunk matching every query term as well as any chunk does gets about
    ``w`` (0.2; 1.0 for a one-term query, a bare name); cosines are comparable across
    channels and the normalised BM25 roughly so.
    We first used reciprocal rank fusion (Cormack, Clarke & Buettcher, SIGIR 2009,
-   k = 60; kept as mode "rrf"): it ranks a post found by only one retriever below posts
+   k = 60; kept as mode "rrf", ``fuse(method="rrf")``): it ranks a post found by only one retriever below posts
    found in the middle of both lists, which buried cross-lingual matches (BM25 cannot
    see them) under posts sharing one common word, worst when searching several
    channels; the measured comparison is in docs/BENCHMARKS.md ("channels");
 4. chunks are folded into their posts (a post scores its best chunk), and the top
-   ``k`` posts are returned, by relevance or newest first.
+   ``k`` posts are returned, by relevance or newest first; each carries its typed
+   :class:`core.retrieval.Hit` (fused, dense and BM25 scores and ranks, post id).
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ import numpy as np
 from ..embeddings import Embedder
 from ..errors import InputError
 from ..limits import LRUCache
+from ..retrieval import Hit, RowRef, fuse
+from ..retrieval.fusion import RRF_K
 from ..settings import Settings
 from ..text import split_sentences, stem_tokens
 from ..types import Post
@@ -44,8 +51,6 @@ from .store import ChannelInfo, ChannelStore, date_ts, post_hash
 
 __all__ = ["HYBRID_BM25_WEIGHT", "ONE_TERM_BM25_WEIGHT", "ChannelLibrary", "ImportReport", "PostHit", "RRF_K", "chunk_post", "highlight"]
 
-RRF_K = 60
-"""Reciprocal rank fusion constant (Cormack et al., 2009)."""
 _COMPACT_DEAD_SHARE = 0.25
 SortBy = Literal["relevance", "date"]
 Mode = Literal["hybrid", "rrf", "dense", "bm25"]
@@ -75,6 +80,9 @@ class PostHit:
         lexical: that chunk's BM25 score over the channel's ceiling for the query, times
             the share of query terms the channel knows (about 0..1; 0.0 outside "hybrid"
             mode or without a shared term). Abstention evidence besides ``cosine``.
+        hit: the best chunk's typed :class:`core.retrieval.Hit` (``hit.node`` is a
+            :class:`core.retrieval.RowRef` with ``channel``, ``row``, ``post_id``; ``hit.dense``
+            and ``hit.bm25`` are the retrievers' scores, ranks 1-based over all searched channels).
     """
 
     channel: str
@@ -86,6 +94,7 @@ class PostHit:
     cosine: float
     chunk: str
     lexical: float = 0.0
+    hit: Hit | None = None
 
     def as_json(self) -> dict:
         """The CLI's result object: channel, post_id, date, url, text, score."""
@@ -477,25 +486,24 @@ class ChannelLibrary:
                 sparse += [(float(s), ci, int(r)) for r, s in zip(h.rows, h.scores, strict=True)]
         dense.sort(key=lambda x: -x[0])
         sparse.sort(key=lambda x: -x[0])
-        fused: dict[tuple[int, int], float] = {}
+        d_list = [((ci, row), s) for s, ci, row in dense]
+        b_list = [((ci, row), s) for s, ci, row in sparse]
         lex: dict[tuple[int, int], float] = {}
         if mode == "rrf":
-            for lst in (dense, sparse):
-                for rank, (_, ci, row) in enumerate(lst, start=1):
-                    fused[(ci, row)] = fused.get((ci, row), 0.0) + 1.0 / (RRF_K + rank)
+            order = fuse([d_list, b_list], method="rrf", k=RRF_K)
         elif mode == "hybrid":
-            cosines = {(ci, row): s for s, ci, row in dense}
-            for _, ci, row in sparse:  # lexical-only candidates get their exact cosine too
-                if (ci, row) not in cosines:
-                    vec = loaded[ci].index.store.client.reconstruct(row)  # type: ignore[union-attr]
-                    cosines[(ci, row)] = float(np.dot(vec, q_vec))
-            lex = {(ci, row): s / ceilings[ci][0] for s, ci, row in sparse if ceilings.get(ci, (0, 0))[0]}
-            for key, c in cosines.items():
-                fused[key] = c + bm25_weight * lex.get(key, 0.0)
+            cosines = dict(d_list)
+            for key, _ in b_list:  # lexical-only candidates get their exact cosine too
+                if key not in cosines:
+                    cosines[key] = float(np.dot(loaded[key[0]].index.vector(key[1]), q_vec))  # type: ignore[union-attr]
+            lex = {key: s / ceilings[key[0]][0] for key, s in b_list if ceilings.get(key[0], (0, 0))[0]}
+            order = fuse([list(cosines.items()), list(lex.items())], method="linear", weights=(1.0, bm25_weight))
             lex = {key: v * ceilings[key[0]][1] for key, v in lex.items()}  # evidence: x term coverage
         else:
-            for s, ci, row in dense if mode == "dense" else sparse:
-                fused[(ci, row)] = s
+            order = d_list if mode == "dense" else b_list
+        fused = dict(order)
+        d_info = {key: (s, r) for r, (key, s) in enumerate(d_list, start=1)}
+        b_info = {key: (s, r) for r, (key, s) in enumerate(b_list, start=1)}
         # fold chunks into posts: a post scores its best chunk
         best: dict[tuple[int, int], tuple[float, int]] = {}
         for (ci, row), s in fused.items():
@@ -514,10 +522,14 @@ class ChannelLibrary:
             date_s, text, url = texts.get((ci, pid), ("", "", None))
             cos = -1.0
             if q_vec is not None:
-                vec = loaded[ci].index.store.client.reconstruct(int(row))  # type: ignore[union-attr]
-                cos = float(np.dot(vec, q_vec))
+                cos = float(np.dot(loaded[ci].index.vector(int(row)), q_vec))  # type: ignore[union-attr]
+            d, b = d_info.get((ci, row)), b_info.get((ci, row))
+            typed = Hit(node=RowRef(f"{ci}:{row}", {"channel": infos[ci][1], "row": int(row), "post_id": pid}),
+                        score=float(s), dense=d[0] if d else None, bm25=b[0] if b else None,
+                        dense_rank=d[1] if d else None, bm25_rank=b[1] if b else None)
             hits.append(PostHit(channel=infos[ci][1], post_id=pid, date=date_s, url=url, text=text, score=s,
-                                cosine=cos, chunk=chunk_texts.get((ci, row), text), lexical=lex.get((ci, row), 0.0)))
+                                cosine=cos, chunk=chunk_texts.get((ci, row), text), lexical=lex.get((ci, row), 0.0),
+                                hit=typed))
         if sort == "date":
             hits.sort(key=lambda h: date_ts(h.date) or 0.0, reverse=True)
         return hits

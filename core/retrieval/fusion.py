@@ -8,6 +8,11 @@ see docs/BENCHMARKS.md "reader"):
 * ``"weighted"``: convex combination of min-max normalised scores, score =
   sum_i w_i * (s_i - min_i) / (max_i - min_i) (Fox & Shaw's CombSUM with score
   normalisation, TREC-2 1994); a list that does not hold an item adds 0 for it.
+* ``"linear"``: score = sum_i w_i * s_i over the scores as given (CombSUM without
+  normalisation; Fox & Shaw 1994): for callers whose scores are already on a common
+  scale. Channel search uses it as ``cosine + w * BM25 / ceiling`` with its own
+  per-channel BM25 ceiling (weights (1.0, 0.2), chosen on data/channel_eval: see
+  :mod:`core.channels.search` and docs/BENCHMARKS.md "channels").
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Literal
 
 __all__ = ["RRF_K", "FusionMethod", "fuse"]
 
-FusionMethod = Literal["rrf", "weighted"]
+FusionMethod = Literal["rrf", "weighted", "linear"]
 RRF_K = 60
 """Cormack et al. (2009)'s RRF constant."""
 
@@ -31,8 +36,8 @@ def fuse(
     """Fuse ranked lists of ``(item_id, score)`` (each best first) into one list.
 
     Args:
-        ranked: one list per retriever, best first; scores only matter for "weighted".
-        method: "rrf" or "weighted" (see the module docstring).
+        ranked: one list per retriever, best first; scores only matter for "weighted" and "linear".
+        method: "rrf", "weighted" or "linear" (see the module docstring).
         weights: one weight per list (default: all 1.0).
         k: the RRF constant.
 
@@ -57,6 +62,8 @@ def fuse(
             lo, hi = min(scores), max(scores)
             span = hi - lo
             contrib = [(item, w * ((s - lo) / span if span > 0 else 1.0)) for item, s in items]
+        elif method == "linear":
+            contrib = [(item, w * s) for item, s in items]
         else:
             raise ValueError(f"unknown fusion method {method!r}")
         for item, c in contrib:

@@ -47,7 +47,8 @@ class Hit:
     """One retrieved node (``NodeWithScore``-like: ``hit.node``, ``hit.score``).
 
     Attributes:
-        node: the LlamaIndex ``TextNode`` (its ``metadata`` carries page, post id, ...).
+        node: the LlamaIndex ``TextNode`` (its ``metadata`` carries page, post id, ...), or
+            a :class:`core.retrieval.collection.RowRef` for :class:`~core.retrieval.RowCollection` rows.
         score: the score it was ranked by (fused in "hybrid" mode, cosine in "dense",
             BM25 in "bm25").
         dense: cosine similarity to the query (None when the dense list missed it).
@@ -68,6 +69,12 @@ class Hit:
         """The node's 1-based page, when its metadata has one."""
         page = self.node.metadata.get("page")
         return int(page) if page is not None else None
+
+    @property
+    def post_id(self) -> int | None:
+        """The node's Telegram post id (Channel search, :class:`core.retrieval.RowCollection` hits), when it has one."""
+        pid = self.node.metadata.get("post_id")
+        return int(pid) if pid is not None else None
 
 
 def atomic_write_dir(target: Path) -> tempfile.TemporaryDirectory:
