@@ -36,6 +36,7 @@ from pages._common import (
     ui_lang,
     user_settings,
 )
+from pages._talk import live_talk, margo_autoplay
 
 ui = ui_lang()
 st.title(f":material/record_voice_over: {t('interview.title', ui)}")
@@ -172,6 +173,10 @@ def interview_tab() -> None:
         spoken = speech_input(f"iv_voice_{q.id}", lang_hint=lang)
         if spoken:
             st.session_state[f"iv_answer_{q.id}"] = spoken
+        # W: live conversation: a spoken answer (VAD-ended) is scored at once; Margo says the verdict aloud.
+        live_answer = live_talk("iv_talk", lang_hint=lang)
+        if live_answer:
+            st.session_state[f"iv_answer_{q.id}"] = live_answer
         answer = st.text_area(t("interview.answer.label", ui), key=f"iv_answer_{q.id}", height=180,
                               placeholder=t("interview.answer.placeholder", ui))
         c1, c2, c3 = st.columns([1, 1, 1])
@@ -179,6 +184,7 @@ def interview_tab() -> None:
         attempts = session["results"].setdefault(q.id, [])
         next_clicked = c2.button(t("interview.next", ui), key="iv_next", disabled=not attempts)
         finish_clicked = c3.button(t("interview.finish", ui), key="iv_finish")
+        submitted = submitted or bool(live_answer)
         if submitted and rate_ok("question"):  # #11: per-user limit
             saved = False
             try:
@@ -227,6 +233,10 @@ def interview_tab() -> None:
                     st.warning(result.message, icon=":material/warning:")
                 if not result.flag:
                     st.markdown(f"**{fb.summary}**")
+                if margo_autoplay("iv_talk"):  # W: in a live conversation Margo says the verdict
+                    avatar_panel(" ".join(x for x in (result.message if result.flag else fb.summary, fb.follow_up)
+                                          if x), lang, expression=expression, key=f"iv_avatar_fb_{q.id}",
+                                 autoplay=True)
                 if fb.notice:
                     st.info(fb.notice, icon=":material/cloud_off:")
                 if fb.critique:

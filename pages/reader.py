@@ -26,6 +26,7 @@ from pages._common import (
     user_settings,
     workspace,
 )
+from pages._talk import live_talk, margo_autoplay
 
 ui = ui_lang()
 st.title(f":material/menu_book: {t('reader.title', ui)}")
@@ -157,7 +158,8 @@ with tab_ask:
             # AVATAR: speak the answer here
             if i == len(state.reader_qa) - 1:
                 avatar_panel(answer.text, detect_lang(answer.text), key=f"reader_avatar_answer_{i}",
-                             expression="concerned" if answer.abstained else "neutral")
+                             expression="concerned" if answer.abstained else "neutral",
+                             autoplay=margo_autoplay("reader_talk"))  # W: live talk answers aloud
             if i == len(state.reader_qa) - 1 and not answer.abstained:  # #13: what to read next, with reasons
                 read_next = reader_next(question, doc, [c.quote for c in answer.citations],
                                         list_documents(cfg.index_dir), embedder()[0])
@@ -174,7 +176,9 @@ with tab_ask:
         state.reader_qa = []  # a conversation is explicit: earlier questions no longer steer answers
         st.rerun()
     spoken_question = speech_input("reader_voice", lang_hint=doc.lang)
-    question = st.chat_input(t("reader.ask.placeholder", ui), key="reader_question") or spoken_question
+    live_question = live_talk("reader_talk", lang_hint=doc.lang)  # W: live conversation (WebRTC, VAD, offline STT)
+    question = (st.chat_input(t("reader.ask.placeholder", ui), key="reader_question") or spoken_question
+                or live_question)
     if question and question.strip() and rate_ok("question"):
         history = [(q, a.text) for q, a in state.reader_qa if not a.abstained]
         with st.spinner(t("reader.ask.working", ui)):

@@ -46,7 +46,7 @@ import numpy as np
 from ..errors import SpeechError
 
 __all__ = [
-    "SAMPLE_RATE", "FrameConverter", "SpeechStarted", "TurnState", "TurnTaker", "Utterance", "VadParams",
+    "SAMPLE_RATE", "FrameConverter", "LiveConversation", "SpeechStarted", "TurnState", "TurnTaker", "Utterance", "VadParams",
     "VadSegmenter", "pcm_to_wav", "transcribe_utterance",
 ]
 
@@ -346,3 +346,43 @@ def transcribe_utterance(transcriber, utterance: Utterance, lang_hint: str | Non
         SpeechError: recognition failed.
     """
     return transcriber.transcribe(pcm_to_wav(utterance.audio), lang_hint)
+
+
+class LiveConversation:
+    """One browser audio stream's pipeline: frames → converter → segmenter → turns.
+
+    :meth:`on_frame` is the streamlit-webrtc ``audio_frame_callback`` (it runs on the
+    WebRTC worker thread and returns the frame unchanged); the page polls
+    :attr:`turns`. A failure inside the pipeline is kept in :attr:`error` (shown by the
+    page) instead of killing the audio thread.
+
+    Args:
+        params: segmentation parameters.
+    """
+
+    def __init__(self, params: VadParams | None = None) -> None:
+        self.params = params or VadParams()
+        self.turns = TurnTaker()
+        self.error: str = ""
+        self._lock = threading.Lock()
+        self._converter: FrameConverter | None = None
+        self._segmenter: VadSegmenter | None = None
+
+    def on_frame(self, frame):
+        """Feed one ``av.AudioFrame``; returns it unchanged."""
+        try:
+            with self._lock:
+                if self._segmenter is None:
+                    self._converter, self._segmenter = FrameConverter(), VadSegmenter(self.params)
+                for event in self._segmenter.push(self._converter.convert(frame)):
+                    self.turns.on_event(event)
+        except SpeechError as exc:
+            self.error = str(exc)
+        except Exception as exc:  # a malformed frame must not stop the stream thread
+            self.error = f"Audio could not be processed: {exc}"
+        return frame
+
+    def restart(self) -> None:
+        """A new WebRTC session: fresh resampler and VAD state (the turns are kept)."""
+        with self._lock:
+            self._converter = self._segmenter = None
