@@ -163,13 +163,33 @@ STRINGS: dict[str, dict[str, str]] = {
                                           "https://youtu.be/...)."},
     "errors.lectures.not_media": {"ru": "«{file}» — не аудио и не видео, которое может прочитать ffmpeg.",
                                   "en": "{file} is not an audio or video file ffmpeg can read."},
+    "errors.lectures.too_long": {"ru": "Запись длится {minutes} мин, а можно не больше {limit_min} мин.",
+                                 "en": "The recording is {minutes} min long; the limit is {limit_min} min."},
+    "errors.lectures.unavailable": {"ru": "Видео {video_id} недоступно.", "en": "The video {video_id} is unavailable."},
+    "errors.lectures.youtube_unreachable": {"ru": "YouTube не ответил за {timeout_s} с (нет интернета?). "
+                                                  "Загрузите запись или её субтитры.",
+                                            "en": "YouTube could not be reached within {timeout_s} s (offline?). "
+                                                  "Upload the recording or its subtitles instead."},
     "errors.lectures.no_captions": {"ru": "У видео {video_id} нет субтитров на языках: {languages}.",
                                     "en": "The video {video_id} has no captions in {languages}."},
     # ---- recommendations (core/recommend/data.py) ----
     "errors.recommend.no_rows": {"ru": "В файле «{what}» нет строк.", "en": "The {what} file has no rows."},
+    "errors.recommend.not_csv": {"ru": "Файл «{what}» — не читаемый CSV.", "en": "The {what} file is not a readable CSV."},
+    "errors.recommend.no_column": {"ru": "В файле «{what}» нет столбца {missing} (найдены: {found}). "
+                                         "Переименуйте столбцы или укажите их вручную.",
+                                   "en": "The {what} file has no {missing} column (columns found: {found}). "
+                                         "Name the columns or map them by hand."},
     "errors.recommend.missing_column": {"ru": "В файле «{what}» нет столбца «{column}» ({role}).",
                                         "en": "Column '{column}' (for {role}) is not in the {what} file."},
     # ---- arXiv (core/papers/arxiv.py) ----
+    "errors.papers.timeout": {"ru": "arXiv не ответил за {timeout_s} с; для поиска статей нужен интернет.",
+                              "en": "arXiv did not answer within {timeout_s} s; paper search needs the internet."},
+    "errors.papers.unreachable": {"ru": "Не удалось связаться с arXiv; для поиска статей нужен интернет. "
+                                        "Всё остальное работает без сети.",
+                                  "en": "Could not reach arXiv; paper search needs the internet. "
+                                        "Everything else works offline."},
+    "errors.papers.empty_query": {"ru": "Напишите несколько слов для поиска в arXiv.",
+                                  "en": "Type a few words to search arXiv for."},
     "errors.papers.http": {"ru": "arXiv ответил HTTP {status}; попробуйте позже.",
                            "en": "arXiv answered HTTP {status}; try again later."},
     "errors.papers.no_paper": {"ru": "В arXiv нет статьи {paper_id}.", "en": "arXiv has no paper {paper_id}."},

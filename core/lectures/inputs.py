@@ -69,17 +69,20 @@ def check_size(n_bytes: int, settings: Settings) -> None:
         NoSpeechError: zero bytes.
     """
     if n_bytes == 0:
-        raise NoSpeechError("The file is empty (0 bytes).")
+        raise NoSpeechError("The file is empty (0 bytes).", key="errors.upload.empty")
     limit = settings.lecture_max_upload_mb
     if n_bytes > limit * 1024 * 1024:
-        raise TooLargeError(f"The file is {n_bytes / 2**20:.0f} MB; the limit is {limit} MB (MARGO_LECTURE_MAX_UPLOAD_MB).")
+        raise TooLargeError(f"The file is {n_bytes / 2**20:.0f} MB; the limit is {limit} MB (MARGO_LECTURE_MAX_UPLOAD_MB).",
+                            key="errors.lectures.too_big", mb=f"{n_bytes / 2**20:.0f}", limit_mb=limit)
 
 
 def _check_duration(duration_s: float, settings: Settings) -> None:
     if duration_s > settings.lecture_max_duration_s:
         raise TooLargeError(
             f"The recording is {duration_s / 60:.0f} min long; the limit is "
-            f"{settings.lecture_max_duration_s / 60:.0f} min (MARGO_LECTURE_MAX_DURATION_S)."
+            f"{settings.lecture_max_duration_s / 60:.0f} min (MARGO_LECTURE_MAX_DURATION_S).",
+            key="errors.lectures.too_long", minutes=f"{duration_s / 60:.0f}",
+            limit_min=f"{settings.lecture_max_duration_s / 60:.0f}",
         )
 
 
@@ -189,7 +192,8 @@ def probe_media(path: Path) -> dict:
     except subprocess.TimeoutExpired as exc:
         raise UnsupportedMediaError(f"{path.name}: reading the file took too long.") from exc
     if out.returncode != 0:
-        raise UnsupportedMediaError(f"{path.name} is not an audio or video file ffmpeg can read.")
+        raise UnsupportedMediaError(f"{path.name} is not an audio or video file ffmpeg can read.",
+                                    key="errors.lectures.not_media", file=path.name)
     info = json.loads(out.stdout or b"{}")
     streams = info.get("streams", [])
     kinds = [s.get("codec_type") for s in streams]
@@ -290,7 +294,8 @@ def youtube_transcript(
     """
     video_id = youtube_video_id(link)
     if video_id is None:
-        raise UnsupportedMediaError("This is not a YouTube link (https://www.youtube.com/watch?v=... or https://youtu.be/...).")
+        raise UnsupportedMediaError("This is not a YouTube link (https://www.youtube.com/watch?v=... or https://youtu.be/...).",
+                                    key="errors.lectures.not_youtube")
     import requests
     from youtube_transcript_api import YouTubeTranscriptApi
     from youtube_transcript_api._errors import (
@@ -305,15 +310,18 @@ def youtube_transcript(
     try:
         fetched = api.fetch(video_id, languages=list(languages))
     except (NoTranscriptFound, TranscriptsDisabled) as exc:
-        raise NoSpeechError(f"The video {video_id} has no captions in {', '.join(languages)}.") from exc
+        raise NoSpeechError(f"The video {video_id} has no captions in {', '.join(languages)}.",
+                            key="errors.lectures.no_captions", video_id=video_id, languages=", ".join(languages)) from exc
     except VideoUnavailable as exc:
-        raise NoSpeechError(f"The video {video_id} is unavailable.") from exc
+        raise NoSpeechError(f"The video {video_id} is unavailable.", key="errors.lectures.unavailable",
+                            video_id=video_id) from exc
     except CouldNotRetrieveTranscript as exc:
         raise NetworkError(f"YouTube refused the captions of {video_id}: {type(exc).__name__}.") from exc
     except requests.RequestException as exc:
         raise NetworkError(
             f"YouTube could not be reached within {settings.youtube_timeout_s:g} s (offline?). "
-            "Upload the recording or its subtitles instead."
+            "Upload the recording or its subtitles instead.",
+            key="errors.lectures.youtube_unreachable", timeout_s=f"{settings.youtube_timeout_s:g}",
         ) from exc
     segments = []
     for snip in fetched.snippets:

@@ -126,7 +126,7 @@ def build_search_query(text: str) -> str:
     """
     words = [w for w in _WORD.findall(text) if len(w) > 1 or w.isdigit()]
     if not words:
-        raise InputError("Type a few words to search arXiv for.")
+        raise InputError("Type a few words to search arXiv for.", key="errors.papers.empty_query")
     return " AND ".join(f"all:{w}" for w in words[:12])
 
 
@@ -186,15 +186,18 @@ class ArxivClient:
                 response = client.get(url, params=params)
         except httpx.TimeoutException as exc:
             raise NetworkError(
-                f"arXiv did not answer within {self.timeout_s:g} s; paper search needs the internet."
+                f"arXiv did not answer within {self.timeout_s:g} s; paper search needs the internet.",
+                key="errors.papers.timeout", timeout_s=f"{self.timeout_s:g}",
             ) from exc
         except httpx.HTTPError as exc:
             raise NetworkError(
                 f"Could not reach arXiv ({type(exc).__name__}); paper search needs the internet. "
-                "Everything else works offline."
+                "Everything else works offline.",
+                key="errors.papers.unreachable",
             ) from exc
         if response.status_code >= 400:
-            raise NetworkError(f"arXiv answered HTTP {response.status_code}; try again later.")
+            raise NetworkError(f"arXiv answered HTTP {response.status_code}; try again later.",
+                               key="errors.papers.http", status=response.status_code)
         return response
 
     def _feed(self, params: dict) -> list[PaperHit]:
@@ -232,7 +235,7 @@ class ArxivClient:
         clean = normalize_arxiv_id(arxiv_id)
         hits = [h for h in self._feed({"id_list": clean, "max_results": 1}) if h.id and h.title]
         if not hits:
-            raise InputError(f"arXiv has no paper {clean}.")
+            raise InputError(f"arXiv has no paper {clean}.", key="errors.papers.no_paper", paper_id=clean)
         return hits[0]
 
     def download_pdf(self, hit: PaperHit) -> tuple[bytes, Path]:

@@ -182,11 +182,12 @@ def _read_csv(source: Source, what: str, nrows: int | None = None) -> pd.DataFra
             source = io.BytesIO(source)
         frame = pd.read_csv(source, dtype=str, keep_default_na=False, sep=None, engine="python", nrows=nrows)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, csv.Error) as exc:
-        raise InputError(f"The {what} file is not a readable CSV ({type(exc).__name__}: {exc}).") from exc
+        raise InputError(f"The {what} file is not a readable CSV ({type(exc).__name__}: {exc}).",
+                         key="errors.recommend.not_csv", what=what) from exc
     except OSError as exc:
         raise InputError(f"Cannot open the {what} file: {exc.strerror or exc}.") from exc
     if frame.empty:
-        raise InputError(f"The {what} file has no rows.")
+        raise InputError(f"The {what} file has no rows.", key="errors.recommend.no_rows", what=what)
     return frame
 
 
@@ -199,11 +200,14 @@ def _resolve(frame: pd.DataFrame, mapping: Mapping[str, str | None] | None, requ
     if missing:
         raise InputError(
             f"The {what} file has no {', '.join(missing)} column (columns found: {', '.join(map(str, cols))}). "
-            "Name the columns or map them by hand."
+            "Name the columns or map them by hand.",
+            key="errors.recommend.no_column", what=what, missing=", ".join(missing),
+            found=", ".join(map(str, cols)),
         )
     for role, col in chosen.items():
         if col and col not in frame.columns:
-            raise InputError(f"Column {col!r} (for {role}) is not in the {what} file.")
+            raise InputError(f"Column {col!r} (for {role}) is not in the {what} file.",
+                             key="errors.recommend.missing_column", column=col, role=role, what=what)
     return chosen
 
 
