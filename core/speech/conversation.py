@@ -116,15 +116,26 @@ class FrameConverter:
     """
 
     def __init__(self) -> None:
-        import av
-
-        self._resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        self._resampler = None
+        self._input: tuple = ()
 
     def convert(self, frame) -> np.ndarray:
         """Return the frame's samples, shape ``(n,)`` float32 (``n`` may be 0 while the
-        resampler fills)."""
+        resampler fills). A frame in another format, layout or rate than the previous one
+        starts a new resampler."""
+        import av
+
         frame.pts = None  # browser frames' timestamps may jump; the resampler needs none
-        out = [f.to_ndarray().reshape(-1) for f in self._resampler.resample(frame)]
+        spec = (frame.format.name, frame.layout.name, frame.sample_rate)
+        if self._resampler is None or spec != self._input:
+            self._resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+            self._input = spec
+        try:
+            resampled = self._resampler.resample(frame)
+        except ValueError:  # PyAV: "Frame does not match AudioResampler setup" (e.g. a new time base)
+            self._resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+            resampled = self._resampler.resample(frame)
+        out = [f.to_ndarray().reshape(-1) for f in resampled]
         if not out:
             return np.zeros(0, np.float32)
         return np.concatenate(out).astype(np.float32) / 32768.0
