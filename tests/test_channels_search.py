@@ -217,3 +217,20 @@ def test_bare_name_query_finds_mentions_and_answers(real_library):
     ans, hits = answer_question(real_library, "Magecart", channels=["cybersec"], k=5)
     assert all("magecart" in h.text.lower() for h in hits)
     assert not ans.abstained and ans.cited
+
+
+def test_hits_are_typed_core_hits_fused_by_the_core(real_library):
+    """Channel search runs on core.retrieval: each post carries a core Hit, and the hybrid
+    score is fuse(method="linear"): cosine + 0.2 x the BM25 share of the ceiling."""
+    from core.channels.search import HYBRID_BM25_WEIGHT
+    from core.retrieval import Hit
+
+    hits = real_library.search("Marriott Starwood guest data breach", channels=["cybersec"], k=5)
+    assert hits and all(isinstance(h.hit, Hit) and h.hit.post_id == h.post_id for h in hits)
+    top = hits[0].hit
+    assert top.node.metadata["channel"] == "cybersec" and top.bm25_rank is not None and top.bm25 > 0
+    assert top.dense is None or top.dense == pytest.approx(hits[0].cosine, abs=1e-5)
+    # lexical = BM25/ceiling x coverage; every query term is in this channel's vocabulary here
+    assert hits[0].score == pytest.approx(hits[0].cosine + HYBRID_BM25_WEIGHT * hits[0].lexical, abs=1e-5)
+    rrf = real_library.search("Marriott Starwood guest data breach", channels=["cybersec"], k=5, mode="rrf")
+    assert rrf[0].score <= 2 / 61 + 1e-9 and rrf[0].hit.dense_rank is not None
