@@ -67,7 +67,8 @@ def clean_username(value: str) -> str:
     if raw.lower().startswith(("https://t.me/+", "t.me/+", "https://t.me/joinchat")) or not _USERNAME.match(u):
         raise InputError(
             f"'{raw}' is not a public channel's username: give @name or t.me/name "
-            "(5-32 letters, digits or _, starting with a letter)."
+            "(5-32 letters, digits or _, starting with a letter).",
+            key="errors.web.bad_username", username=raw,
         )
     return u
 
@@ -263,7 +264,8 @@ def fetch_preview(username: str, settings: Settings, since_id: int | None = None
             if status != 200:  # a redirect to the profile page (not a public channel), 404, ...
                 if pages == 1:
                     raise InputError(f"@{user} has no public web preview: it is not a public channel "
-                                     "(or it does not exist). Import an export from Telegram Desktop instead.")
+                                     "(or it does not exist). Import an export from Telegram Desktop instead.",
+                                     key="errors.web.not_public", user=user)
                 stopped = "oldest"
                 break
             page = parse_preview(body, user)

@@ -85,6 +85,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "errors.pdf.no_text": {"ru": "В PDF нет текста.", "en": "The PDF contains no text."},
     "errors.pdf.no_such_page": {"ru": "Страницы {page} нет (в PDF {pages} стр.).",
                                 "en": "Page {page} does not exist (the PDF has {pages} pages)."},
+    "errors.ocr.not_image": {"ru": "Это не изображение PNG или JPEG.", "en": "This file is not a PNG or JPEG image."},
+    "errors.ocr.bad_image": {"ru": "Изображение повреждено и не читается.",
+                             "en": "The image is damaged and cannot be read."},
+    "errors.ocr.timeout": {"ru": "Распознавание страницы {page} заняло больше {limit_s} с и было остановлено.",
+                           "en": "OCR of page {page} took over {limit_s} s and was stopped."},
+    "errors.ocr.no_text": {"ru": "Распознавание не нашло в файле читаемого текста (картинка без слов?).",
+                           "en": "OCR found no readable text in this file (a picture without words?)."},
     # ---- channel exports (core/channels/parsers.py) ----
     "errors.export.bad_username": {"ru": "«{username}» — не имя пользователя Telegram (5–32 латинские буквы, "
                                          "цифры или _, начинается с буквы).",
@@ -124,6 +131,14 @@ STRINGS: dict[str, dict[str, str]] = {
                                    "minutes."},
     "errors.web.http": {"ru": "t.me ответил HTTP {status}; ничего не импортировано. Попробуйте позже.",
                         "en": "t.me answered HTTP {status}; nothing was imported. Try again later."},
+    "errors.web.bad_username": {"ru": "«{username}» — не имя публичного канала: укажите @имя или t.me/имя "
+                                      "(5–32 латинские буквы, цифры или _, начинается с буквы).",
+                                "en": "'{username}' is not a public channel's username: give @name or t.me/name "
+                                      "(5-32 letters, digits or _, starting with a letter)."},
+    "errors.web.not_public": {"ru": "У @{user} нет открытого веб-просмотра: это не публичный канал (или его нет). "
+                                    "Загрузите выгрузку из Telegram Desktop.",
+                              "en": "@{user} has no public web preview: it is not a public channel (or it does not "
+                                    "exist). Import an export from Telegram Desktop instead."},
     "errors.web.no_channel": {"ru": "По адресу t.me/s/{user} нет канала: проверьте имя.",
                               "en": "t.me/s/{user} shows no channel: check the username."},
     "errors.web.no_text": {"ru": "В открытом просмотре @{user} нет текстовых постов.",

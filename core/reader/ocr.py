@@ -142,13 +142,13 @@ def image_to_pdf(data: bytes) -> bytes:
         InputError: the bytes are not a readable PNG/JPEG.
     """
     if not is_image(data):
-        raise InputError("This file is not a PNG or JPEG image.")
+        raise InputError("This file is not a PNG or JPEG image.", key="errors.ocr.not_image")
     try:
         img = pymupdf.open(stream=data, filetype="png" if data.startswith(b"\x89PNG") else "jpg")
         pdf_bytes = img.convert_to_pdf()
         img.close()
     except Exception as exc:  # noqa: BLE001 - MuPDF raises several types for broken images
-        raise InputError("The image is damaged and cannot be read.") from exc
+        raise InputError("The image is damaged and cannot be read.", key="errors.ocr.bad_image") from exc
     doc = pymupdf.open(stream=pdf_bytes, filetype="pdf")
     doc.set_metadata({})  # no creation date: the same image gives the same bytes (same index key)
     out = doc.tobytes(garbage=3, deflate=True, no_new_id=True)
@@ -300,7 +300,8 @@ def ocr_pdf_report(
                 try:
                     page_pdf, confs = _recognise(png, use)
                 except RuntimeError as exc:  # pytesseract's timeout
-                    raise NeedsOCRError(f"OCR of page {i + 1} took over {_PAGE_TIMEOUT_S} s and was stopped.") from exc
+                    raise NeedsOCRError(f"OCR of page {i + 1} took over {_PAGE_TIMEOUT_S} s and was stopped.",
+                                        key="errors.ocr.timeout", page=i + 1, limit_s=_PAGE_TIMEOUT_S) from exc
                 one = pymupdf.open(stream=page_pdf, filetype="pdf")
                 out.insert_pdf(one)
                 one.close()
@@ -374,11 +375,11 @@ def open_with_ocr(
                                key="errors.pdf.too_many_pages", pages=n_pages, limit=max_pages)
     searchable, report = ocr_pdf_report(data, langs=langs, dpi=dpi, progress=progress)
     if not any(r.words for r in report):
-        raise EmptyDocumentError("OCR found no text in this file (a picture without words?).")
+        raise EmptyDocumentError("OCR found no text in this file (a picture without words?).", key="errors.ocr.no_text")
     try:
         doc = open_pdf(searchable)
     except (NeedsOCRError, EmptyDocumentError) as exc:
-        raise EmptyDocumentError("OCR found no readable text in this file.") from exc
+        raise EmptyDocumentError("OCR found no readable text in this file.", key="errors.ocr.no_text") from exc
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         for target, payload in ((cached.with_suffix(".json"), json.dumps([asdict(r) for r in report]).encode()),
