@@ -100,3 +100,15 @@ def test_reader_page_shows_a_non_pdf_upload_error_in_russian(offline_app, monkey
     assert not at.exception
     assert at.error, "no error shown"
     assert at.error[0].value == "Это не PDF (файл не начинается с %PDF-). Загрузите документ PDF."
+
+
+def test_channels_page_shows_a_malformed_export_error_in_russian(offline_app, monkeypatch):
+    monkeypatch.setenv("MARGO_UI_LANG", "ru")
+    at = offline_app("pages/channels.py")
+    at.file_uploader(key="channels_upload").upload(
+        "result.json", "{\"name\": \"Канал\"}".encode("utf-16"), "application/json").run()
+    at.button(key="channels_import").click().run()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "Файл «result.json» в кодировке UTF-16" in shown, shown
+    assert "encoded" not in shown  # no English left in the message
