@@ -72,7 +72,7 @@ def resolve_identity(settings: Settings, user_info: Mapping[str, Any] | None, se
         names = {str(info["sub"]).casefold(), display.casefold(), user_id}
         return Identity(user_id, "signed_in", display, bool(names & settings.admins))
     if not _SESSION_ID.match(session_id or ""):
-        raise AccessError("This browser session has no usable id; reload the page.")
+        raise AccessError("This browser session has no usable id; reload the page.", key="errors.access.no_session")
     return Identity(ANON_PREFIX + session_id, "anonymous", "", False)
 
 
@@ -90,4 +90,4 @@ def require_admin(identity: Identity, action: str = "change shared data") -> Non
         AccessError: with a message naming the action.
     """
     if not identity.is_admin:
-        raise AccessError(f"Only an administrator can {action}.")
+        raise AccessError(f"Only an administrator can {action}.", key="errors.access.admin_only")

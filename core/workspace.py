@@ -97,7 +97,7 @@ class Workspace:
         """
         target = self.root.joinpath(*parts)
         if not target.resolve().is_relative_to(self.root.resolve()):
-            raise AccessError("That path is outside your workspace.")
+            raise AccessError("That path is outside your workspace.", key="errors.access.outside_workspace")
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
@@ -136,7 +136,9 @@ class Workspace:
             raise QuotaError(
                 f"Your saved data uses {used / 1e6:.0f} MB of {settings.workspace_quota_mb} MB "
                 f"(MARGO_WORKSPACE_QUOTA_MB); this would need {incoming_bytes / 1e6:.0f} MB more. "
-                "Delete a paper or a channel first."
+                "Delete a paper or a channel first.",
+                key="errors.quota.full", used_mb=f"{used / 1e6:.0f}", quota_mb=settings.workspace_quota_mb,
+                need_mb=f"{incoming_bytes / 1e6:.0f}",
             )
 
     def touch(self) -> None:

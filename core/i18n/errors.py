@@ -143,6 +143,17 @@ STRINGS: dict[str, dict[str, str]] = {
                               "en": "t.me/s/{user} shows no channel: check the username."},
     "errors.web.no_text": {"ru": "В открытом просмотре @{user} нет текстовых постов.",
                            "en": "@{user} has no text posts in its public preview."},
+    # ---- workspaces and identity (core/workspace.py, core/identity.py) ----
+    "errors.quota.full": {"ru": "Ваши сохранённые данные занимают {used_mb} МБ из {quota_mb} МБ; для этого нужно "
+                                "ещё {need_mb} МБ. Сначала удалите статью или канал.",
+                          "en": "Your saved data uses {used_mb} MB of {quota_mb} MB; this would need {need_mb} MB "
+                                "more. Delete a paper or a channel first."},
+    "errors.access.outside_workspace": {"ru": "Этот путь вне вашего рабочего пространства.",
+                                        "en": "That path is outside your workspace."},
+    "errors.access.admin_only": {"ru": "Это может сделать только администратор.",
+                                 "en": "Only an administrator can do this."},
+    "errors.access.no_session": {"ru": "У этой сессии браузера нет пригодного идентификатора; обновите страницу.",
+                                 "en": "This browser session has no usable id; reload the page."},
     # ---- rate limits (core/limits.py) ----
     "errors.limits.question": {"ru": "Слишком много вопросов: не больше {n} за {window_min} мин. "
                                      "Попробуйте снова через {wait_s} с.",
