@@ -65,7 +65,10 @@ class Settings(BaseSettings):
         pydantic.ValidationError: a value has the wrong type or range.
     """
 
-    model_config = SettingsConfigDict(env_prefix="MARGO_", extra="ignore", allow_inf_nan=False)
+    model_config = SettingsConfigDict(
+        env_prefix="MARGO_", extra="ignore", allow_inf_nan=False,
+        env_ignore_empty=True,  # MARGO_UI_LANG= (set but empty, as Docker and systemd pass it) means unset
+    )
 
     data_dir: Path = Field(
         default=PROJECT_ROOT / "var",
@@ -97,14 +100,14 @@ class Settings(BaseSettings):
     top_k: int = Field(default=6, ge=1, description="Chunks retrieved per question.")
     answer_sentences: int = Field(default=3, ge=1, description="Sentences in an extractive answer.")
     abstain_threshold: float = Field(
-        default=0.746,  # #8: on Evidence.confidence, calibrated on qasper_dev + data/eval (docs/BENCHMARKS.md)
+        default=1.216,  # #8b: on Evidence.confidence (with the margin term), calibrated on qasper_dev + data/eval
         ge=0,
         lt=2,
         description="Below this evidence score the Reader abstains (question in the document's "
         "language); calibrated by scripts/bench_reader.py (see docs/BENCHMARKS.md).",
     )
     abstain_threshold_crosslingual: float = Field(
-        default=0.801,  # #8: same calibration, questions in the other language
+        default=1.269,  # #8b: same calibration, questions in the other language
         ge=0,
         lt=2,
         description="The same for a question in the other language (no shared words, lower scores).",

@@ -38,6 +38,10 @@ def settings() -> Settings:
     """
     cfg, error = _settings_or_error()
     if cfg is None:
+        if not st.session_state.get(ROUTER_RAN_KEY):
+            # Stopped in app.py before the router: register a hidden navigation, or Streamlit
+            # lists every file of pages/ in the sidebar (its v1 multipage mode).
+            st.navigation([st.Page(lambda: None, title="Margo", url_path="margo")], position="hidden")
         st.error(t("hosting.settings.invalid", ui_lang_safe(), detail=error), icon=":material/error:")
         st.stop()
     return cfg

@@ -33,6 +33,16 @@ def test_bad_setting_is_one_line_naming_it(monkeypatch, tmp_path, env, value, fr
     assert "\n" not in message
 
 
+def test_empty_variable_means_unset(monkeypatch, tmp_path):
+    """``MARGO_UI_LANG=`` (set but empty, as Docker and systemd pass it) keeps the default."""
+    monkeypatch.setenv("MARGO_SECRETS_FILE", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("MARGO_UI_LANG", "")
+    monkeypatch.setenv("MARGO_TOP_K", "")
+    cfg = load_settings()
+    assert cfg.ui_lang is None or cfg.ui_lang in ("ru", "en")
+    assert cfg.top_k == type(cfg).model_fields["top_k"].default
+
+
 def test_data_dir_that_is_a_file(monkeypatch, tmp_path):
     monkeypatch.setenv("MARGO_SECRETS_FILE", str(tmp_path / "none.toml"))
     f = tmp_path / "file"
