@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 import numpy as np
 
 from ..text import stem_tokens, tokenize
 
-__all__ = ["ANTONYMS", "FEATURE_NAMES", "NEGATION", "antonym_conflicts", "compute_features", "demote", "has_negation"]
+__all__ = ["ANTONYMS", "FEATURE_NAMES", "NEGATION", "antonym_conflicts", "compute_features", "demote", "has_negation",
+           "stem_set"]
 
 NEGATION = re.compile(
     r"\b(?:not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|wasn't|weren't|didn't|hasn't|haven't|"
@@ -108,7 +110,19 @@ def has_negation(text: str) -> bool:
     return NEGATION.search(text) is not None
 
 
+@lru_cache(maxsize=8192)
+def stem_set(text: str) -> frozenset[str]:
+    """The set of Snowball stems of ``text`` (stop words dropped), memoised.
+
+    References, questions and key points repeat on every answer to a question; caching
+    their stems is one of the #9b latency fixes (the values are those of ``stem_tokens``).
+    """
+    return frozenset(stem_tokens(text))
+
+
+@lru_cache(maxsize=2048)
 def _sides(text: str) -> dict[int, set[str]]:
+    """Which side(s) of each antonym pair ``text`` uses (memoised: callers must not mutate it)."""
     out: dict[int, set[str]] = {}
     for i, (_, ra, rb) in enumerate(ANTONYMS):
         if ra.search(text):
@@ -140,8 +154,13 @@ def antonym_conflicts(answer: str, reference: str) -> tuple[int, int, list[str]]
 
 def demote(text: str, question: str) -> str:
     """``text`` without the words of ``question`` (compared by stem): question demoting."""
-    q = set(stem_tokens(question))
-    kept = [w for w in tokenize(text) if not (set(stem_tokens(w)) & q)]
+    return _demote(text, question)
+
+
+@lru_cache(maxsize=1024)
+def _demote(text: str, question: str) -> str:
+    q = stem_set(question)
+    kept = [w for w in tokenize(text) if not (stem_set(w) & q)]
     return " ".join(kept)
 
 
@@ -186,7 +205,7 @@ def compute_features(*, answer: str, reference: str, question: str, sim_ref: flo
         f["kp_match_mean"] = float((0.5 * kp_cos + 0.5 * kp_overlap).max(axis=1).mean())
     else:
         f.update(a2k_max=sim_ref, a2k_mean=sim_ref, k2a_mean=sim_ref, k2a_min=sim_ref, kp_match_mean=sim_ref)
-    a_st, r_st, q_st = set(stem_tokens(answer)), set(stem_tokens(reference)), set(stem_tokens(question))
+    a_st, r_st, q_st = set(stem_tokens(answer)), stem_set(reference), stem_set(question)
     f["lex_prec"], f["lex_rec"], f["lex_f1"] = _prf(a_st, r_st)
     p_d, r_d, _ = _prf(a_st - q_st, r_st - q_st)
     f["lex_rec_demoted"], f["lex_prec_demoted"] = r_d, p_d

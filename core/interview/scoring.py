@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,7 +48,7 @@ from ..text import (
 )
 from ..types import Lang
 from .bank import Bank, BankEmbeddings, Question, derive_key_points, get_bank_embeddings
-from .features import antonym_conflicts, compute_features, demote, has_negation
+from .features import antonym_conflicts, compute_features, demote, has_negation, stem_set
 from .model import ScorerModel, load_model
 
 __all__ = [
@@ -70,6 +72,10 @@ NEGATION_FLIP_OVERLAP = 0.6
 only counts as a contradiction ("a node with children" for "a node with no children").
 Chosen by hand so that a clause must restate most of the point; its false-contradiction rate
 on correct public answers is measured in ``scripts/bench_interview.py``."""
+VECTOR_MEMO_TEXTS = 4096
+"""Question-side texts (reference, question, key points, question-demoted reference) whose
+vectors a :class:`Scorer` keeps between answers: about 8 MB of float32 512-d vectors, enough
+for the 201-question bank in both languages and a few hundred pasted questions."""
 SAME_TOPIC_MARGIN = 0.08
 """Extra cosine margin a same-topic bank question's reference needs to make an answer off-topic."""
 """Calibrated parameters written by ``scripts/bench_interview.py --fit`` (defaults when absent)."""
@@ -498,8 +504,10 @@ _NEGATION = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def _mentions(text: str) -> list[tuple[int, int, str]]:
-    """(position, group index, member "A"/"B") of every contrast-term mention in ``text``."""
+    """(position, group index, member "A"/"B") of every contrast-term mention in ``text``
+    (memoised: key points recur on every answer; callers must not mutate the list)."""
     out = []
     for gi, (_, ra, rb) in enumerate(_CONTRAST_RX):
         for m in ra.finditer(text):
@@ -537,7 +545,7 @@ def _negated_content(kp: str, clause: str) -> bool:
     """
     if _NEGATION.search(kp):
         return False
-    kp_stems = set(stem_tokens(kp))
+    kp_stems = stem_set(kp)
     stop = stopwords()
     words = re.findall(r"[\w']+", clause.lower())
     for i, w in enumerate(words):
@@ -582,7 +590,7 @@ def _contradiction(kp: str, clause: str, sentence: str) -> str:
             s_as = _associations(sentence, g1, g2)
             if kp_as and s_as and not (kp_as & s_as):
                 return f"{_CONTRAST[g1][0]} and {_CONTRAST[g2][0]} are paired the wrong way round"
-    kp_stems = set(stem_tokens(kp))
+    kp_stems = stem_set(kp)
     shared = len(kp_stems & set(stem_tokens(clause))) / len(kp_stems) if kp_stems else 0.0
     if shared >= 0.5 and _negated_content(kp, clause):
         return "the answer negates this point"
@@ -778,17 +786,57 @@ class Scorer:
         calibration: scoring parameters; :meth:`Calibration.load` by default.
         model: the learned model (``"auto"``: the saved ``scorer_model.json``); None uses
             the previous linear blend of ``calibration``.
+        memo_texts: how many question-side texts' vectors to keep between answers
+            (:data:`VECTOR_MEMO_TEXTS`); 0 embeds everything on every call, as before #9b.
+
+    Latency (#9b): per answer only the answer's own texts (the answer, its units and its
+    question-demoted copy, duplicates embedded once) go to the embedder; the reference,
+    question, key points and demoted reference are embedded once per question and kept in
+    an LRU memo. Each text is embedded independently by USE, so scores are unchanged
+    (``tests/test_interview_latency.py`` checks 1e-6).
     """
 
     def __init__(self, embedder: Embedder, bank: Bank | None = None, cache_dir: Path | None = None,
                  calibration: Calibration | None = None,
-                 model: ScorerModel | None | Literal["auto"] = "auto") -> None:
+                 model: ScorerModel | None | Literal["auto"] = "auto", memo_texts: int = VECTOR_MEMO_TEXTS) -> None:
         self.embedder = embedder
         self.model = load_model() if model == "auto" else model
         self.bank = bank
         self.cache_dir = cache_dir
         self.calibration = calibration or Calibration.load()
-        self._vocab_cache: dict[str, frozenset[str]] = {}
+        self.memo_texts = max(0, int(memo_texts))
+        self._vocab_cache: OrderedDict[tuple, frozenset[str]] = OrderedDict()
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._memo_lock = threading.Lock()
+
+    def _embed(self, volatile: list[str], stable: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Vectors of the answer-side ``volatile`` texts and the question-side ``stable`` ones.
+
+        One embedder call for every text not in the memo (duplicates once); ``stable``
+        texts are then kept in the memo. Returns ``(len(volatile), dim)`` and
+        ``(len(stable), dim)`` float32 arrays.
+        """
+        with self._memo_lock:
+            known = {t: self._memo[t] for t in stable if t in self._memo}
+            for t in known:
+                self._memo.move_to_end(t)
+        need = list(dict.fromkeys([*volatile, *(t for t in stable if t not in known)]))
+        got = dict(zip(need, self.embedder.embed(need), strict=True)) if need else {}
+        if self.memo_texts:
+            with self._memo_lock:
+                for t in stable:
+                    if t in got:
+                        self._memo[t] = got[t]
+                        self._memo.move_to_end(t)
+                while len(self._memo) > self.memo_texts:
+                    self._memo.popitem(last=False)
+        table = {**known, **got}
+        dim = getattr(self.embedder, "dim", 512)
+
+        def stack(texts: list[str]) -> np.ndarray:
+            return np.vstack([table[t] for t in texts]) if texts else np.zeros((0, dim), dtype=np.float32)
+
+        return stack(volatile), stack(stable)
 
     def bank_embeddings(self, lang: str) -> BankEmbeddings | None:
         """The bank's cached embeddings in ``lang`` (None without a bank)."""
@@ -842,26 +890,29 @@ class Scorer:
             return Analysis(flag=flag, lang=lang, answer=text, kp_texts=kps)
         units = _units(text, lang)
         own_cached = row is not None and len(kps) == int(emb.kp_offsets[row + 1] - emb.kp_offsets[row])
-        texts = [text] + [u.text for u in units]
-        if not own_cached:
-            texts += [reference, question] + kps
+        volatile = [text] + [u.text for u in units]
+        stable = [] if own_cached else [reference, question] + kps
         demoted = [demote(text, question), demote(reference, question)]
         with_demoted = all(d.strip() for d in demoted)
         if with_demoted:
-            texts += demoted
-        vecs = self.embedder.embed(texts)
+            volatile.append(demoted[0])
+            stable.append(demoted[1])
+        if self.memo_texts:
+            vol_vecs, st_vecs = self._embed(volatile, stable)
+        else:  # the pre-#9b path: every text in one embedder call
+            vecs = self.embedder.embed(volatile + stable)
+            vol_vecs, st_vecs = vecs[:len(volatile)], vecs[len(volatile):]
         if with_demoted:
-            sim_demoted = float(vecs[-2] @ vecs[-1])
-            vecs = vecs[:-2]
+            sim_demoted = float(vol_vecs[-1] @ st_vecs[-1])
+            vol_vecs, st_vecs = vol_vecs[:-1], st_vecs[:-1]
         else:
             sim_demoted = 0.0
-        ans_vec = vecs[0]
-        unit_vecs = vecs[1: 1 + len(units)]
+        ans_vec = vol_vecs[0]
+        unit_vecs = vol_vecs[1: 1 + len(units)]
         if own_cached:
             ref_vec, q_vec, kp_vecs = emb.references[row], emb.questions[row], emb.kp_vectors(row)
         else:
-            base = 1 + len(units)
-            ref_vec, q_vec, kp_vecs = vecs[base], vecs[base + 1], vecs[base + 2:]
+            ref_vec, q_vec, kp_vecs = st_vecs[0], st_vecs[1], st_vecs[2:]
         sim_ref = float(ans_vec @ ref_vec)
         sim_q = float(ans_vec @ q_vec)
         # Off-topic distractors: the bank's references (minus this question and its near
@@ -893,7 +944,7 @@ class Scorer:
         unit_stems = [set(stem_tokens(u.text)) for u in units]
         kp_overlap = np.zeros_like(kp_cos)
         for k, point in enumerate(kps):
-            ks = set(stem_tokens(point))
+            ks = stem_set(point)
             if ks:
                 for j, us in enumerate(unit_stems):
                     kp_overlap[k, j] = len(ks & us) / len(ks)
@@ -906,8 +957,19 @@ class Scorer:
 
     def _vocab(self, question: str, reference: str, kps: list[str], emb: BankEmbeddings | None) -> frozenset[str]:
         base = emb.vocab if emb is not None else frozenset()
+        key = (id(base), question, reference, tuple(kps))
+        with self._memo_lock:
+            hit = self._vocab_cache.get(key)
+            if hit is not None:
+                self._vocab_cache.move_to_end(key)
+                return hit
         extra = set(stem_tokens(" ".join([question, reference, *kps])))
-        return base | extra
+        value = base | extra
+        with self._memo_lock:
+            self._vocab_cache[key] = value
+            while len(self._vocab_cache) > 256:
+                self._vocab_cache.popitem(last=False)
+        return value
 
 
 # --------------------------------------------------------------------------- calibration fit
