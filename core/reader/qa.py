@@ -3,14 +3,16 @@
 Extractive answering (offline), in two stages:
     1. Retrieve passages (chunks) with the hybrid index (dense + BM25 fused by
        :func:`core.retrieval.fuse`); across languages BM25 gets the question's
-       Latin-script terms and the glossary's translations.
+       Latin-script terms, the glossary's translations and pseudo-relevance feedback
+       terms (the rarest words of the sentences nearest to the question by cosine).
     2. Candidate sentences: the prose sentences of those passages only. Evidence
        score = cosine(question, sentence) + lexical overlap + section-title cosine +
        the passage's fused score (+ a bonus for digits when a number is asked);
        weights in :class:`EvidenceParams`.
-    3. Abstain when the best evidence is below the threshold (one for a question in
-       the document's language, a lower one across languages, where no words can
-       overlap; both set by measurement in scripts/bench_reader.py); otherwise answer
+    3. Abstain when the confidence (best evidence + term coverage + how far the
+       nearest sentence stands above the paper's median sentence) is below the
+       threshold (one for a question in the document's language, one across
+       languages; both calibrated in scripts/bench_reader.py); otherwise answer
        with the best few sentences, in reading order, each cited to its page.
 
 LLM answering: the same retrieval and the same abstention gate, then a grounded
@@ -22,7 +24,9 @@ and says so in ``Answer.notice``.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -86,6 +90,10 @@ class Evidence:
             translations; 1.0 when it has none). Questions about another paper name
             things this one never mentions.
         coverage_weight: weight of ``coverage`` in :attr:`confidence`.
+        margin: cosine of the sentence nearest to the question minus the median cosine
+            over all the paper's sentences (a question written for another paper is
+            about as near to every sentence; one this paper answers stands out).
+        margin_weight: weight of ``margin`` in :attr:`confidence`.
     """
 
     indices: list[int]
@@ -95,6 +103,8 @@ class Evidence:
     hits: list = field(default_factory=list)
     coverage: float = 1.0
     coverage_weight: float = 0.0
+    margin: float = 0.0
+    margin_weight: float = 0.0
 
     @property
     def best(self) -> float:
@@ -104,8 +114,11 @@ class Evidence:
     @property
     def confidence(self) -> float:
         """What abstention compares with its threshold: ``best`` + ``coverage_weight`` *
-        ``coverage`` (the share of the question's terms found anywhere in the paper)."""
-        return self.best + self.coverage_weight * self.coverage if self.scores else 0.0
+        ``coverage`` (the share of the question's terms found anywhere in the paper) +
+        ``margin_weight`` * ``margin``."""
+        if not self.scores:
+            return 0.0
+        return self.best + self.coverage_weight * self.coverage + self.margin_weight * self.margin
 
 
 _LATIN_TERM = re.compile(r"\b[A-Za-z][A-Za-z0-9+\-]{1,}\b")
@@ -138,6 +151,19 @@ class EvidenceParams:
             not the document's (BM25 then only sees Latin terms and glossary words).
         cross_passage: ``passage`` for such questions.
         coverage: weight of term coverage in the abstention score (:attr:`Evidence.confidence`).
+        margin: weight of :attr:`Evidence.margin` in the abstention score. 2.0 chosen on
+            qasper_dev (its questions also asked of the next dev paper as unanswerable)
+            + data/eval, at <= 10% false abstention per set: dev EN abstention 0.34 ->
+            0.53, RU->EN 0.62 -> 0.62 with false abstention 0.09 -> 0.03 (weights 1, 1.5,
+            3, 4 gave 0.47-0.53 EN; AUC of the margin alone 0.83-0.84 vs 0.78 for the
+            best evidence score; #8b, docs/BENCHMARKS.md "reader").
+        prf_sentences: across languages, the sentences nearest to the question (cosine)
+            whose words feed BM25 (pseudo-relevance feedback, Rocchio 1971 / RM3,
+            Abdul-Jaleel et al. 2004, here with the dense retriever's neighbours as the
+            feedback set so a Russian question gets English BM25 terms).
+        prf_terms: how many of their words (highest in-paper idf) are added. 5 and 10
+            chosen on dev: RU->EN page-hit qasper_dev 0.79 -> 0.84 (n=19), data/eval
+            0.89 -> 0.93 (n=27); (3, 10), (5, 20), (10, 20) were equal or worse on data/eval.
     """
 
     top_k: int = 6
@@ -150,18 +176,49 @@ class EvidenceParams:
     cross_weights: tuple[float, float] = (1.0, 0.5)
     cross_passage: float = 0.3
     coverage: float = 0.3
+    margin: float = 2.0
+    prf_sentences: int = 5
+    prf_terms: int = 10
 
 
 DEFAULT_PARAMS = EvidenceParams()
 
 
-def _bm25_query(question: str, doc_lang: Lang, cross: bool) -> str:
+def _bm25_query(question: str, doc_lang: Lang, cross: bool, feedback: list[str] | None = None) -> str:
     """The BM25 query: the question itself, or across languages its Latin-script terms
-    (names, acronyms: "KBQA", "BERT") plus the glossary's translations."""
+    (names, acronyms: "KBQA", "BERT") plus the glossary's translations plus the
+    pseudo-relevance ``feedback`` terms (:func:`_feedback_terms`)."""
     if not cross:
         return question
     terms = _LATIN_TERM.findall(question) if doc_lang == "en" else []
-    return " ".join([*terms, *sorted(translate_terms(question, doc_lang))])
+    return " ".join([*terms, *sorted(translate_terms(question, doc_lang)), *(feedback or [])])
+
+
+def _doc_frequency(doc: ReaderDocument) -> Counter:
+    """Number of the document's sentences holding each stem (computed once per document)."""
+    df = getattr(doc, "_qa_df", None)
+    if df is None:
+        df = Counter()
+        for stems in doc.sentence_stems():
+            df.update(stems)
+        doc._qa_df = df
+    return df
+
+
+def _feedback_terms(doc: ReaderDocument, cos: np.ndarray, n_sentences: int, n_terms: int) -> list[str]:
+    """Pseudo-relevance feedback: the ``n_terms`` stems with the highest summed in-paper
+    idf (log((N + 1) / (df + 1)), N sentences) over the ``n_sentences`` sentences with the
+    highest cosine ``cos`` (shape ``(len(doc.sentences),)``) to the question."""
+    if n_sentences <= 0 or n_terms <= 0 or not len(cos):
+        return []
+    df = _doc_frequency(doc)
+    n = len(doc.sentences)
+    stems = doc.sentence_stems()
+    weight: Counter = Counter()
+    for i in np.argsort(-cos)[:n_sentences]:
+        for term in stems[int(i)]:
+            weight[term] += math.log((n + 1) / (df.get(term, 0) + 1))
+    return [t for t, _ in weight.most_common(n_terms)]
 
 
 def find_evidence(
@@ -193,10 +250,14 @@ def find_evidence(
         return Evidence([], [], lang, cross)
     k = top_k or params.top_k
     q_vec = embedder.embed([question])[0]
+    all_cos = doc.sentence_vectors @ q_vec
+    margin = float(all_cos.max() - np.median(all_cos))
     weights = params.cross_weights if cross else params.weights
     passage_weight = params.cross_passage if cross else params.passage
+    feedback = _feedback_terms(doc, all_cos, params.prf_sentences, params.prf_terms) if cross else []
     hits = doc.index.retrieve(question, top_k=k, mode="hybrid", method=params.method, weights=weights,
-                              bm25_query=_bm25_query(question, doc.lang, cross) or None, query_vector=q_vec)
+                              bm25_query=_bm25_query(question, doc.lang, cross, feedback) or None,
+                              query_vector=q_vec)
     if not hits:
         return Evidence([], [], lang, cross, hits)
     best_hit = max(h.score for h in hits) or 1.0
@@ -211,7 +272,7 @@ def find_evidence(
     idx = [i for i, s in enumerate(doc.sentences) if s.chunk in passage_of and not in_references(s.section)]
     if not idx:
         return Evidence([], [], lang, cross, hits)
-    cos = doc.sentence_vectors[idx] @ q_vec
+    cos = all_cos[idx]
     scored = []
     for j, i in enumerate(idx):
         s = doc.sentences[i]
@@ -225,7 +286,8 @@ def find_evidence(
         scored.append((score, i))
     scored.sort(reverse=True)
     return Evidence([i for _, i in scored], [s for s, _ in scored], lang, cross, hits,
-                    coverage=_coverage(doc, question, cross), coverage_weight=params.coverage)
+                    coverage=_coverage(doc, question, cross), coverage_weight=params.coverage,
+                    margin=margin, margin_weight=params.margin)
 
 
 def _coverage(doc: ReaderDocument, question: str, cross: bool) -> float:
