@@ -73,3 +73,12 @@ def test_scanned_pdf_goes_through_ocr_or_names_it(shared_data, tmp_path):
         assert "OCR" in notice and "Low recognition confidence" in notice
     else:
         assert out.returncode == 2 and "OCR" in out.stderr
+
+
+def test_stdout_is_only_json_on_a_paper_with_tables(shared_data, tmp_path):
+    """PyMuPDF's table finder would print an advert on stdout; the JSON stream stays clean."""
+    out = _run(["ask", str(shared_data / "papers" / "attention_is_all_you_need_1706.03762.pdf"),
+                "How many attention heads does the base model use?", "--json"], tmp_path)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["citations"]

@@ -23,6 +23,10 @@ from ..errors import (
 from ..text import normalize_space
 from .layout import Block, read_layout
 
+# PyMuPDF prints an advert for its optional pymupdf_layout package on stdout the first time a
+# page's layout is read; the command lines' stdout is JSON, so switch it off once here.
+pymupdf.no_recommend_layout()
+
 __all__ = ["OutlineEntry", "ParsedPDF", "check_size", "content_hash", "find_abstract", "parse_pdf", "render_page_highlight"]
 
 _FLAGS = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
