@@ -328,7 +328,8 @@ def _iter_json(path: Path, prefix: str, max_depth: int = MAX_DEPTH) -> Iterator[
                     if depth > max_depth:
                         raise MalformedExportError(
                             f"'{path.name}' is nested more than {max_depth} levels deep (MARGO_MAX_JSON_DEPTH); "
-                            "a Telegram export nests about 5. The file is not an export, or it is damaged."
+                            "a Telegram export nests about 5. The file is not an export, or it is damaged.",
+                            key="errors.export.too_deep", file=path.name, max_depth=max_depth,
                         )
                     keys.append(None)
                     if (event == "start_array" and depth == items_depth and not in_items
@@ -362,7 +363,8 @@ def _iter_json(path: Path, prefix: str, max_depth: int = MAX_DEPTH) -> Iterator[
                 key="errors.export.incomplete_json", file=path.name,
             ) from exc
         except UnicodeDecodeError as exc:
-            raise MalformedExportError(f"'{path.name}' is not UTF-8 text; Telegram exports are UTF-8.") from exc
+            raise MalformedExportError(f"'{path.name}' is not UTF-8 text; Telegram exports are UTF-8.",
+                                       key="errors.export.not_utf8", file=path.name) from exc
 
 
 def _parse_json(path: Path, kind: ExportKind, name: str | None, username: str | None,
@@ -390,7 +392,8 @@ def _parse_json(path: Path, kind: ExportKind, name: str | None, username: str | 
                                    file=path.name)
     if seen == 0:
         raise MalformedExportError(
-            f"'{path.name}' has no messages (expected a 'messages' list, as in Telegram Desktop's result.json)."
+            f"'{path.name}' has no messages (expected a 'messages' list, as in Telegram Desktop's result.json).",
+            key="errors.export.no_messages", file=path.name,
         )
     out.username = out.username or derived
     return out
@@ -422,7 +425,8 @@ def _parse_csv(path: Path, name: str | None, username: str | None, max_chars: in
             if not fields & {"id", "message_id"} or not fields & {"text", "message_text", "message"}:
                 raise MalformedExportError(
                     f"'{path.name}' has no id and text columns (expected message_id or id, and "
-                    f"message_text or text; found: {', '.join(sorted(fields))[:120]})."
+                    f"message_text or text; found: {', '.join(sorted(fields))[:120]}).",
+                    key="errors.export.csv_columns", file=path.name, found=", ".join(sorted(fields))[:120],
                 )
             for row in reader:
                 rec = {(k or "").strip().lower(): v for k, v in row.items()}
@@ -435,9 +439,11 @@ def _parse_csv(path: Path, name: str | None, username: str | None, max_chars: in
                 else:
                     out.posts.append(post)
     except UnicodeDecodeError as exc:
-        raise MalformedExportError(f"'{path.name}' is not UTF-8 text; save the CSV as UTF-8.") from exc
+        raise MalformedExportError(f"'{path.name}' is not UTF-8 text; save the CSV as UTF-8.",
+                                   key="errors.export.not_utf8", file=path.name) from exc
     except csv.Error as exc:
-        raise MalformedExportError(f"'{path.name}' is not a readable CSV: {exc}.") from exc
+        raise MalformedExportError(f"'{path.name}' is not a readable CSV: {exc}.", key="errors.export.bad_csv",
+                                   file=path.name) from exc
     out.username = out.username or derived
     return out
 
@@ -534,7 +540,8 @@ def _html_pages(path: Path) -> list[Path]:
     if not pages:
         pages = sorted(path.glob("*.html"))
     if not pages:
-        raise MalformedExportError(f"The folder '{path.name}' holds no messages*.html files of a Telegram export.")
+        raise MalformedExportError(f"The folder '{path.name}' holds no messages*.html files of a Telegram export.",
+                                   key="errors.export.no_html_pages", file=path.name)
     return pages
 
 
@@ -557,13 +564,15 @@ def _parse_html(path: Path, name: str | None, username: str | None, max_chars: i
                     if len(parser.rawdata) > _HTML_PENDING_MAX:  # html.parser rescans it on every feed
                         raise MalformedExportError(
                             f"'{page.name}' has a tag that does not end within {_HTML_PENDING_MAX >> 20} MB: "
-                            "not a Telegram export page (Telegram writes '<' in text as &lt;)."
+                            "not a Telegram export page (Telegram writes '<' in text as &lt;).",
+                            key="errors.export.html_tag", file=page.name, limit_mb=_HTML_PENDING_MAX >> 20,
                         )
             parser.close()
             if parser._msg is not None:  # the file ends inside a message (cut off): keep what it has
                 parser.messages.append(parser._msg)
         except UnicodeDecodeError as exc:
-            raise MalformedExportError(f"'{page.name}' is not UTF-8 text; Telegram exports are UTF-8.") from exc
+            raise MalformedExportError(f"'{page.name}' is not UTF-8 text; Telegram exports are UTF-8.",
+                                       key="errors.export.not_utf8", file=page.name) from exc
         out.files.append(page.name)
         found_export = found_export or parser.any_message_div
         if not out.name:
@@ -574,7 +583,8 @@ def _parse_html(path: Path, name: str | None, username: str | None, max_chars: i
                 queue.append(page.parent / href)
     if not found_export:
         raise MalformedExportError(
-            f"'{path.name}' is not a Telegram Desktop HTML export (no message blocks found)."
+            f"'{path.name}' is not a Telegram Desktop HTML export (no message blocks found).",
+            key="errors.export.not_html_export", file=path.name,
         )
     channel = name or out.name or path.stem
     seen_ids: set[int] = set()
@@ -632,7 +642,8 @@ def parse_export(path: str | Path, name: str | None = None, username: str | None
         else:
             out = _parse_html(path, name, username, max_post_chars)
     except OSError as exc:
-        raise MalformedExportError(f"'{path.name}' cannot be read: {exc.strerror or exc}.") from exc
+        raise MalformedExportError(f"'{path.name}' cannot be read: {exc.strerror or exc}.",
+                                   key="errors.export.unreadable", file=path.name) from exc
     if not out.posts:
         raise MalformedExportError(
             f"'{path.name}' has no posts with text ({out.skipped} messages were service messages or media only).",

@@ -113,6 +113,25 @@ STRINGS: dict[str, dict[str, str]] = {
                                             "Выгрузите чат заново или скачайте файл ещё раз.",
                                       "en": "'{file}' is not complete JSON (cut off or damaged). Export the chat "
                                             "again or re-download the file."},
+    "errors.export.too_deep": {"ru": "В «{file}» вложенность глубже {max_depth} уровней, а выгрузка Telegram "
+                                     "вложена примерно на 5. Это не выгрузка, или файл повреждён.",
+                               "en": "'{file}' is nested more than {max_depth} levels deep; a Telegram export nests "
+                                     "about 5. The file is not an export, or it is damaged."},
+    "errors.export.csv_columns": {"ru": "В «{file}» нет столбцов с id и текстом (нужны message_id или id и "
+                                        "message_text или text; найдены: {found}).",
+                                  "en": "'{file}' has no id and text columns (expected message_id or id, and "
+                                        "message_text or text; found: {found})."},
+    "errors.export.bad_csv": {"ru": "«{file}» — не читаемый CSV.", "en": "'{file}' is not a readable CSV."},
+    "errors.export.html_tag": {"ru": "В «{file}» тег не закрывается в пределах {limit_mb} МБ: это не страница "
+                                     "выгрузки Telegram.",
+                               "en": "'{file}' has a tag that does not end within {limit_mb} MB: not a Telegram "
+                                     "export page."},
+    "errors.export.not_html_export": {"ru": "«{file}» — не HTML-выгрузка Telegram Desktop (блоков сообщений нет).",
+                                      "en": "'{file}' is not a Telegram Desktop HTML export (no message blocks "
+                                            "found)."},
+    "errors.export.no_html_pages": {"ru": "В папке «{file}» нет файлов messages*.html выгрузки Telegram.",
+                                    "en": "The folder '{file}' holds no messages*.html files of a Telegram export."},
+    "errors.export.unreadable": {"ru": "Файл «{file}» не читается.", "en": "'{file}' cannot be read."},
     "errors.export.no_messages": {"ru": "В «{file}» нет сообщений.", "en": "'{file}' holds no messages."},
     "errors.export.missing": {"ru": "Файла «{file}» нет.", "en": "'{file}' does not exist."},
     "errors.export.no_text_posts": {"ru": "В «{file}» нет постов с текстом ({skipped} сообщений — служебные "
