@@ -12,12 +12,19 @@ Two parts (both by default):
   (10k, then incremental imports up to the maximum): throughput (posts/s), index
   size on disk, peak memory, retrieval latency p50/p95. Its numbers are cached in
   ``var/bench_channels_scale.json`` so a quality-only run keeps them in the section.
+  When the run stops below 100k posts, the last 100k run (``scripts/bench_channels_100k_2026-11-21.json``,
+  before Channel search moved onto ``core.retrieval``) is shown under it, labelled.
+* before/after (``--before DIR``): ``DIR`` is a copy of the tree before the move onto
+  ``core.retrieval`` (``git archive <commit> core scripts data docs``) on which this
+  script ran with the same options; its cached results are stored in
+  ``scripts/bench_channels_before_move.json`` and shown beside this run's.
 
 Usage::
 
     .venv/bin/python scripts/bench_channels.py            # both (100k posts: ~25 min)
     .venv/bin/python scripts/bench_channels.py --quality  # quality only (~1 min)
     .venv/bin/python scripts/bench_channels.py --hybridindex 100000  # core HybridIndex at that size (~2 min)
+    .venv/bin/python scripts/bench_channels.py --scale --max-posts 10000 --before /tmp/old  # A/B of the move
 """
 
 from __future__ import annotations
@@ -200,6 +207,8 @@ def run_parse(n: int = 100_000) -> dict:
 
 
 HYBRIDINDEX_CACHE = ROOT / "var" / "bench_channels_hybridindex.json"
+HISTORY_100K = ROOT / "scripts" / "bench_channels_100k_2026-11-21.json"
+BEFORE_MOVE = ROOT / "scripts" / "bench_channels_before_move.json"
 
 
 def run_hybridindex(n: int) -> dict:
@@ -340,8 +349,52 @@ _LABEL = {"hybrid": "hybrid", "rrf": "RRF", "dense": "dense", "bm25": "BM25", "s
           "hybrid-all": "hybrid (all ch.)", "rrf-all": "RRF (all ch.)"}
 
 
-def _markdown(quality: dict | None, scale: dict | None) -> str:
-    out = ["## channels", "", f"Channel search (`core/channels`). {machine_line()}.", ""]
+def _scale_table(rows: list[dict]) -> list[str]:
+    out = ["| posts | chunks | new posts | import s | posts/s | index MB | SQLite MB | peak RSS MB | p50 ms | p95 ms | p95 filtered ms | load avg |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        out.append(f"| {r['posts']:,} | {r['chunks']:,} | {r['new_posts']:,} | {r['import_s']} | {r['posts_per_s']} | "
+                   f"{r['index_mb']} | {r['sqlite_mb']} | {r['peak_rss_mb']} | {r['p50_ms']} | {r['p95_ms']} | "
+                   f"{r['p95_filtered_ms']} | {r.get('load1', 'n/a')} |")
+    return out
+
+
+def _before_after(quality: dict | None, scale: dict | None, before: dict) -> list[str]:
+    """Rows comparing this run with the same script on the tree before the move onto core.retrieval."""
+    out = ["### Before and after the move onto `core.retrieval`", "",
+           f"Channel search now stores its index in `core.retrieval.RowCollection` and fuses through "
+           f"`core.retrieval.fuse` (\"linear\" for hybrid, \"rrf\") with typed `core.retrieval.Hit`s. The same script "
+           f"ran on a copy of the tree at {before['commit']} (before the move) and on this tree, one after the "
+           f"other on the same shared machine (load average in the table); numbers rest on the same queries "
+           f"and posts as the tables above.", "",
+           "| measure | before the move | after the move |", "|---|---|---|"]
+    bq, bs = before.get("quality"), before.get("scale")
+    if quality and bq:
+        for key in sorted(quality["table"]):
+            g, m = key.split("|")
+            if m not in ("hybrid", "hybrid-all", "rrf") or key not in bq["table"]:
+                continue
+            a, b = bq["table"][key], quality["table"][key]
+            out.append(f"| {_LABEL[m]} R@5 / nDCG@10, {g} (n = {b['n']}) | {a['recall5']:.2f} / {a['ndcg10']:.2f} "
+                       f"| {b['recall5']:.2f} / {b['ndcg10']:.2f} |")
+        out.append(f"| abstention accuracy (n = {len(quality['calibration']['pos']) + len(quality['calibration']['neg'])}) "
+                   f"| {bq['calibration']['current_accuracy']:.2f} | {quality['calibration']['current_accuracy']:.2f} |")
+    if scale and bs:
+        for a, b in zip(bs["rows"], scale["rows"], strict=False):
+            if a["posts"] != b["posts"]:
+                continue
+            out += [f"| import of {b['posts']:,} posts: posts/s (load avg) | {a['posts_per_s']} ({a.get('load1')}) "
+                    f"| {b['posts_per_s']} ({b.get('load1')}) |",
+                    f"| search p50 / p95 / p95 with dates, ms, {b['posts']:,} posts | {a['p50_ms']} / {a['p95_ms']} / "
+                    f"{a['p95_filtered_ms']} | {b['p50_ms']} / {b['p95_ms']} / {b['p95_filtered_ms']} |",
+                    f"| index MB on disk, {b['posts']:,} posts | {a['index_mb']} | {b['index_mb']} |"]
+    return out + [""]
+
+
+def _markdown(quality: dict | None, scale: dict | None, before: dict | None = None) -> str:
+    out = ["## channels", "", f"Channel search (`core/channels` on `core.retrieval`). {machine_line()}.", ""]
+    if before:
+        out += _before_after(quality, scale, before)
     if quality:
         out += ["### Retrieval quality on real exports",
                 "", f"Our {quality['n_queries']} queries (`data/channel_eval/queries.jsonl`): paraphrased RU and EN "
@@ -389,22 +442,28 @@ def _markdown(quality: dict | None, scale: dict | None) -> str:
                 "including the query embedding, 100 queries after a warm-up; \"filtered\" adds a date range. "
                 "Peak RSS is the whole process (USE model included), cumulative. The machine was shared with "
                 "other work during the run (load average in the last column; 2 cores): import throughput, bound by "
-                "embedding (USE, 1 thread, batches of 256), varies with that load, so read it as a lower bound.", "",
-                "| posts | chunks | new posts | import s | posts/s | index MB | SQLite MB | peak RSS MB | p50 ms | p95 ms | p95 filtered ms | load avg |",
-                "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-        for r in scale["rows"]:
-            out.append(f"| {r['posts']:,} | {r['chunks']:,} | {r['new_posts']:,} | {r['import_s']} | {r['posts_per_s']} | "
-                       f"{r['index_mb']} | {r['sqlite_mb']} | {r['peak_rss_mb']} | {r['p50_ms']} | {r['p95_ms']} | "
-                       f"{r['p95_filtered_ms']} | {r.get('load1', 'n/a')} |")
+                "embedding (USE, 1 thread, batches of 256), varies with that load, so read it as a lower bound.", ""]
+        out += _scale_table(scale["rows"])
+        hist = json.loads(HISTORY_100K.read_text(encoding="utf-8")) if HISTORY_100K.exists() else None
+        if hist and max(r["posts"] for r in scale["rows"]) < 100_000:
+            out += ["", f"This run stopped at {max(r['posts'] for r in scale['rows']):,} posts (the machine was "
+                    f"shared with eight other agents). The last 100,000-post run, before the move onto "
+                    f"`core.retrieval` ({hist['machine']}):", ""]
+            out += _scale_table(hist["rows"])
+        h = None
         if HYBRIDINDEX_CACHE.exists():
             h = json.loads(HYBRIDINDEX_CACHE.read_text(encoding="utf-8"))
+        elif hist:
+            h = hist.get("hybridindex")
+        if h:
             out += ["", f"For comparison, the core's `HybridIndex` (LlamaIndex JSON docstore + `BM25Retriever` + "
                     f"`QueryFusionRetriever`) on the same {h['posts']:,} generated posts with precomputed vectors "
                     f"(`--hybridindex`): build {h['build_s']} s without any embedding (the channel index rebuilds "
                     f"only BM25 on an import), persist {h['persist_s']} s, {h['disk_mb']} MB on disk, load "
                     f"{h['load_s']} s, retrieval p50 {h['p50_ms']} ms / p95 {h['p95_ms']} ms including the query "
                     f"embedding (load avg {h['load1']}); it has no date filter and no way to drop an edited "
-                    "post but a full rebuild, hence `core/channels/index.py`."]
+                    "post but a full rebuild, hence the core's second store, `core.retrieval.RowCollection`, "
+                    "that channels use."]
         ri = scale["reimport"]
         out += ["", f"Re-importing the same {ri['posts']:,} posts: {ri['seconds']} s, {ri['added']} added, "
                 f"{ri['unchanged']:,} unchanged (hash comparison only, nothing embedded). Scale run: {scale['machine']}."]
@@ -417,6 +476,8 @@ def main() -> None:
     ap.add_argument("--scale", action="store_true")
     ap.add_argument("--max-posts", type=int, default=100_000)
     ap.add_argument("--keep", action="store_true", help="keep the generated channel's data folder")
+    ap.add_argument("--before", type=Path, default=None, metavar="DIR",
+                    help="a copy of the tree before the move onto core.retrieval, benchmarked with the same options")
     ap.add_argument("--hybridindex", type=int, default=0, metavar="N",
                     help="also time core.retrieval.HybridIndex on N generated posts (no embedding)")
     args = ap.parse_args()
@@ -434,7 +495,18 @@ def main() -> None:
         QUALITY_CACHE.write_text(json.dumps(quality), encoding="utf-8")
     elif QUALITY_CACHE.exists():
         quality = json.loads(QUALITY_CACHE.read_text(encoding="utf-8"))
-    write_section("channels", _markdown(quality, scale))
+    before = None
+    if args.before:
+        var = args.before / "var"
+        before = {"commit": (args.before / "COMMIT").read_text(encoding="utf-8").strip()
+                  if (args.before / "COMMIT").exists() else "an earlier commit"}
+        for key, name in (("scale", "bench_channels_scale.json"), ("quality", "bench_channels_quality.json")):
+            if (var / name).exists():
+                before[key] = json.loads((var / name).read_text(encoding="utf-8"))
+        BEFORE_MOVE.write_text(json.dumps(before, ensure_ascii=False), encoding="utf-8")
+    elif BEFORE_MOVE.exists():
+        before = json.loads(BEFORE_MOVE.read_text(encoding="utf-8"))
+    write_section("channels", _markdown(quality, scale, before))
 
 
 if __name__ == "__main__":

@@ -73,7 +73,8 @@ class PostHit:
         date: ISO date of the post.
         url: ``https://t.me/<username>/<post_id>`` or None.
         text: the whole post.
-        score: fused relevance (RRF in hybrid mode; cosine or BM25 in single modes).
+        score: fused relevance (``cosine + w * BM25 / ceiling`` in "hybrid", the RRF score in
+            "rrf", both by :func:`core.retrieval.fuse`; cosine or BM25 in single modes).
         cosine: cosine similarity of the query and the post's best chunk (-1..1), the
             evidence the abstention threshold looks at.
         chunk: the best-matching chunk of the post (== text for short posts).
