@@ -202,6 +202,13 @@ STRINGS: dict[str, dict[str, str]] = {
     # ---- lectures (core/lectures/inputs.py) ----
     "errors.lectures.too_big": {"ru": "Файл весит {mb} МБ, а можно не больше {limit_mb} МБ.",
                                 "en": "The file is {mb} MB; the limit is {limit_mb} MB."},
+    "errors.lectures.subs_encoding": {"ru": "Файл субтитров не в UTF-8 и не в Windows-1251.",
+                                      "en": "The subtitle file is neither UTF-8 nor Windows-1251 text."},
+    "errors.lectures.bad_subs": {"ru": "«{file}» — не корректный файл {kind}: проверьте строки времени.",
+                                 "en": "{file} is not a valid {kind} file: check its timing lines."},
+    "errors.lectures.subs_type": {"ru": "«{file}»: субтитры должны быть в формате .srt или .vtt.",
+                                  "en": "{file}: subtitles must be .srt or .vtt."},
+    "errors.lectures.subs_empty": {"ru": "В «{file}» нет текста субтитров.", "en": "{file} has no subtitle text."},
     "errors.lectures.not_youtube": {"ru": "Это не ссылка на YouTube (https://www.youtube.com/watch?v=… или "
                                           "https://youtu.be/…).",
                                     "en": "This is not a YouTube link (https://www.youtube.com/watch?v=... or "

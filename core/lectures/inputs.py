@@ -105,7 +105,8 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise MalformedSubtitlesError("The subtitle file is neither UTF-8 nor Windows-1251 text.")
+    raise MalformedSubtitlesError("The subtitle file is neither UTF-8 nor Windows-1251 text.",
+                                  key="errors.lectures.subs_encoding")
 
 
 def parse_subtitles(data: bytes, name: str, settings: Settings) -> Transcript:
@@ -136,7 +137,8 @@ def parse_subtitles(data: bytes, name: str, settings: Settings) -> Transcript:
         try:
             cues = list(srt.parse(text))
         except (srt.SRTParseError, ValueError) as exc:
-            raise MalformedSubtitlesError(f"{name} is not a valid SRT file: {exc}") from exc
+            raise MalformedSubtitlesError(f"{name} is not a valid SRT file: {exc}", key="errors.lectures.bad_subs",
+                                          file=name, kind="SRT") from exc
         for cue in cues:
             clean = _clean_cue(cue.content)
             if clean:
@@ -148,7 +150,8 @@ def parse_subtitles(data: bytes, name: str, settings: Settings) -> Transcript:
         try:
             vtt = webvtt.from_string(text)
         except (MalformedFileError, ValueError, IndexError) as exc:
-            raise MalformedSubtitlesError(f"{name} is not a valid WebVTT file: {exc}") from exc
+            raise MalformedSubtitlesError(f"{name} is not a valid WebVTT file: {exc}", key="errors.lectures.bad_subs",
+                                          file=name, kind="WebVTT") from exc
         speaker = ""
         for cue in vtt.captions:
             clean = _clean_cue(cue.raw_text)
@@ -156,9 +159,10 @@ def parse_subtitles(data: bytes, name: str, settings: Settings) -> Transcript:
             if clean:
                 segments.append(Segment(_vtt_seconds(cue.start), _vtt_seconds(cue.end), clean, speaker))
     else:
-        raise UnsupportedMediaError(f"{name}: subtitles must be .srt or .vtt.")
+        raise UnsupportedMediaError(f"{name}: subtitles must be .srt or .vtt.", key="errors.lectures.subs_type",
+                                    file=name)
     if not segments:
-        raise NoSpeechError(f"{name} has no subtitle text.")
+        raise NoSpeechError(f"{name} has no subtitle text.", key="errors.lectures.subs_empty", file=name)
     segments.sort(key=lambda s: s.start_s)
     duration = max(s.end_s for s in segments)
     _check_duration(duration, settings)
