@@ -315,7 +315,9 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        raise SettingsError(settings_error_line(exc)) from None
+        line = settings_error_line(exc)
+        raise SettingsError(line, key="errors.settings.invalid",
+                            detail=line.removeprefix("Invalid setting: ").rstrip(".")) from None
 
 
 @lru_cache(maxsize=1)

@@ -173,6 +173,8 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "en": "Only an administrator can do this."},
     "errors.access.no_session": {"ru": "У этой сессии браузера нет пригодного идентификатора; обновите страницу.",
                                  "en": "This browser session has no usable id; reload the page."},
+    # ---- settings (core/settings.py; the setting's name and pydantic's reason stay as they are) ----
+    "errors.settings.invalid": {"ru": "Неверная настройка: {detail}.", "en": "Invalid setting: {detail}."},
     # ---- rate limits (core/limits.py) ----
     "errors.limits.question": {"ru": "Слишком много вопросов: не больше {n} за {window_min} мин. "
                                      "Попробуйте снова через {wait_s} с.",
