@@ -17,12 +17,13 @@ page and the command line. Pages are 1-based.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..embeddings import Embedder, get_embedder
+from ..grounding import neutralize_marks
 from ..llm import LLMClient, llm_from_settings
 from ..settings import Settings
-from ..types import Answer, Lang, Summary
+from ..types import Answer, Lang, Summary, SummarySentence
 from .documents import ReaderDocument, open_document
 from .qa import answer_question
 from .summarize import summarize
@@ -87,13 +88,23 @@ class Reader:
                              max_pages=cfg.max_pages)
 
     def summarize(self, doc: ReaderDocument, n_sentences: int | None = None, lang: Lang | None = None) -> Summary:
-        """Summarise ``doc`` (LLM when configured, else extractive)."""
-        return summarize(doc, self.embedder, n_sentences or self.settings.summary_sentences, self.llm, lang)
+        """Summarise ``doc`` (LLM when configured, else extractive).
+
+        The paper's own citation marks inside quoted sentences ("[p. 99]") are shown as
+        "(p. 99)" (:func:`_neutral_summary`), so only Margo's checked marks look live.
+        """
+        return _neutral_summary(
+            summarize(doc, self.embedder, n_sentences or self.settings.summary_sentences, self.llm, lang)
+        )
 
     def ask(self, doc: ReaderDocument, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
-        """Answer ``question`` about ``doc`` with page citations, or abstain."""
+        """Answer ``question`` about ``doc`` with page citations, or abstain.
+
+        The paper's own citation marks inside quotes ("[p. 99]") are shown as "(p. 99)"
+        (:func:`_neutral_answer`); the citations' pages are unchanged.
+        """
         cfg = self.settings
-        return answer_question(
+        return _neutral_answer(answer_question(
             doc,
             question,
             self.embedder,
@@ -102,7 +113,45 @@ class Reader:
             top_k=cfg.top_k,
             n_sentences=cfg.answer_sentences,
             history=history,
-        )
+        ))
+
+
+def _neutral_text(text: str, quotes: list[str]) -> str:
+    """``text`` with each quoted source sentence's own marks neutralised (#11b).
+
+    Only the quotes' spans are rewritten: Margo's ``[p. N]`` after each quote stays live.
+    """
+    for quote in sorted(set(quotes), key=len, reverse=True):
+        neutral = neutralize_marks(quote)
+        if neutral != quote:
+            text = text.replace(quote, neutral)
+    return text
+
+
+def _neutral_answer(answer: Answer) -> Answer:
+    """``answer`` with the source's own "[p. 99]"/"[3]" marks in quotes, passages and the
+    quoted spans of the text written as "(p. 99)"/"(3)" (:func:`core.grounding.neutralize_marks`).
+
+    Render-side highlighting still finds the quote: it falls back to 6-word windows.
+    """
+    quotes = [c.quote for c in answer.citations]
+    answer.text = _neutral_text(answer.text, quotes)
+    answer.citations = [
+        replace(c, quote=neutralize_marks(c.quote), passage=neutralize_marks(c.passage)) for c in answer.citations
+    ]
+    return answer
+
+
+def _neutral_summary(summary: Summary) -> Summary:
+    """``summary`` with the source's own marks in its quoted sentences neutralised."""
+
+    def fix(sentences: list[SummarySentence]) -> list[SummarySentence]:
+        return [SummarySentence(neutralize_marks(s.text), s.page) for s in sentences]
+
+    summary.text = _neutral_text(summary.text, [s.text for s in summary.sentences])
+    summary.sentences = fix(summary.sentences)
+    summary.key_parts = {k: fix(v) for k, v in summary.key_parts.items()}
+    return summary
 
 
 def answer_json(answer: Answer) -> dict:
