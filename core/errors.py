@@ -102,7 +102,8 @@ class MargoError(Exception):
         fields = getattr(self, "fields", {}) or {}
         if key and key in strings:
             try:
-                return t(key, code, strict=True, **fields)
+                text = t(key, code, strict=True, **fields)
+                return text if fields else text.format()  # templates are always formatted ({{ → {)
             except (KeyError, IndexError, ValueError):
                 pass  # a field missing at the raise site: the per-class text still helps
         if code != "en":

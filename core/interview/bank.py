@@ -330,19 +330,20 @@ def load_user_questions(data: bytes, filename: str) -> list[Question]:
         InputError: empty, too large, not UTF-8, unparseable, or a record breaks the schema.
     """
     if not data or not data.strip():
-        raise InputError("The question file is empty.")
+        raise InputError("The question file is empty.", key="errors.bank.empty")
     if len(data) > _MAX_USER_BYTES:
-        raise InputError("The question file is larger than 5 MB.")
+        raise InputError("The question file is larger than 5 MB.", key="errors.bank.too_big")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError("The question file is not UTF-8 text.") from exc
+        raise InputError("The question file is not UTF-8 text.", key="errors.bank.not_utf8") from exc
     name = filename.lower()
     if name.endswith(".csv"):
         reader = csv.DictReader(io.StringIO(text))
         missing = {"id"} - set(reader.fieldnames or [])
         if missing:
-            raise InputError(f"The CSV needs a header with the columns {', '.join(_CSV_COLUMNS)}.")
+            raise InputError(f"The CSV needs a header with the columns {', '.join(_CSV_COLUMNS)}.",
+                             key="errors.bank.csv_header", columns=", ".join(_CSV_COLUMNS))
         records = []
         for row in reader:
             row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
@@ -356,16 +357,19 @@ def load_user_questions(data: bytes, filename: str) -> list[Question]:
         try:
             doc = json.loads(text)
         except RecursionError as exc:  # #11: nesting deeper than Python's JSON decoder allows
-            raise InputError("The JSON file is nested too deeply to be a question bank.") from exc
+            raise InputError("The JSON file is nested too deeply to be a question bank.",
+                             key="errors.bank.too_deep") from exc
         except json.JSONDecodeError as exc:
-            raise InputError(f"The JSON file cannot be parsed: {exc.msg} at line {exc.lineno}.") from exc
+            raise InputError(f"The JSON file cannot be parsed: {exc.msg} at line {exc.lineno}.",
+                             key="errors.bank.bad_json", error=exc.msg, line=exc.lineno) from exc
         records = doc.get("questions") if isinstance(doc, dict) else doc
         if not isinstance(records, list):
-            raise InputError("The JSON file must be a list of questions or {\"questions\": [...]}.")
+            raise InputError("The JSON file must be a list of questions or {\"questions\": [...]}.",
+                             key="errors.bank.json_shape")
     else:
-        raise InputError("Upload a .csv or .json file in the question-bank schema.")
+        raise InputError("Upload a .csv or .json file in the question-bank schema.", key="errors.bank.wrong_type")
     if not records:
-        raise InputError("The question file has no questions.")
+        raise InputError("The question file has no questions.", key="errors.bank.no_questions")
     return validate_records(records, strict=False, source="user")
 
 
