@@ -1,8 +1,10 @@
 """Live conversation with Margo over WebRTC (streamlit-webrtc), beside ``st.audio_input``.
 
 ``live_talk(key, lang_hint)`` shows a "Talk with Margo live" switch; when on, the browser's
-microphone streams to the server (``WebRtcMode.SENDRECV`` with ``sendback_audio=False``,
-``rtc_configuration={"iceServers": []}`` so it works offline on one machine or LAN). The
+microphone streams to the server (``WebRtcMode.SENDONLY``: the queued-frames callback runs on the
+track the library's receiver pulls; with SENDRECV and ``sendback_audio=False`` nothing pulls
+it and the callback never ran, seen in Chromium), with ``rtc_configuration={"iceServers": []}``
+so it works offline on one machine or LAN. The
 frames go through :class:`core.speech.conversation.LiveConversation` (VAD segmentation and
 turn-taking); a fragment polls it twice a second, transcribes each finished utterance
 offline and returns its text once (after a rerun) so the page treats it like typed text.
@@ -80,12 +82,16 @@ def live_talk(key: str, lang_hint: str | None = None) -> str | None:
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
     live = _live(key)
+
+    async def on_frames(frames):  # every queued frame (a plain frame callback would drop all but the newest)
+        return live.on_frames(frames)
+
     try:
         ctx = webrtc_streamer(
-            key=f"{key}_rtc", mode=WebRtcMode.SENDRECV, rtc_configuration={"iceServers": []},
+            key=f"{key}_rtc", mode=WebRtcMode.SENDONLY, rtc_configuration={"iceServers": []},
             media_stream_constraints={"video": False, "audio": {"echoCancellation": True, "noiseSuppression": True,
                                                                 "autoGainControl": True}},
-            audio_frame_callback=live.on_frame, sendback_audio=False, async_processing=True,
+            queued_audio_frames_callback=on_frames, async_processing=True,
             translations={k: t(f"talk.{k}", ui) for k in _TRANSLATION_KEYS},
         )
     except Exception:  # no WebRTC runtime (e.g. a script run without a server): the recorder above still works

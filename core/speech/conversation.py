@@ -362,8 +362,8 @@ def transcribe_utterance(transcriber, utterance: Utterance, lang_hint: str | Non
 class LiveConversation:
     """One browser audio stream's pipeline: frames → converter → segmenter → turns.
 
-    :meth:`on_frame` is the streamlit-webrtc ``audio_frame_callback`` (it runs on the
-    WebRTC worker thread and returns the frame unchanged); the page polls
+    :meth:`on_frames` is the streamlit-webrtc ``queued_audio_frames_callback`` (it runs on
+    the WebRTC worker thread and returns the frames unchanged); the page polls
     :attr:`turns`. A failure inside the pipeline is kept in :attr:`error` (shown by the
     page) instead of killing the audio thread.
 
@@ -392,6 +392,14 @@ class LiveConversation:
         except Exception as exc:  # a malformed frame must not stop the stream thread
             self.error = f"Audio could not be processed: {exc}"
         return frame
+
+    def on_frames(self, frames: list) -> list:
+        """Feed every frame that arrived since the last call (streamlit-webrtc's
+        ``queued_audio_frames_callback``: with a plain ``audio_frame_callback`` in async mode
+        the library passes only the newest frame and drops the rest); returns them unchanged."""
+        for frame in frames:
+            self.on_frame(frame)
+        return frames
 
     def restart(self) -> None:
         """A new WebRTC session: fresh resampler and VAD state (the turns are kept)."""
