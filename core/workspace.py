@@ -106,7 +106,7 @@ class Workspace:
 
         Stores that keep their files under ``settings.data_dir`` (the channel library, the
         Reader's ``index_dir``, interview progress) then read and write this user's data
-        only. Shared resources (models, the speech cache, the bundled bank's embeddings)
+        only (also the speech audio cache, #11b). Shared resources (models, the bundled bank's embeddings)
         must keep using the unscoped settings.
         """
         return settings.model_copy(update={"data_dir": self.root})

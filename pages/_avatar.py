@@ -20,18 +20,33 @@ from core.errors import MargoError
 from core.i18n import t
 from core.speech.avatar import avatar_stream_html
 from core.speech.delivery import DeliveryReport, analyze_delivery
+from core.speech.stream import user_token
 from core.speech.stt import Transcript, get_transcriber, stt_unavailable_reason
+from core.speech.tts import speech_cache_dir
 from core.text import detect_lang
-from pages._common import settings, show_error, speaker, streamer, ui_lang
+from pages._common import (
+    rate_ok,
+    settings,
+    show_error,
+    speaker,
+    streamer,
+    ui_lang,
+    user_settings,
+    workspace,
+)
 
 
 def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def _static_url(digest: str) -> str:
+def _static_url(url_path: str) -> str:
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"{'/' + base if base else ''}/app/static/speech/{digest}/"
+    return f"{'/' + base if base else ''}/app/static/speech/{url_path}/"
+
+
+SPEECH_COUNTED_KEY = "_margo_speech_counted"
+"""Session-state set of the texts (plan folders) already counted against the speech limit."""
 
 
 def voice_name(engine: str, ui: str) -> str:
@@ -60,10 +75,19 @@ def avatar_panel(text: str, lang: str, expression: str = "neutral", key: str = "
         col, _ = st.columns([1, 2])
         prefer = col.selectbox(t("avatar.voice", ui), names, key=f"{key}_engine_{lang}",
                                format_func=lambda n: voice_name(n, ui))
-    plan = streamer().prepare(text or "", lang, prefer)
+    # #11b: this user's static folder (unguessable token) and audio cache (in the workspace);
+    # a new text to synthesize counts once against the per-user speech limit.
+    token = user_token(workspace())
+    plan = streamer().plan(text or "", lang, prefer, token)
+    counted = st.session_state.setdefault(SPEECH_COUNTED_KEY, set())
+    if plan.engine and not plan.ready and plan.url_path not in counted:
+        if not rate_ok("speech"):  # the localized warning is shown; nothing is synthesized
+            return
+        counted.add(plan.url_path)
+    plan = streamer().prepare(text or "", lang, prefer, token, speech_cache_dir(user_settings()))
     note = t("avatar.voice_note", ui, voice=voice_name(plan.engine, ui)) if plan.engine else t("avatar.silent", ui)
     st.session_state[f"_{key}_plan"] = plan  # tests and benchmarks read it
-    st.iframe(avatar_stream_html(plan.sentences, _static_url(plan.digest), ui, expression, note=note,
+    st.iframe(avatar_stream_html(plan.sentences, _static_url(plan.url_path), ui, expression, note=note,
                                  autoplay=autoplay), height=height)
 
 

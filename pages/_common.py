@@ -17,7 +17,7 @@ from core.identity import Identity, resolve_identity, workspace_for
 from core.limits import RateLimiter, limiter_from_settings
 from core.llm import LLMClient, LocalLLM, llm_from_settings, probe_local_llm
 from core.settings import PROJECT_ROOT, Settings, load_settings
-from core.speech.stream import SpeechStreamer
+from core.speech.stream import SpeechStreamer, delete_user_speech
 from core.speech.tts import PiperEngine, Speaker
 from core.workspace import Workspace, sweep_anonymous
 
@@ -63,7 +63,8 @@ def embedder() -> tuple[Embedder, str]:
 
 @st.cache_resource(show_spinner=False)
 def speaker() -> Speaker:
-    """The shared speaker (engines, warm festival process, disk cache under data_dir).
+    """The shared speaker (engines, warm festival process); pages pass each user's own
+    audio cache (``speech_cache_dir(user_settings())``, #11b).
 
     Piper's voice model (about 2 s to load) is loaded in the background right away, so
     the first English sentence is not delayed by it.
@@ -323,6 +324,7 @@ def account_panel(lang: Lang) -> None:
         sure = st.checkbox(t("hosting.data.confirm", lang), key="hosting_delete_sure")
         if st.button(t("hosting.data.delete", lang), key="hosting_delete", disabled=not sure, type="primary"):
             try:
+                delete_user_speech(SPEECH_STATIC_DIR, ws)  # #11b: streamed audio outside the workspace
                 ws.delete()
             except (MargoError, OSError) as exc:
                 show_error(exc)

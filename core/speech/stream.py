@@ -10,6 +10,13 @@ duration and engine; or ``{"silent": true, ...}`` when no engine could speak it)
 sentence's synthesis (or at once, when it was ready before Play was pressed), not after the
 whole text's. Folders are kept for :data:`KEEP_S` seconds, then swept.
 
+Per user (#11b): in the app each text's folder is ``<static_dir>/<token>/<digest>/``, where
+``<token>`` is an unguessable random id kept in the user's workspace (:func:`user_token`),
+so one user cannot fetch another's audio by guessing a text's digest, and
+:func:`delete_user_speech` removes a user's files with "delete my data". Synthesis goes
+through that user's own audio cache (``cache_dir``). The worker stays one per process, so
+the first-sound latency is unchanged.
+
 The folder is Streamlit's static folder (``static/`` beside ``app.py``, served at
 ``/app/static/`` with ``server.enableStaticServing``); nothing here imports Streamlit.
 """
@@ -19,6 +26,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
 import threading
 import time
@@ -27,10 +36,45 @@ from pathlib import Path
 
 from ..text import split_sentences
 from ..types import Lang
+from ..workspace import Workspace
 from .lipsync import timeline_from_text
 from .tts import Speaker
 
-__all__ = ["KEEP_S", "SpeechStreamer", "StreamPlan"]
+__all__ = ["KEEP_S", "SpeechStreamer", "StreamPlan", "delete_user_speech", "user_token"]
+
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+TOKEN_FILE = ("speech", "static_token")
+"""Where a workspace keeps its static-folder token (``ws.path(*TOKEN_FILE)``)."""
+
+
+def user_token(ws: Workspace) -> str:
+    """The workspace's static speech folder name: 32 hex digits from :func:`secrets.token_hex`
+    (128 random bits), made on first use and kept in the workspace, so it is gone with it."""
+    path = ws.path(*TOKEN_FILE)
+    try:
+        token = path.read_text(encoding="ascii").strip()
+        if _TOKEN.match(token):
+            return token
+    except (OSError, UnicodeDecodeError):
+        pass
+    token = secrets.token_hex(16)
+    _atomic_write(path, token.encode("ascii"))
+    return token
+
+
+def delete_user_speech(static_dir: Path, ws: Workspace) -> bool:
+    """Remove the workspace user's streamed speech files under ``static_dir`` (call before
+    ``ws.delete()``: the token lives in the workspace). True when a folder was removed."""
+    path = ws.root.joinpath(*TOKEN_FILE)
+    try:
+        token = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    folder = Path(static_dir) / token
+    if not _TOKEN.match(token) or not folder.is_dir():
+        return False
+    shutil.rmtree(folder, ignore_errors=True)
+    return True
 
 KEEP_S = 6 * 3600.0
 """Synthesized folders older than this (seconds) are deleted by the sweep."""
@@ -49,6 +93,8 @@ class StreamPlan:
         lang: "ru" or "en".
         folder: where ``<i>.wav`` / ``<i>.json`` appear.
         engine: name of the engine that will speak (None when none can).
+        url_path: the folder relative to the static folder (``<token>/<digest>``, or
+            ``<digest>`` without a user), for the player's URL.
     """
 
     digest: str
@@ -56,12 +102,19 @@ class StreamPlan:
     lang: Lang
     folder: Path
     engine: str | None = None
+    url_path: str = ""
+
+    @property
+    def ready(self) -> bool:
+        """True when every sentence's files are already written (nothing to synthesize)."""
+        return (self.folder / f"{len(self.sentences) - 1}.json").is_file() if self.sentences else True
 
 
 @dataclass
 class _Job:
     plan: StreamPlan
     prefer: str | None
+    cache_dir: Path | None = None
     next_index: int = 0
     done: bool = False
     added: float = field(default_factory=time.monotonic)
@@ -85,28 +138,46 @@ class SpeechStreamer:
         self._worker: threading.Thread | None = None
         self._last_sweep = 0.0
 
-    def prepare(self, text: str, lang: Lang, prefer: str | None = None) -> StreamPlan:
+    def plan(self, text: str, lang: Lang, prefer: str | None = None, user: str = "") -> StreamPlan:
+        """The plan of ``text`` without queuing anything (see :meth:`prepare`).
+
+        Raises:
+            ValueError: ``user`` is not a token made by :func:`user_token`.
+        """
+        if user and not _TOKEN.match(user):
+            raise ValueError("user must be a token from user_token()")
+        engine = self.speaker.choose(lang, prefer)
+        sentences = [s for s in split_sentences(text or "", lang) if s.strip()][:MAX_SENTENCES]
+        name = engine.name if engine else "silent"
+        digest = hashlib.sha1(f"{name}\x1f{lang}\x1f{text}".encode()).hexdigest()[:16]
+        url_path = f"{user}/{digest}" if user else digest
+        return StreamPlan(digest, sentences, lang, self.static_dir / url_path, engine.name if engine else None,
+                          url_path)
+
+    def prepare(self, text: str, lang: Lang, prefer: str | None = None, user: str = "",
+                cache_dir: Path | None = None) -> StreamPlan:
         """Queue ``text`` for speaking (newest first) and return its plan at once.
 
         Args:
             text: what to say (Markdown and citation marks are cleaned per sentence).
             lang: the text's language.
             prefer: an engine name to use when it is usable (None: the best one).
+            user: the user's :func:`user_token` ("" : files directly under the static folder).
+            cache_dir: the user's audio cache (None: the speaker's default cache).
 
         Returns:
-            The plan; a text already spoken (same digest) is not synthesized again.
+            The plan; a text already spoken for this user (same folder) is not synthesized again.
+
+        Raises:
+            ValueError: ``user`` is not a token made by :func:`user_token`.
         """
-        engine = self.speaker.choose(lang, prefer)
-        sentences = [s for s in split_sentences(text or "", lang) if s.strip()][:MAX_SENTENCES]
-        name = engine.name if engine else "silent"
-        digest = hashlib.sha1(f"{name}\x1f{lang}\x1f{text}".encode()).hexdigest()[:16]
-        plan = StreamPlan(digest, sentences, lang, self.static_dir / digest, engine.name if engine else None)
+        plan = self.plan(text, lang, prefer, user)
         with self._lock:
-            job = self._jobs.get(digest)
+            job = self._jobs.get(plan.url_path)
             if job is None:
-                done = (plan.folder / f"{len(sentences) - 1}.json").is_file() if sentences else True
-                job = _Job(plan, prefer, next_index=len(sentences) if done else 0, done=done)
-                self._jobs[digest] = job
+                done = plan.ready
+                job = _Job(plan, prefer, cache_dir, next_index=len(plan.sentences) if done else 0, done=done)
+                self._jobs[plan.url_path] = job
             job.added = time.monotonic()  # shown again: it is the newest
             if not job.done and self.background:
                 self._ensure_worker()
@@ -160,7 +231,7 @@ class SpeechStreamer:
         plan = job.plan
         sentence = plan.sentences[index]
         try:
-            utt, _notice = self.speaker.speak_sentence(sentence, plan.lang, job.prefer)
+            utt, _notice = self.speaker.speak_sentence(sentence, plan.lang, job.prefer, job.cache_dir)
         except Exception:  # an engine bug must not kill the worker; this sentence stays silent
             utt = None
         plan.folder.mkdir(parents=True, exist_ok=True)
@@ -181,12 +252,24 @@ class SpeechStreamer:
         self._last_sweep = now
         for child in self.static_dir.iterdir():
             try:
-                if child.is_dir() and now - child.stat().st_mtime > KEEP_S:
-                    shutil.rmtree(child, ignore_errors=True)
-                    with self._lock:
-                        self._jobs.pop(child.name, None)
+                if not child.is_dir():
+                    continue
+                if not _TOKEN.match(child.name):  # a text folder without a user (older layout)
+                    self._sweep_folder(child, child.name, now)
+                    continue
+                for folder in child.iterdir():  # <token>/<digest>
+                    if folder.is_dir():
+                        self._sweep_folder(folder, f"{child.name}/{folder.name}", now)
+                if not any(child.iterdir()):
+                    child.rmdir()
             except OSError:
                 continue
+
+    def _sweep_folder(self, folder: Path, key: str, now: float) -> None:
+        if now - folder.stat().st_mtime > KEEP_S:
+            shutil.rmtree(folder, ignore_errors=True)
+            with self._lock:
+                self._jobs.pop(key, None)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -16,7 +16,8 @@ Engines (each a real implementation; every one returns 16-bit PCM mono WAV bytes
 gTTS, then the best offline voice (piper for EN, festival for RU), then espeak-ng; an engine
 that fails is skipped (gTTS for :data:`NETWORK_RETRY_S` seconds) and the next one speaks,
 with a notice saying so. Audio is cached under ``<data_dir>/speech_cache`` by
-(engine, voice, language, cleaned text).
+(engine, voice, language, cleaned text); in the app each user's cache is in their own
+workspace (``cache_dir`` of :meth:`Speaker.speak_sentence`).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ __all__ = [
     "Utterance",
     "default_engines",
     "pcm_to_wav",
+    "speech_cache_dir",
 ]
 
 DEFAULT_GTTS_URL = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
@@ -513,11 +515,24 @@ class Speech:
     notice: str = ""
 
 
+def speech_cache_dir(settings: Settings) -> Path:
+    """The audio cache folder of ``settings``: ``<data_dir>/speech_cache``.
+
+    With a user's workspace-scoped settings (``Workspace.scoped``, ``pages._common.user_settings``)
+    this is inside that user's workspace, so "delete my data" removes it (#11b).
+    """
+    return Path(settings.data_dir) / "speech_cache"
+
+
 class Speaker:
     """Chooses an engine per language, caches audio and speaks text sentence by sentence.
 
     Args:
-        settings: ``data_dir`` holds the cache (``<data_dir>/speech_cache``).
+        settings: ``data_dir`` holds the default cache (``<data_dir>/speech_cache``: the
+            command line and benchmarks). The app shares one Speaker (its engines and warm
+            processes) between users and passes each user's own cache folder,
+            :func:`speech_cache_dir` of their workspace-scoped settings, as ``cache_dir`` (#11b):
+            audio of one user's text is never served from, or written to, another's folder.
         engines: engines in preference order (default :func:`default_engines`).
         use_cache: read and write the disk cache.
     """
@@ -525,7 +540,7 @@ class Speaker:
     def __init__(self, settings: Settings, engines: Sequence[TTSEngine] | None = None, use_cache: bool = True):
         self.settings = settings
         self.engines = list(engines) if engines is not None else default_engines(settings)
-        self.cache_dir = Path(settings.data_dir) / "speech_cache"
+        self.cache_dir = speech_cache_dir(settings)
         self.use_cache = use_cache
         self._down_until: dict[str, float] = {}
 
@@ -552,13 +567,15 @@ class Speaker:
         reasons = [e.unavailable_reason() for e in self.engines if lang in e.langs]
         return "No voice for this language: " + " ".join(r for r in reasons if r)
 
-    def _cache_paths(self, engine: TTSEngine, lang: Lang, spoken: str) -> tuple[Path, Path]:
+    def _cache_paths(self, engine: TTSEngine, lang: Lang, spoken: str,
+                     cache_dir: Path | None = None) -> tuple[Path, Path]:
         key = hashlib.sha256(f"{engine.name}|{engine.voice(lang)}|{lang}|{spoken}".encode()).hexdigest()
-        base = self.cache_dir / key[:2] / key
+        base = Path(cache_dir or self.cache_dir) / key[:2] / key
         return base.with_suffix(".wav"), base.with_suffix(".json")
 
-    def _synthesize_cached(self, engine: TTSEngine, lang: Lang, spoken: str) -> tuple[bytes, Phones | None]:
-        wav_path, meta_path = self._cache_paths(engine, lang, spoken)
+    def _synthesize_cached(self, engine: TTSEngine, lang: Lang, spoken: str,
+                           cache_dir: Path | None = None) -> tuple[bytes, Phones | None]:
+        wav_path, meta_path = self._cache_paths(engine, lang, spoken, cache_dir)
         if self.use_cache and wav_path.is_file() and meta_path.is_file():
             try:
                 meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -577,8 +594,11 @@ class Speaker:
                 pass  # a read-only disk costs speed, not speech
         return wav, phones
 
-    def speak_sentence(self, sentence: str, lang: Lang, prefer: str | None = None) -> tuple[Utterance | None, str]:
+    def speak_sentence(self, sentence: str, lang: Lang, prefer: str | None = None,
+                       cache_dir: Path | None = None) -> tuple[Utterance | None, str]:
         """Speak one sentence with the chosen engine, falling back to the next on failure.
+
+        ``cache_dir``: this user's audio cache (None: :attr:`cache_dir`, the default one).
 
         Returns:
             ``(utterance or None when nothing could speak it, notice)``.
@@ -591,7 +611,7 @@ class Speaker:
         usable.sort(key=lambda e: e.name != prefer)
         for engine in usable:
             try:
-                wav, phones = self._synthesize_cached(engine, lang, spoken)
+                wav, phones = self._synthesize_cached(engine, lang, spoken, cache_dir)
             except SpeechError as exc:
                 notices.append(f"{engine.name}: {exc}")
                 if not engine.offline:
@@ -608,15 +628,18 @@ class Speaker:
         return None, "; ".join(notices)
 
     def iter_speech(self, text: str, lang: Lang, prefer: str | None = None,
-                    max_sentences: int | None = None) -> Iterator[tuple[Utterance | None, str]]:
+                    max_sentences: int | None = None,
+                    cache_dir: Path | None = None) -> Iterator[tuple[Utterance | None, str]]:
         """Yield ``(utterance, notice)`` sentence by sentence, so playback can start at once."""
         for i, sentence in enumerate(split_sentences(text, lang)):
             if max_sentences is not None and i >= max_sentences:
                 break
-            yield self.speak_sentence(sentence, lang, prefer)
+            yield self.speak_sentence(sentence, lang, prefer, cache_dir)
 
-    def speak(self, text: str, lang: Lang, prefer: str | None = None, max_sentences: int | None = 40) -> Speech:
-        """Speak all sentences of ``text`` (at most ``max_sentences``).
+    def speak(self, text: str, lang: Lang, prefer: str | None = None, max_sentences: int | None = 40,
+              cache_dir: Path | None = None) -> Speech:
+        """Speak all sentences of ``text`` (at most ``max_sentences``; ``cache_dir`` as in
+        :meth:`speak_sentence`).
 
         Returns:
             :class:`Speech`; ``utterances`` is empty and ``notice`` says why when no engine
@@ -624,7 +647,7 @@ class Speaker:
         """
         speech = Speech()
         notices: list[str] = []
-        for utt, notice in self.iter_speech(text, lang, prefer, max_sentences):
+        for utt, notice in self.iter_speech(text, lang, prefer, max_sentences, cache_dir):
             if notice and notice not in notices:
                 notices.append(notice)
             if utt is not None:
