@@ -190,7 +190,8 @@ def _to_ts(value: str | date | datetime | None, end_of_day: bool = False) -> flo
         try:
             dt = datetime.fromisoformat(str(value))
         except ValueError as exc:
-            raise InputError(f"'{value}' is not a date (use YYYY-MM-DD).") from exc
+            raise InputError(f"'{value}' is not a date (use YYYY-MM-DD).", key="errors.channels.bad_date",
+                             value=value) from exc
         if end_of_day and len(str(value)) <= 10:
             dt = dt.replace(hour=23, minute=59, second=59)
     if dt.tzinfo is None:
@@ -264,7 +265,8 @@ class ChannelLibrary:
             match = [c for c in all_channels if c[1].casefold() == name.strip().casefold()]
             if not match:
                 known = ", ".join(c[1] for c in all_channels) or "none yet"
-                raise InputError(f"No channel called '{name}'. Imported channels: {known}.")
+                raise InputError(f"No channel called '{name}'. Imported channels: {known}.",
+                                 key="errors.channels.unknown", name=name, known=known)
             out += [m for m in match if m not in out]
         return out
 
@@ -318,7 +320,7 @@ class ChannelLibrary:
         """
         t0 = time.perf_counter()
         if not posts:
-            raise InputError("There are no posts to import.")
+            raise InputError("There are no posts to import.", key="errors.channels.no_posts")
         by_id: dict[int, Post] = {}
         for p in posts:  # a post id repeated in one export: the last one wins
             by_id[p.post_id] = p
@@ -461,7 +463,7 @@ class ChannelLibrary:
         """
         query = (query or "").strip()
         if not query:
-            raise InputError("Type a question or some keywords to search for.")
+            raise InputError("Type a question or some keywords to search for.", key="errors.channels.empty_query")
         infos = self._resolve(channels)
         ts_from, ts_to = _to_ts(date_from), _to_ts(date_to, end_of_day=True)
         n_cand = candidates or max(50, 5 * k)

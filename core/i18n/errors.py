@@ -138,6 +138,14 @@ STRINGS: dict[str, dict[str, str]] = {
                                           "или только медиа).",
                                     "en": "'{file}' has no posts with text ({skipped} messages were service "
                                           "messages or media only)."},
+    # ---- channel search (core/channels/search.py) ----
+    "errors.channels.bad_date": {"ru": "«{value}» — не дата (формат ГГГГ-ММ-ДД).",
+                                 "en": "'{value}' is not a date (use YYYY-MM-DD)."},
+    "errors.channels.unknown": {"ru": "Канала «{name}» нет. Загруженные каналы: {known}.",
+                                "en": "No channel called '{name}'. Imported channels: {known}."},
+    "errors.channels.no_posts": {"ru": "Нет постов для импорта.", "en": "There are no posts to import."},
+    "errors.channels.empty_query": {"ru": "Напишите вопрос или ключевые слова для поиска.",
+                                    "en": "Type a question or some keywords to search for."},
     # ---- public channels by @username (core/channels/web.py) ----
     "errors.web.timeout": {"ru": "t.me не ответил за {timeout_s} с; ничего не импортировано. Попробуйте позже.",
                            "en": "t.me did not answer within {timeout_s} s; nothing was imported. "
