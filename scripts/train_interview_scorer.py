@@ -16,8 +16,10 @@ grouped by question (``GroupKFold``: no question in both folds) on log-loss; the
 threshold maximises macro-F1 of the out-of-fold predictions on the SemEval train rows; the
 off-topic margins are percentiles of the correct train answers (see ``fit_guards``).
 With ``--hgb`` a histogram gradient-boosting classifier is cross-validated beside it for the record.
+With ``--candidates`` nothing is written: the candidate features of :data:`CANDIDATES` are
+cross-validated beside the current ones (#9b).
 
-Usage: ``.venv/bin/python -m scripts.train_interview_scorer [--hgb]``
+Usage: ``.venv/bin/python -m scripts.train_interview_scorer [--hgb | --candidates]``
 """
 
 from __future__ import annotations
@@ -179,6 +181,59 @@ def fit_guards(analyses, gold2, model: ScorerModel, cal: Calibration, max_false:
     return float(round(off, 2)), float(round(unrel, 2))
 
 
+CANDIDATES = ("idf_rec_demoted", "idf_prec_demoted", "idf_f1_demoted", "log_ref_words")
+"""Candidate features tried by ``--candidates`` (#9b): idf-weighted content-stem recall,
+precision and F1 of the question-demoted answer and reference (the idf-weighted word
+alignment idea of Sultan, Salazar & Sumner 2016, with exact stem matches as the aligner),
+and reference length (length normalisation)."""
+
+
+def candidate_features(analyses) -> np.ndarray:
+    """``(n, 4)`` values of :data:`CANDIDATES`; idf over the answers of ``analyses`` (training rows only)."""
+    import math
+    from collections import Counter
+
+    from core.interview.features import stem_set
+
+    df = Counter()
+    for a in analyses:
+        df.update(stem_set(a.answer))
+    n = len(analyses)
+
+    def idf(s: str) -> float:
+        return math.log((n + 1) / (df.get(s, 0) + 1))
+
+    rows = []
+    for a in analyses:
+        q = stem_set(a.question)
+        ans, ref = stem_set(a.answer) - q, stem_set(a.reference) - q
+        both = sum(idf(s) for s in ans & ref)
+        w_r, w_a = sum(idf(s) for s in ref), sum(idf(s) for s in ans)
+        rec, prec = (both / w_r if w_r else 0.0), (both / w_a if w_a else 0.0)
+        rows.append([rec, prec, 2 * rec * prec / (rec + prec) if rec + prec else 0.0,
+                     math.log1p(len(a.reference.split()))])
+    return np.array(rows)
+
+
+def try_candidates(X, Y, groups, sem, gold2, analyses, C: float, lab_w: float) -> None:
+    """Grouped-CV (same folds, C and labelled weight as the model) with each candidate set added;
+    prints SemEval OOF 2-way macro-F1 and labelled OOF Spearman. Writes nothing."""
+    from scipy.stats import spearmanr
+
+    E = candidate_features(analyses)
+    Yw = Y.copy()
+    Yw[~sem] *= lab_w
+    sets = {"(current features)": []} | {f"+ {CANDIDATES[c]}": [c] for c in range(len(CANDIDATES))}
+    sets["+ all idf"] = [0, 1, 2]
+    sets["+ all four"] = [0, 1, 2, 3]
+    for name, cols in sets.items():
+        Xm = np.hstack([X, E[:, cols]]) if cols else X
+        P = oof(Xm, Yw, groups, lambda a, b: fit_lr(a, b, C).proba)
+        f1 = best_threshold(P[sem, 0], gold2[sem])[1]
+        rho = float(spearmanr(P[~sem, 0], Y[~sem, 0]).statistic)
+        print(f"{name}: SemEval OOF 2-way macro-F1 {f1:.4f}, labelled OOF Spearman {rho:.4f}", flush=True)
+
+
 def main() -> int:
     from threadpoolctl import threadpool_limits
 
@@ -187,6 +242,14 @@ def main() -> int:
     scorer = Scorer(CachingEmbedder(USEEmbedder()), None, None, model=None)
     X, Y, groups, sem, gold2, analyses = training_set(scorer)
     print(f"training rows {len(X)} ({sem.sum()} SemEval, {(~sem).sum()} labelled), {time.time() - t0:.0f}s", flush=True)
+    if "--candidates" in sys.argv:  # #9b: feature candidates by grouped CV on train only; no model written
+        from core.interview.model import load_model
+
+        saved = load_model()
+        meta = saved.meta if saved is not None else {}
+        try_candidates(X, Y, groups, sem, gold2, analyses, float(meta.get("C", 0.01)),
+                       float(meta.get("labelled_weight", 20.0)))
+        return 0
     from sklearn.metrics import log_loss
 
     cv, oofs = {}, {}
