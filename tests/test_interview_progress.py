@@ -87,3 +87,63 @@ def test_profile_names_are_cleaned():
     assert clean_profile("  ../../etc/passwd ") == "etcpasswd"
     assert clean_profile("") == "default"
     assert clean_profile("Мария Ш.") == "Мария Ш"
+
+
+# The schema as the store wrote it before #11b (executescript, no user_version): a copy, so a
+# later change to the store's schema cannot hide a broken upgrade of an existing file.
+_OLD_SCHEMA = """
+CREATE TABLE IF NOT EXISTS attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, profile TEXT NOT NULL, session_id TEXT NOT NULL, ts REAL NOT NULL,
+    question_id TEXT NOT NULL, topic TEXT NOT NULL, level TEXT NOT NULL, lang TEXT NOT NULL,
+    question TEXT NOT NULL, answer TEXT NOT NULL, score INTEGER NOT NULL, correctness INTEGER NOT NULL,
+    completeness INTEGER NOT NULL, structure INTEGER NOT NULL, off_topic INTEGER NOT NULL, flag TEXT NOT NULL,
+    revision INTEGER NOT NULL, covered TEXT NOT NULL, missed TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_profile ON attempts(profile, ts);
+CREATE TABLE IF NOT EXISTS attempt_points (
+    attempt_id INTEGER NOT NULL REFERENCES attempts(id), key_point TEXT NOT NULL, covered INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempt_points_attempt ON attempt_points(attempt_id);
+"""
+
+
+def test_database_in_the_old_schema_keeps_working(settings):
+    path = settings.data_dir / "interview" / "progress.sqlite3"
+    path.parent.mkdir(parents=True)
+    con = sqlite3.connect(path)
+    con.executescript(_OLD_SCHEMA)
+    con.execute(
+        "INSERT INTO attempts (profile, session_id, ts, question_id, topic, level, lang, question, answer, score,"
+        " correctness, completeness, structure, off_topic, flag, revision, covered, missed)"
+        " VALUES ('Анна','s0',1690000000.0,'cml-001','classic_ml','junior','ru','Q?','A.',55,50,60,70,0,'',1,"
+        "'[\"a\"]','[\"b\"]')")
+    con.execute("INSERT INTO attempt_points VALUES (1, 'a', 1), (1, 'b', 0)")
+    con.commit()
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 0
+    con.close()
+
+    store = ProgressStore(settings.data_dir, "Анна")
+    rows = store.attempts()
+    assert [(r["score"], r["covered"], r["missed"]) for r in rows] == [(55, ["a"], ["b"])]
+    store.record(_attempt(score=90, ts=1_700_000_000.0))
+    assert [r["score"] for r in ProgressStore(settings.data_dir, "Анна").attempts()] == [55, 90]
+    assert {d["key_point"] for d in store.weakest_key_points()} >= {"b"}
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert con.execute("SELECT COUNT(*) FROM attempt_points").fetchone()[0] == 4
+    con.close()
+
+
+def test_database_from_a_newer_margo_is_refused_untouched(settings):
+    path = settings.data_dir / "interview" / "progress.sqlite3"
+    ProgressStore(settings.data_dir, "p").record(_attempt(score=10))
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA user_version = 7")
+    con.commit()
+    con.close()
+    with pytest.raises(StorageError, match="progress database"):
+        ProgressStore(settings.data_dir, "p")
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 1
+    con.close()

@@ -4,6 +4,12 @@ Every attempt (and each of its key points, covered or missed) is written in one
 transaction, so a failed write leaves no half attempt and never touches earlier ones;
 the database runs in WAL mode and survives restarts. A failed write raises
 :class:`~core.errors.StorageError` with a message the page can show.
+
+Connections and the schema go through :mod:`core.storage` (#11b): :func:`core.storage.connect`
+(WAL, ``synchronous=NORMAL``, rows by name) and :func:`core.storage.migrate` with
+:data:`MIGRATIONS` (``PRAGMA user_version``). Migration 1 is the original schema written
+with ``IF NOT EXISTS``, so a database made before versioning (``user_version`` 0, tables
+present) is adopted as version 1 with its rows untouched.
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import storage
 from ..errors import StorageError
 
-__all__ = ["Attempt", "ProgressStore", "clean_profile"]
+__all__ = ["MIGRATIONS", "Attempt", "ProgressStore", "clean_profile"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
@@ -54,6 +61,13 @@ CREATE TABLE IF NOT EXISTS attempt_points (
 );
 CREATE INDEX IF NOT EXISTS attempt_points_attempt ON attempt_points(attempt_id);
 """
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA,)
+"""Schema scripts, ``MIGRATIONS[i]`` takes ``user_version`` i to i + 1 (never edit a shipped one: add one)."""
+
+BUSY_TIMEOUT_S = 10.0
+"""SQLite busy timeout for progress writes (the value this store used before #11b: one
+attempt is a few rows, so a longer wait would only hide a stuck writer)."""
 
 _CSV_FIELDS = ("id", "profile", "session_id", "time", "question_id", "topic", "level", "lang", "question",
                "answer", "score", "correctness", "completeness", "structure", "off_topic", "flag", "revision",
@@ -120,16 +134,12 @@ class ProgressStore:
         self.profile = clean_profile(profile)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._tx() as con:
-                con.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
+            storage.migrate(self.path, MIGRATIONS)
+        except (OSError, sqlite3.Error, StorageError) as exc:
             raise StorageError(f"Cannot open the progress database ({type(exc).__name__}: {exc}).") from exc
 
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=10)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=NORMAL")
-        return con
+        return storage.connect(self.path, timeout_s=BUSY_TIMEOUT_S)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -165,7 +175,7 @@ class ProgressStore:
                     [(row_id, k, 1) for k in a.covered] + [(row_id, k, 0) for k in a.missed],
                 )
             return row_id
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, StorageError) as exc:
             raise StorageError(
                 f"Could not save this attempt ({type(exc).__name__}: {exc}); your earlier attempts are safe."
             ) from exc
@@ -178,7 +188,7 @@ class ProgressStore:
                 return list(con.execute(sql, params))
             finally:
                 con.close()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, StorageError) as exc:
             raise StorageError(f"Cannot read the progress database ({type(exc).__name__}: {exc}).") from exc
 
     def attempts(self) -> list[dict[str, Any]]:
