@@ -243,7 +243,9 @@ def main() -> None:
         "### QASPER (Dasigi et al., NAACL 2021): Margo beside a LlamaIndex starter and BM25, same run",
         "",
         "Margo = two-stage extractive answer (hybrid passages, then sentences inside them; up to 3 cited "
-        "sentences, one per passage) with abstention. Starter = LlamaIndex `VectorStoreIndex` over one `Document` "
+        "sentences, one per passage) with abstention; a Russian question's BM25 side gets the glossary's "
+        "translations and pseudo-relevance-feedback terms (the rarest words of the 5 sentences nearest to it by "
+        "cosine), and abstention adds the nearest sentence's margin over the paper's median sentence. Starter = LlamaIndex `VectorStoreIndex` over one `Document` "
         "per page (`page.get_text()`), default `SentenceSplitter`, same USE embedder, top-3 nodes, their 3 pages "
         "cited and their text shown. BM25 = LlamaIndex `BM25Retriever` (default English stemmer) over the "
         "starter's nodes, top-3. Baselines never abstain. Page-hit counts an abstention as a miss. "
