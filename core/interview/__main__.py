@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,21 +34,30 @@ from ..errors import InputError, MargoError
 __all__ = ["main"]
 
 
-def _parse_batch(path: Path, default_lang: str | None) -> list[dict[str, Any]]:
+def _jsonl_lines(path: Path, what: str) -> Iterator[tuple[int, Any]]:
+    """``(1-based line number, parsed JSON)`` for each non-blank line of a JSONL file.
+
+    Raises:
+        InputError: the file is missing or unreadable, or a line is not valid JSON.
+    """
     try:
         raw = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        raise InputError(f"batch file not found: {path}") from exc
+        raise InputError(f"{what} not found: {path}") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read batch file {path}: {exc}") from exc
-    items = []
+        raise InputError(f"cannot read {what} {path}: {exc}") from exc
     for n, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            yield n, json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"line {n}: not valid JSON ({exc.msg})") from exc
+
+
+def _parse_batch(path: Path, default_lang: str | None) -> list[dict[str, Any]]:
+    items = []
+    for n, obj in _jsonl_lines(path, "batch file"):
         if not isinstance(obj, dict):
             raise InputError(f"line {n}: expected a JSON object")
         for key in ("question", "reference", "answer"):
@@ -104,20 +114,8 @@ def _score_items(items: list[dict[str, Any]], use_bank: bool) -> list[dict[str, 
 
 
 def _parse_run(path: Path) -> list[dict[str, Any]]:
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError(f"answers file not found: {path}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read answers file {path}: {exc}") from exc
     items = []
-    for n, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"line {n}: not valid JSON ({exc.msg})") from exc
+    for n, obj in _jsonl_lines(path, "answers file"):
         if not isinstance(obj, dict) or not isinstance(obj.get("question_id"), str) or not isinstance(obj.get("answer"), str):
             raise InputError(f"line {n}: expected {{\"question_id\": str, \"answer\": str}}")
         items.append(obj)
