@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import StorageError
-from ..storage import file_lock, migrate
+from ..storage import file_lock, migrate, transaction
 from ..types import Post
 
 __all__ = ["ChannelInfo", "ChannelStore", "date_ts", "post_hash"]
@@ -153,21 +153,8 @@ class ChannelStore:
             immediate: take the write lock at once (``BEGIN IMMEDIATE``), for a transaction
                 that reads and then writes (no stale-snapshot failure halfway).
         """
-        con = sqlite3.connect(self.path, timeout=30)
-        try:
-            con.execute("PRAGMA journal_mode=WAL")
-            if immediate:
-                con.execute("BEGIN IMMEDIATE")
+        with transaction(self.path, immediate=immediate) as con:
             yield con
-            con.commit()
-        except sqlite3.Error as exc:
-            con.rollback()
-            raise StorageError(f"Channels database error: {exc}.") from exc
-        except BaseException:
-            con.rollback()
-            raise
-        finally:
-            con.close()
 
     # ----------------------------------------------------------------- channels
     def channels(self) -> list[ChannelInfo]:
