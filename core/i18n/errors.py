@@ -83,6 +83,13 @@ STRINGS: dict[str, dict[str, str]] = {
                                    "It needs OCR first, e.g. `ocrmypdf -l rus+eng in.pdf out.pdf`, then upload "
                                    "the result."},
     "errors.pdf.no_text": {"ru": "В PDF нет текста.", "en": "The PDF contains no text."},
+    "errors.pdf.no_words": {"ru": "В тексте нет слов для поиска (только знаки препинания, символы или служебные "
+                                  "слова вроде «и», «the»). Если в PDF виден текст, шрифт может кодировать буквы "
+                                  "странными кодами: распечатайте его в новый PDF или распознайте текст "
+                                  "(ocrmypdf -l rus+eng in.pdf out.pdf).",
+                            "en": "The text has no searchable words (only punctuation, symbols or common words such "
+                                  "as 'the'). If the PDF shows text, its font may map letters to odd codes: "
+                                  "print it to a new PDF or run OCR (ocrmypdf -l rus+eng in.pdf out.pdf)."},
     "errors.pdf.no_such_page": {"ru": "Страницы {page} нет (в PDF {pages} стр.).",
                                 "en": "Page {page} does not exist (the PDF has {pages} pages)."},
     "errors.ocr.not_image": {"ru": "Это не изображение PNG или JPEG.", "en": "This file is not a PNG or JPEG image."},

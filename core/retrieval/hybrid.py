@@ -113,7 +113,7 @@ def _bm25_retriever(nodes, top_k: int):
     # after stop words (odd-font PDFs, symbol-only text): refuse it with a clear message.
     stop = stopwords()
     if not any(t not in stop for n in nodes for t in tokenize(n.get_content())):
-        raise EmptyDocumentError(_NO_WORDS)
+        raise EmptyDocumentError(_NO_WORDS, key="errors.pdf.no_words")
     return BM25Retriever.from_defaults(
         nodes=nodes,
         similarity_top_k=top_k,
@@ -158,7 +158,7 @@ class HybridIndex:
 
         nodes = list(nodes)
         if not nodes:  # #11: e.g. a PDF whose text is punctuation only: no chunk survives
-            raise EmptyDocumentError(_NO_WORDS)
+            raise EmptyDocumentError(_NO_WORDS, key="errors.pdf.no_words")
         if embeddings is None:
             embeddings = embedder.embed([n.get_content() for n in nodes])
         for node, vector in zip(nodes, embeddings, strict=True):
