@@ -195,3 +195,16 @@ def test_verify_citations_handles_ranges(docs, embedder):
     text, cites, dropped = verify_citations(
         docs["attention"], "We used the Adam optimizer with warmup steps [pp. 6-7].", embedder)
     assert 7 in [c.page for c in cites] and dropped >= 1
+
+
+def test_one_slide_document_answers_and_still_abstains(embedder, tmp_path):
+    """A one-sentence slide: its own median is no background for the margin (it used to abstain
+    on every question); an unrelated question is still refused."""
+    from tests.pdfs import make_pdf
+
+    data = make_pdf(["We used the Adam optimizer with a warmup of four thousand steps during training."])
+    doc = open_document(data, embedder, tmp_path)
+    ok = answer_question(doc, "What optimizer was used during training?", embedder, THRESHOLDS)
+    assert not ok.abstained and ok.citations[0].page == 1
+    off = answer_question(doc, "What is the recipe for a chocolate cake?", embedder, THRESHOLDS)
+    assert off.abstained

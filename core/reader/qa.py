@@ -222,6 +222,27 @@ def _feedback_terms(doc: ReaderDocument, cos: np.ndarray, n_sentences: int, n_te
     return [t for t, _ in weight.most_common(n_terms)]
 
 
+BACKGROUND_COSINE = 0.044
+"""Median cosine (USE v3) between a question and sentences of a paper it was not written for:
+measured on the 32 qasper_dev questions, each against another dev paper (10th-90th percentile
+0.00-0.11). Stands in for the document's own median in a very short document."""
+
+BACKGROUND_MIN_SENTENCES = 50
+"""Below this many sentences (a slide, a photo of notes) the document's own median cosine is no
+background (one sentence is its own median), so the median is taken over the document's
+cosines padded with :data:`BACKGROUND_COSINE`. Every paper the margin was calibrated on
+(qasper_dev, data/eval) has at least 61 sentences, so the calibration is unchanged."""
+
+
+def _background_cosine(all_cos: np.ndarray) -> float:
+    """The background the :attr:`Evidence.margin` is measured against (see the constants above)."""
+    n = len(all_cos)
+    if n >= BACKGROUND_MIN_SENTENCES:
+        return float(np.median(all_cos))
+    padded = np.concatenate([all_cos, np.full(BACKGROUND_MIN_SENTENCES - n, BACKGROUND_COSINE)])
+    return float(np.median(padded))
+
+
 def find_evidence(
     doc: ReaderDocument, question: str, embedder: Embedder, top_k: int | None = None,
     params: EvidenceParams = DEFAULT_PARAMS,
@@ -252,7 +273,7 @@ def find_evidence(
     k = top_k or params.top_k
     q_vec = embedder.embed([question])[0]
     all_cos = doc.sentence_vectors @ q_vec
-    margin = float(all_cos.max() - np.median(all_cos))
+    margin = float(all_cos.max() - _background_cosine(all_cos))
     weights = params.cross_weights if cross else params.weights
     passage_weight = params.cross_passage if cross else params.passage
     feedback = _feedback_terms(doc, all_cos, params.prf_sentences, params.prf_terms) if cross else []
