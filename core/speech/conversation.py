@@ -21,7 +21,7 @@ Sources of the constants:
       threshold ``threshold - 0.15`` (``neg_threshold`` in its ``get_speech_timestamps``).
       Speech threshold 0.5: Silero's default (faster-whisper's ``VadOptions.threshold``,
       "lazy 0.5 is pretty good for most datasets"). pipecat's 0.7 was tried first and lost
-      the quiet "ask not" of the JFK clip in /work/shared/data/media (probabilities
+      the quiet "ask not" of the JFK clip in ../shared/data/media (probabilities
       0.4-0.75), so the documented default is kept.
     * Turn-taking times: pipecat (pipecat-ai/pipecat, ``audio/vad/vad_analyzer.py``,
       ``VADParams``): start after 0.2 s of speech, stop after 0.8 s of silence, the
