@@ -2,49 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import json
-import re
-
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-
-from core.speech.avatar import avatar_html
-from core.speech.tts import Speech, Utterance, pcm_to_wav
-
-
-def _speech() -> Speech:
-    import numpy as np
-
-    t = np.arange(8000) / 16000
-    wav = pcm_to_wav(0.3 * np.sin(2 * np.pi * 220 * t), 16000)
-    u = Utterance("Hello there.", "Hello there.", wav, "espeak", "en-us+f3", 500,
-                  [(0, 100, "closed"), (100, 400, "open"), (400, 500, "closed")], "envelope")
-    return Speech([u], "espeak · en-us+f3 (offline)", "")
-
-
-def _data(doc: str) -> dict:
-    return json.loads(re.search(r'id="margo-data">(.*?)</script>', doc, re.S).group(1))
-
-
-def test_html_embeds_audio_timeline_and_svg():
-    doc = avatar_html(_speech(), [], "en", expression="pleased", note="Voice: espeak")
-    src = re.search(r'src="data:audio/wav;base64,([^"]+)"', doc).group(1)
-    assert base64.b64decode(src)[:4] == b"RIFF"
-    data = _data(doc)
-    assert data["expression"] == "pleased" and data["segments"][0]["timeline"][1] == [100, 400, "open"]
-    for part in ('id="margo"', 'class="mouth m-open"', 'class="eyes-closed"', "Hello there.", "Voice: espeak"):
-        assert part in doc
-
-
-def test_html_silent_mode_animates_subtitles():
-    doc = avatar_html(None, ["Первое.", "Второе предложение."], "ru", expression="bogus",
-                      note="Без звука: нет голоса")
-    data = _data(doc)
-    assert "<audio" not in doc and data["expression"] == "neutral"
-    assert [s["has_audio"] for s in data["segments"]] == [False, False]
-    assert data["segments"][1]["timeline"] and "Без звука" in doc
-
 
 SCRIPT = """
 import os

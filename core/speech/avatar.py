@@ -1,31 +1,29 @@
 """The avatar panel as one self-contained HTML document (no Streamlit here).
 
-The page embeds it with ``st.components.v1.html``. Inside: Margo's layered SVG
-(``assets/avatar/margo.svg``), one ``<audio>`` per sentence (base64 WAV data URIs, played
-in turn), and a small script that, on every animation frame, reads the playing audio's
-``currentTime`` and sets the SVG's ``data-viseme`` from the sentence's mouth timeline (see
-:mod:`core.speech.lipsync`); it blinks at random 2-6 s intervals, shows the sentence being
-spoken as a subtitle, and has play/stop, mute and speed controls. Without audio (no TTS
-engine) the subtitles and mouth follow an estimated reading time and the panel says why it
+The page embeds it with ``st.iframe`` (``pages/_avatar.py``). Inside: Margo's layered SVG
+(``assets/avatar/margo.svg``) and a script with one Play control that plays the sentences in
+turn as :mod:`core.speech.stream` writes their audio to Streamlit's static folder (sound
+starts after the first sentence, not the whole text). On every animation frame it reads the
+playing audio's ``currentTime`` and sets the SVG's ``data-viseme`` from the sentence's mouth
+timeline (see :mod:`core.speech.lipsync`); it blinks at random 2-6 s intervals, shows the
+sentence being spoken as a subtitle, and has stop, mute and speed controls. A sentence
+without audio (no TTS engine) follows an estimated reading time and the panel says why it
 is silent.
 
 For measurement the script keeps ``window.margoStats``: animation frames while speaking,
-the playing time span, and for each mouth change the audio time it was applied at and the
-timeline time it was due (their difference is the mouth-to-sound offset).
+the time of the first sound, and for each mouth change the audio time it was applied at and
+the timeline time it was due (their difference is the mouth-to-sound offset).
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 from functools import lru_cache
 
 from ..settings import PROJECT_ROOT
-from .lipsync import timeline_from_text
-from .tts import Speech
 
-__all__ = ["EXPRESSIONS", "avatar_html", "avatar_stream_html", "avatar_svg"]
+__all__ = ["EXPRESSIONS", "avatar_stream_html", "avatar_svg"]
 
 EXPRESSIONS = ("neutral", "thinking", "pleased", "concerned")
 AVATAR_SVG = PROJECT_ROOT / "assets" / "avatar" / "margo.svg"
@@ -51,146 +49,6 @@ button,select{font:inherit;font-size:13px;border:1px solid #CBBEFF;background:#f
 button:hover{background:#F3EEFF}
 .note{font-size:12px;color:#6b6480;margin-top:6px}
 """
-
-_JS = r"""
-(function(){
-  const D = JSON.parse(document.getElementById('margo-data').textContent);
-  const svg = document.getElementById('margo');
-  const sub = document.getElementById('sub');
-  const btn = document.getElementById('play');
-  const mute = document.getElementById('mute');
-  const speed = document.getElementById('speed');
-  const audios = D.segments.map((s, i) => s.has_audio ? document.getElementById('a' + i) : null);
-  const stats = window.margoStats = {frames: 0, t0: null, t1: null, changes: [], playing: false,
-                                     segment: -1, ended: false, errors: []};
-  let idx = -1, playing = false, silentStart = 0, lastVis = 'closed', raf = null;
-  svg.setAttribute('data-expr', D.expression);
-  function setVis(v, audioMs, dueMs){
-    if (v !== lastVis){ svg.setAttribute('data-viseme', v); lastVis = v;
-      if (audioMs !== null) stats.changes.push([audioMs, dueMs, v, performance.now()]); }
-  }
-  function visAt(tl, t){ for (const s of tl){ if (s[0] <= t && t < s[1]) return [s[2], s[0]]; } return ['closed', null]; }
-  function rate(){ return parseFloat(speed.value) || 1; }
-  function tick(){
-    if (!playing) return;
-    stats.frames++;
-    const seg = D.segments[idx];
-    let t;
-    if (audios[idx]) { t = audios[idx].currentTime * 1000; }
-    else { t = (performance.now() - silentStart) * rate();
-           if (t >= seg.duration_ms) { next(); return; } }
-    const [v, due] = visAt(seg.timeline, t);
-    setVis(v, audios[idx] ? t : null, due);
-    raf = requestAnimationFrame(tick);
-  }
-  function next(){
-    if (idx >= 0 && audios[idx]) { audios[idx].pause(); }
-    idx++;
-    stats.segment = idx;
-    if (idx >= D.segments.length){ stop(true); return; }
-    const seg = D.segments[idx];
-    sub.textContent = seg.text;
-    const a = audios[idx];
-    if (a){
-      a.muted = mute.dataset.on === '1'; a.playbackRate = rate(); a.currentTime = 0;
-      a.onended = () => next();
-      const p = a.play();
-      if (p && p.catch) p.catch(e => { stats.errors.push(String(e)); stop(false);
-        sub.textContent = D.labels.blocked; });
-    } else { silentStart = performance.now(); }
-    cancelAnimationFrame(raf); raf = requestAnimationFrame(tick);
-  }
-  function start(){
-    if (!D.segments.length) return;
-    playing = true; stats.playing = true; stats.ended = false; stats.t0 = performance.now();
-    btn.textContent = D.labels.stop; idx = -1; next();
-  }
-  function stop(done){
-    playing = false; stats.playing = false; stats.t1 = performance.now(); stats.ended = !!done;
-    if (idx >= 0 && idx < audios.length && audios[idx]) audios[idx].pause();
-    setVis('closed', null, null); btn.textContent = D.labels.play;
-    if (done) svg.setAttribute('data-expr', D.expression);
-  }
-  btn.onclick = () => playing ? stop(false) : start();
-  mute.onclick = () => { const on = mute.dataset.on !== '1'; mute.dataset.on = on ? '1' : '0';
-    mute.textContent = on ? D.labels.unmute : D.labels.mute;
-    audios.forEach(a => { if (a) a.muted = on; }); };
-  speed.onchange = () => audios.forEach(a => { if (a) a.playbackRate = rate(); });
-  (function blink(){ setTimeout(() => { svg.setAttribute('data-blink', '1');
-      setTimeout(() => { svg.setAttribute('data-blink', '0'); blink(); }, 130); },
-      2000 + Math.random() * 4000); })();
-  window.margoPlay = start; window.margoStop = () => stop(false);
-  if (D.autoplay) setTimeout(start, 150);
-})();
-"""
-
-_LABELS = {
-    "en": {"play": "▶ Play", "stop": "■ Stop", "mute": "🔇 Mute", "unmute": "🔊 Unmute",
-           "speed": "Speed", "blocked": "The browser blocked autoplay: press ▶ Play."},
-    "ru": {"play": "▶ Слушать", "stop": "■ Стоп", "mute": "🔇 Без звука", "unmute": "🔊 Со звуком",
-           "speed": "Скорость", "blocked": "Браузер запретил автозапуск: нажмите ▶ Слушать."},
-}
-
-
-def _silent_segments(sentences: list[str]) -> list[dict]:
-    segs = []
-    for s in sentences:
-        dur = max(1200, int(len(s) * 65))  # about 15 characters a second, read aloud
-        segs.append({"text": s, "timeline": timeline_from_text(s, dur), "duration_ms": dur, "has_audio": False})
-    return segs
-
-
-def avatar_html(
-    speech: Speech | None,
-    sentences: list[str],
-    lang: str,
-    expression: str = "neutral",
-    autoplay: bool = False,
-    note: str = "",
-) -> str:
-    """Build the avatar panel's HTML document.
-
-    Args:
-        speech: synthesized sentences (their audio and mouth timelines), or None / empty to
-            animate ``sentences`` silently.
-        sentences: the subtitles when silent (ignored when ``speech`` has utterances).
-        lang: "ru" or "en" (labels of the controls).
-        expression: one of :data:`EXPRESSIONS` (unknown values fall back to "neutral").
-        autoplay: start speaking as soon as it loads (browsers may block sound until the
-            user has interacted with the page; the panel then asks for a click).
-        note: one line shown under the controls (the voice used, or why it is silent).
-
-    Returns:
-        A complete HTML document (string), typically 45 kB per second of audio.
-    """
-    labels = _LABELS["ru" if lang == "ru" else "en"]
-    expression = expression if expression in EXPRESSIONS else "neutral"
-    audio_tags = []
-    if speech is not None and speech.utterances:
-        segments = []
-        for i, u in enumerate(speech.utterances):
-            segments.append({"text": u.text, "timeline": u.timeline, "duration_ms": u.duration_ms, "has_audio": True})
-            b64 = base64.b64encode(u.wav).decode("ascii")
-            audio_tags.append(f'<audio id="a{i}" preload="auto" src="data:audio/wav;base64,{b64}"></audio>')
-    else:
-        segments = _silent_segments(sentences)
-    data = {"segments": segments, "expression": expression, "autoplay": bool(autoplay), "labels": labels}
-    data_json = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-    first = html.escape(segments[0]["text"]) if segments else ""
-    speeds = "".join(
-        f'<option value="{v}"{" selected" if v == "1" else ""}>{v}×</option>' for v in ("0.75", "1", "1.25", "1.5")
-    )
-    return f"""<!doctype html><html><head><meta charset="utf-8"><style>{_CSS}</style></head><body>
-<div class="panel"><div class="face">{avatar_svg()}</div>
-<div class="side"><div class="sub" id="sub" aria-live="polite">{first}</div>
-<div class="controls"><button id="play" type="button">{labels['play']}</button>
-<button id="mute" type="button" data-on="0">{labels['mute']}</button>
-<label>{labels['speed']} <select id="speed">{speeds}</select></label></div>
-<div class="note" id="note">{html.escape(note)}</div></div></div>
-{''.join(audio_tags)}
-<script type="application/json" id="margo-data">{data_json}</script>
-<script>{_JS}</script></body></html>"""
-
 
 # --- Streaming player (#10): one Play control, sound after the first sentence ---------------
 
