@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -61,6 +62,11 @@ def test_order_and_flags_on_fixed_answers(sc, lang, answers):
         assert r["off_topic"].flag == "off_topic" and r["off_topic"].score <= 10
     assert r["swapped"].score < r["good"].score - 25
     assert r["swapped"].contradictions, "the L1/L2 swap must be detected"
+    for k in r["swapped"].contradictions:  # the explanation is in the interview's language and quotes the terms
+        cyr = sum("а" <= c.lower() <= "я" for c in k.why) / max(sum(c.isalpha() for c in k.why), 1)
+        assert (cyr > 0.5) == (lang == "ru"), k.why
+        quoted = re.findall(r"[“«]([^”»]+)[”»]", k.why)
+        assert not quoted or any(w.lower() in r["swapped"].answer.lower() for w in quoted), k.why
     for k in r["good"].key_points:
         if k.covered:
             assert r["good"].answer[k.span_start:k.span_end] == k.span

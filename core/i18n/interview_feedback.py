@@ -66,6 +66,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "{kp} — вы написали _«{span}»_ ({why}). Эталон: _{excerpt}_",
         "en": "{kp} — you wrote _“{span}”_ ({why}). Reference: _{excerpt}_",
     },
+    # Why a key point counts as contradicted (core/interview/scoring.py:_contradiction); {got}/{want} quote
+    # the answer's and the key point's own words.
+    "interview_feedback.why.swap": {
+        "ru": "в ответе «{got}» вместо «{want}»",
+        "en": "the answer says “{got}” where the point needs “{want}”",
+    },
+    "interview_feedback.why.pairing": {
+        "ru": "«{a}» и «{b}» связаны в ответе наоборот",
+        "en": "“{a}” and “{b}” are paired the wrong way round",
+    },
+    "interview_feedback.why.negates": {"ru": "ответ отрицает этот пункт", "en": "the answer negates this point"},
+    "interview_feedback.why.opposite": {
+        "ru": "в ответе противоположное: «{got}» вместо «{want}»",
+        "en": "the answer says the opposite: “{got}” instead of “{want}”",
+    },
+    "interview_feedback.why.dropped_negation": {
+        "ru": "ответ повторяет слова пункта, но теряет его отрицание",
+        "en": "the answer reuses the point's words but drops its negation",
+    },
     "interview_feedback.page.missed_item": {"ru": "{kp}. Эталон: _{excerpt}_", "en": "{kp}. Reference: _{excerpt}_"},
     "interview_feedback.page.improve": {"ru": "Как улучшить", "en": "How to improve"},
     "interview_feedback.page.follow_up": {"ru": "Дополнительный вопрос", "en": "Follow-up question"},

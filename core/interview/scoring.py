@@ -37,6 +37,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..embeddings import Embedder
+from ..i18n import t
 from ..text import (
     cyrillic_ratio,
     detect_lang,
@@ -48,7 +49,7 @@ from ..text import (
 )
 from ..types import Lang
 from .bank import Bank, BankEmbeddings, Question, derive_key_points, get_bank_embeddings
-from .features import antonym_conflicts, compute_features, demote, has_negation, stem_set
+from .features import ANTONYMS, antonym_conflicts, compute_features, demote, has_negation, stem_set
 from .model import ScorerModel, load_model
 
 __all__ = [
@@ -140,7 +141,8 @@ class KeyPointResult:
         span_start: 0-based start offset of ``span`` in :attr:`ScoreResult.answer`, -1 if none.
         span_end: end offset (exclusive), -1 if none.
         contradicted: the covering span states the opposite (swapped term or negation).
-        why: for a contradiction, what was swapped (e.g. "'l2' instead of 'l1'").
+        why: for a contradiction, what was swapped, in the answer's language (e.g. "the answer
+            says “l2” where the point needs “l1”" / "в ответе «l2» вместо «l1»").
     """
 
     text: str
@@ -557,7 +559,25 @@ def _negated_content(kp: str, clause: str) -> bool:
     return False
 
 
-def _contradiction(kp: str, clause: str, sentence: str) -> str:
+def _word_at(rx: re.Pattern[str], text: str) -> str:
+    """The whole word (or phrase) of ``text`` where ``rx`` first matches ("" when it does not)."""
+    m = rx.search(text)
+    if m is None:
+        return ""
+    start, end = m.start(), m.end()
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-'"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] in "-'"):
+        end += 1
+    return text[start:end].strip()
+
+
+def _why(key: str, lang: Lang, **fields: str) -> str:
+    """A contradiction's explanation in the interview's language (catalogue ``core/i18n/interview_feedback.py``)."""
+    return t(f"interview_feedback.why.{key}", "ru" if lang == "ru" else "en", **fields)
+
+
+def _contradiction(kp: str, clause: str, sentence: str, lang: Lang = "en") -> str:
     """Why ``clause``/``sentence`` contradicts key point ``kp`` ("" when it does not).
 
     Three checks: (1) the key point names one member of a contrast pair and the covering
@@ -566,6 +586,9 @@ def _contradiction(kp: str, clause: str, sentence: str) -> str:
     positive") and in the sentence every mention pairs with the other member instead
     (nearest-mention association); (3) the clause negates one of the key point's
     content words.
+
+    The explanation quotes the words found in the answer and the key point, in ``lang``
+    (``interview_feedback.why.*`` of the UI catalogue), so a Russian interview explains in Russian.
     """
     kp_m = _mentions(kp)
     cl_m = _mentions(clause)
@@ -580,27 +603,35 @@ def _contradiction(kp: str, clause: str, sentence: str) -> str:
             cl_groups.setdefault(g, set()).add(m)
     for g, members in kp_groups.items():
         if len(members) == 1 and g in cl_groups and not (members & cl_groups[g]):
-            name = _CONTRAST[g][0]
             want = next(iter(members))
-            return f"{name}: the answer says the {'second' if want == 'A' else 'first'} term where the key point needs the {'first' if want == 'A' else 'second'}"
+            _, rx_a, rx_b = _CONTRAST_RX[g]
+            rx_want, rx_got = (rx_a, rx_b) if want == "A" else (rx_b, rx_a)
+            got = _word_at(rx_got, clause) or _word_at(rx_got, sentence)
+            return _why("swap", lang, got=got or _CONTRAST[g][0], want=_word_at(rx_want, kp) or _CONTRAST[g][0])
     groups = sorted(kp_groups)
     for i, g1 in enumerate(groups):
         for g2 in groups[i + 1:]:
             kp_as = _associations(kp, g1, g2)
             s_as = _associations(sentence, g1, g2)
             if kp_as and s_as and not (kp_as & s_as):
-                return f"{_CONTRAST[g1][0]} and {_CONTRAST[g2][0]} are paired the wrong way round"
+                w1 = _word_at(_CONTRAST_RX[g1][1], kp) or _word_at(_CONTRAST_RX[g1][2], kp) or _CONTRAST[g1][0]
+                w2 = _word_at(_CONTRAST_RX[g2][1], kp) or _word_at(_CONTRAST_RX[g2][2], kp) or _CONTRAST[g2][0]
+                return _why("pairing", lang, a=w1, b=w2)
     kp_stems = stem_set(kp)
     shared = len(kp_stems & set(stem_tokens(clause))) / len(kp_stems) if kp_stems else 0.0
     if shared >= 0.5 and _negated_content(kp, clause):
-        return "the answer negates this point"
+        return _why("negates", lang)
     if shared >= 0.3:
         conflicts, _, names = antonym_conflicts(clause, kp)
         if conflicts:
-            return f"the answer says the opposite ({names[0]})"
+            name = names[0]
+            _, ra, rb = next(x for x in ANTONYMS if x[0] == name)
+            want = _word_at(ra, kp.lower()) or _word_at(rb, kp.lower())
+            got = _word_at(rb if _word_at(ra, kp.lower()) else ra, clause.lower())
+            return _why("opposite", lang, got=got or name, want=want or name)
     if shared >= NEGATION_FLIP_OVERLAP and not has_negation(clause) and _negated_content(clause, kp):
         # The key point negates a word the answer states plainly ("no children" / "with children").
-        return "the answer reuses the point's words but drops its negation"
+        return _why("dropped_negation", lang)
     return ""
 
 
@@ -700,7 +731,7 @@ def finalize(a: Analysis, cal: Calibration, model: ScorerModel | None | Literal[
                     sent = next((a.units[s].text for s in sentence_idx
                                  if a.units[s].start <= unit.start < a.units[s].end), unit.text)
                     if a.kp_overlap[k, jc] >= 0.3 or a.kp_cos[k, jc] >= 0.5:
-                        reasons.append(_contradiction(text, unit.text, sent))
+                        reasons.append(_contradiction(text, unit.text, sent, lang))
                     else:
                         reasons.append("")
                 contra = reasons[0] if reasons and all(reasons) else ""
