@@ -6,8 +6,14 @@ from datetime import date
 
 import streamlit as st
 
-from core.channels import ChannelLibrary, Turn, answer_question, log_answer, record_vote, stats
+from core.channels import Turn, answer_question, log_answer, record_vote, stats
 from core.channels.highlight import highlight
+from core.channels.published import (
+    catalog_for,
+    publish_channel,
+    published_library,
+    unpublish_channel,
+)
 from core.channels.uploads import import_uploads
 from core.errors import MargoError
 from core.i18n import catalogue, t
@@ -17,8 +23,10 @@ from pages._avatar import avatar_panel, speech_input
 from pages._common import (
     embedder,
     error_text,
+    identity,
     llm,
     rate_ok,
+    settings,
     show_error,
     sidebar_status,
     ui_lang,
@@ -37,7 +45,7 @@ state.setdefault("channels_last", None)  # (answer, hits, query id)
 state.setdefault("channels_votes", {})  # query id -> True/False
 
 try:
-    library = ChannelLibrary(cfg, embedder()[0])
+    library = catalog_for(settings(), cfg, embedder()[0])  # #11: own channels + those an admin published
 except MargoError as exc:
     show_error(exc)
     st.stop()
@@ -96,7 +104,7 @@ with st.expander(f":material/alternate_email: {t('channels_web.head', lang)}", e
             bar.progress(min(done / max(total, 1), 1.0), text=t(key, lang, done=done, total=total))
 
         try:
-            rep, fetched = import_public_channel(library, web_name, max_pages=int(web_pages), progress=web_progress)
+            rep, fetched = import_public_channel(library.own, web_name, max_pages=int(web_pages), progress=web_progress)
             st.success(t("channels_web.done", lang, channel=rep.channel, added=rep.added, edited=rep.edited,
                          unchanged=rep.unchanged, total=rep.total_posts, pages=fetched.pages),
                        icon=":material/check_circle:")
@@ -118,7 +126,8 @@ with st.expander(f":material/list: {t('channels.list.head', lang, n=len(channels
         hide_index=True, width="stretch", key="channels_table",
     )
     d1, d2 = st.columns([3, 1])
-    doomed = d1.selectbox(t("channels.remove.pick", lang), [""] + [c.name for c in channels], key="channels_delete_pick",
+    doomed = d1.selectbox(t("channels.remove.pick", lang), [""] + [c.name for c in channels if not c.published],
+                          key="channels_delete_pick",
                           format_func=lambda n: n or "—")
     if d2.button(t("channels.remove.button", lang), key="channels_delete", disabled=not doomed):
         try:
@@ -128,6 +137,27 @@ with st.expander(f":material/list: {t('channels.list.head', lang, n=len(channels
             st.rerun()
         except MargoError as exc:
             show_error(exc)
+    if library.published_names():
+        st.caption(t("hosting.publish.shared_list", lang, names=", ".join(library.published_names())))
+    if identity().is_admin and settings().multi_user:  # #11: an admin publishes a channel to all users
+        p1, p2, p3 = st.columns([3, 1, 1])
+        to_publish = p1.selectbox(t("hosting.publish.pick", lang), [""] + [c.name for c in channels],
+                                  key="channels_publish_pick", format_func=lambda n: n or "—")
+        picked = next((c for c in channels if c.name == to_publish), None)
+        if p2.button(t("hosting.publish.withdraw" if picked and picked.published else "hosting.publish.button", lang),
+                     key="channels_publish", disabled=picked is None):
+            try:
+                shared = library.shared or published_library(settings(), library.embedder)
+                if picked.published:
+                    unpublish_channel(identity(), shared, to_publish)
+                    st.success(t("hosting.publish.withdrawn", lang, name=to_publish), icon=":material/check:")
+                else:
+                    info = publish_channel(identity(), library.own, shared, to_publish)
+                    st.success(t("hosting.publish.done", lang, name=info.name, n=info.n_posts),
+                               icon=":material/campaign:")
+            except MargoError as exc:
+                show_error(exc)
+        p3.caption(t("hosting.publish.help", lang))
 
 # ------------------------------------------------------------------- search
 with st.container(border=True):

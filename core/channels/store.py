@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..errors import StorageError
+from ..errors import InputError, StorageError
 from ..storage import file_lock, migrate, transaction
 from ..types import Post
 
-__all__ = ["ChannelInfo", "ChannelStore", "date_ts", "post_hash"]
+__all__ = ["ChannelInfo", "ChannelRows", "ChannelStore", "ChunkRow", "PostRow", "date_ts", "post_hash"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS channels (
@@ -107,6 +107,8 @@ class ChannelInfo:
         source: what it was imported from (format and file names).
         n_posts: posts stored.
         first_date / last_date: ISO dates of the oldest and newest post ("" if none).
+        published: True for a channel an administrator published to all users (read-only
+            for everyone else, see :mod:`core.channels.published`).
     """
 
     id: int
@@ -116,6 +118,58 @@ class ChannelInfo:
     n_posts: int
     first_date: str
     last_date: str
+    published: bool = False
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """One stored post (a row of ``posts``).
+
+    Attributes:
+        post_id: the post's id in its channel.
+        date: ISO date as exported ("" if none).
+        ts: Unix seconds of ``date`` (None if unparsable).
+        text: the post's text.
+        url: link to the post, or None.
+        hash: :func:`post_hash` of date and text.
+    """
+
+    post_id: int
+    date: str
+    ts: float | None
+    text: str
+    url: str | None
+    hash: str
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    """One chunk of a post (a row of ``chunks``).
+
+    Attributes:
+        pos: 0-based row of the chunk in the channel's index.
+        post_id: the post it was cut from.
+        chunk_no: 0-based number of the chunk within the post.
+        text: the chunk's text.
+        active: False for an edited post's old chunk (masked until compaction).
+    """
+
+    pos: int
+    post_id: int
+    chunk_no: int
+    text: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class ChannelRows:
+    """Everything SQLite holds about one channel (what :meth:`ChannelStore.replace_rows` writes back)."""
+
+    name: str
+    username: str | None
+    source: str
+    posts: list[PostRow]
+    chunks: list[ChunkRow]
 
 
 class ChannelStore:
@@ -206,6 +260,37 @@ class ChannelStore:
             for table in ("chunks", "posts"):
                 con.execute(f"DELETE FROM {table} WHERE channel_id = ?", (channel_id,))
             con.execute("DELETE FROM channels WHERE id = ?", (channel_id,))
+
+    def channel_rows(self, channel_id: int) -> ChannelRows:
+        """All rows of one channel (to publish it into another store).
+
+        Raises:
+            InputError: no channel with this id.
+        """
+        with self.connect() as con:
+            head = con.execute("SELECT name, username, source FROM channels WHERE id = ?", (channel_id,)).fetchone()
+            if head is None:
+                raise InputError(f"No channel with id {channel_id}.", key="errors.channels.unknown",
+                                 name=str(channel_id), known="")
+            posts = [PostRow(int(r[0]), r[1] or "", r[2], r[3], r[4], r[5]) for r in con.execute(
+                "SELECT post_id, date, ts, text, url, hash FROM posts WHERE channel_id = ? ORDER BY post_id",
+                (channel_id,))]
+            chunks = [ChunkRow(int(r[0]), int(r[1]), int(r[2]), r[3], bool(r[4])) for r in con.execute(
+                "SELECT pos, post_id, chunk_no, text, active FROM chunks WHERE channel_id = ? ORDER BY pos",
+                (channel_id,))]
+        return ChannelRows(head[0], head[1], head[2] or "", posts, chunks)
+
+    def replace_rows(self, con: sqlite3.Connection, rows: ChannelRows) -> int:
+        """Make the channel ``rows.name`` hold exactly ``rows`` (created if new), inside ``con``'s
+        transaction; returns its id (an existing channel keeps its id, so its index folder)."""
+        cid = self.upsert_channel(con, rows.name, rows.username, rows.source)
+        for table in ("chunks", "posts"):
+            con.execute(f"DELETE FROM {table} WHERE channel_id = ?", (cid,))
+        con.executemany("INSERT INTO posts(channel_id, post_id, date, ts, text, url, hash) VALUES (?,?,?,?,?,?,?)",
+                        [(cid, p.post_id, p.date, p.ts, p.text, p.url, p.hash) for p in rows.posts])
+        con.executemany("INSERT INTO chunks(channel_id, pos, post_id, chunk_no, text, active) VALUES (?,?,?,?,?,?)",
+                        [(cid, c.pos, c.post_id, c.chunk_no, c.text, int(c.active)) for c in rows.chunks])
+        return cid
 
     # -------------------------------------------------------------------- posts
     def post_hashes(self, channel_id: int) -> dict[int, str]:

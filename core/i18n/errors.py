@@ -188,6 +188,10 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "en": "Only an administrator can do this."},
     "errors.access.no_session": {"ru": "У этой сессии браузера нет пригодного идентификатора; обновите страницу.",
                                  "en": "This browser session has no usable id; reload the page."},
+    "errors.access.published": {"ru": "Опубликованный канал общий для всех пользователей; убрать его может "
+                                      "только администратор.",
+                                "en": "A published channel is shared by all users; only an administrator can "
+                                      "withdraw it."},  # #11h
     # ---- settings (core/settings.py; the setting's name and pydantic's reason stay as they are) ----
     "errors.settings.invalid": {"ru": "Неверная настройка: {detail}.", "en": "Invalid setting: {detail}."},
     # ---- rate limits (core/limits.py) ----

@@ -53,6 +53,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Слишком много запросов к голосу: не больше {n} в минуту. Попробуйте через {wait} с.",
         "en": "Too many voice requests: at most {n} a minute. Try again in {wait} s.",
     },
+    # ---- published channels (#11h): an administrator publishes a channel to all users ----
+    "hosting.publish.pick": {"ru": "Опубликовать канал для всех", "en": "Publish a channel to everyone"},
+    "hosting.publish.button": {"ru": "Опубликовать", "en": "Publish"},
+    "hosting.publish.withdraw": {"ru": "Снять с публикации", "en": "Withdraw"},
+    "hosting.publish.help": {
+        "ru": "Копия канала станет видна всем пользователям (только для поиска); изменить её может только "
+              "администратор.",
+        "en": "A copy of the channel becomes visible to every user (search only); only an administrator can "
+              "change it.",
+    },
+    "hosting.publish.done": {
+        "ru": "Канал «{name}» опубликован для всех ({n} постов).",
+        "en": "Channel “{name}” is published to everyone ({n} posts).",
+    },
+    "hosting.publish.withdrawn": {
+        "ru": "Канал «{name}» снят с публикации.",
+        "en": "Channel “{name}” is withdrawn.",
+    },
+    "hosting.publish.shared_list": {
+        "ru": ":material/campaign: Опубликованы администратором для всех: {names}.",
+        "en": ":material/campaign: Published by an administrator for everyone: {names}.",
+    },
     "hosting.save.failed": {
         "ru": "Попытка не сохранена: {detail} Ваш ответ остался в поле — можно отправить ещё раз.",
         "en": "The attempt was not saved: {detail} Your answer is still in the box; you can submit again.",
