@@ -191,6 +191,45 @@ class Settings(BaseSettings):
         default=64, ge=4,
         description="Deepest nesting accepted in a JSON export (Telegram's result.json nests 5 levels).",
     )
+    # ---- bounded long work (#11h, core/jobs.py) ----
+    heavy_workers: int = Field(
+        default=1, ge=1, le=16,
+        description="Long jobs (paper ingest, OCR, channel import, transcription) run at once per server "
+        "process; the rest wait in one queue. 1 on a 2-core machine leaves a core for answers "
+        "(scripts/bench_load.py, docs/BENCHMARKS.md 'Load and faults').",
+    )
+    heavy_nice: int = Field(
+        default=10, ge=0, le=19,
+        description="OS priority (nice) added to the long-job worker threads and their subprocesses "
+        "(10 is the default increment of the coreutils `nice` command).",
+    )
+    # ---- end bounded long work ----
+
+    # PostgreSQL and a scale-out vector path (#11p); SQLite files and FAISS stay the default.
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="postgresql://user:password@host:port/db: users' stores (channels, posts, votes, "
+        "interview progress) on PostgreSQL instead of SQLite files (see core/storage.py).",
+    )
+    vector_backend: Literal["faiss", "pgvector"] = Field(
+        default="faiss",
+        description="Where channel vectors live: 'faiss' (files beside the data) or 'pgvector' "
+        "(HNSW tables on the MARGO_DATABASE_URL server, shared by every app server).",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_postgres(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql://")
+        return value
+
+    @field_validator("vector_backend")
+    @classmethod
+    def _pgvector_needs_database(cls, value: str, info) -> str:
+        if value == "pgvector" and info.data.get("database_url") is None:
+            raise ValueError("'pgvector' needs MARGO_DATABASE_URL (a PostgreSQL server with the vector extension)")
+        return value
 
     # HTTP API, Telegram bot, public channels by @username (#15).
     api_host: str = Field(default="127.0.0.1", description="Address `python -m core.api` binds to.")
@@ -287,7 +326,7 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, _SecretsTomlSource(settings_cls))
 
 
-_SECRET_FIELDS = frozenset({"llm_api_key"})
+_SECRET_FIELDS = frozenset({"llm_api_key", "database_url"})  # #11p: the URL holds a password
 
 
 def settings_error_line(exc: ValidationError) -> str:

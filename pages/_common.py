@@ -186,7 +186,12 @@ def uploader_css(lang: Lang) -> None:
   font-size: 0 !important; }}
 [data-testid="stFileUploaderDropzone"] button:not([kind="minimal"]):not([kind="borderlessIcon"])::after {{
   content: "{browse}"; font-size: 0.9rem; }}
+{_FILE_SIZE_HIDDEN if lang == "ru" else ""}
 </style>""")
+
+
+_FILE_SIZE_HIDDEN = '[data-testid="stFileChipName"] + div { display: none; }'
+"""Streamlit writes an uploaded file's size in English units ("70.7KB"); a Russian interface hides it."""
 
 
 def sidebar_status() -> None:
@@ -281,6 +286,25 @@ def user_settings() -> Settings:
     (Reader indexes, channel library, interview progress). Models and caches of shared,
     read-only resources keep :func:`settings`."""
     return workspace().scoped(settings())
+
+
+# ---- bounded long work (#11h): one queue, few workers, lower OS priority ----
+def heavy_run(fn, *args, **kwargs):
+    """Run long work (ingest, OCR, import, transcription) through the process's one bounded pool
+    (:class:`core.jobs.HeavyPool`) and wait; progress callbacks named in ``relay`` update this
+    page, and while the job waits its place in the queue is shown."""
+    from core.jobs import heavy_pool
+
+    note = st.empty()
+
+    def waiting(pos: int) -> None:
+        note.caption(t("hosting.queue.waiting", ui_lang(), ahead=pos))
+
+    try:
+        return heavy_pool(settings()).run(fn, *args, on_wait=waiting, **kwargs)
+    finally:
+        note.empty()
+# ---- end bounded long work ----
 
 
 @st.cache_resource(show_spinner=False)

@@ -23,6 +23,7 @@ from pages._avatar import avatar_panel, speech_input
 from pages._common import (
     embedder,
     error_text,
+    heavy_run,
     identity,
     llm,
     rate_ok,
@@ -67,7 +68,8 @@ with st.expander(f":material/upload_file: {t('channels.import.head', lang)}", ex
             st.error(t("channels.import.too_big", lang, mb=f"{total_mb:.0f}", limit=cfg.max_upload_mb))
         else:
             bar = st.progress(0.0, text=t("channels.import.embedding", lang))
-            results = import_uploads(
+            results = heavy_run(  # #11h: long work through the bounded pool
+                import_uploads,
                 library, [(u.name, u.getvalue()) for u in uploads], name=name or None, username=username or None,
                 progress=lambda label, done, total: bar.progress(
                     done / max(total, 1), text=t("channels.import.progress", lang, file=label, done=done, total=total)))
@@ -104,7 +106,8 @@ with st.expander(f":material/alternate_email: {t('channels_web.head', lang)}", e
             bar.progress(min(done / max(total, 1), 1.0), text=t(key, lang, done=done, total=total))
 
         try:
-            rep, fetched = import_public_channel(library.own, web_name, max_pages=int(web_pages), progress=web_progress)
+            rep, fetched = heavy_run(import_public_channel, library.own, web_name, max_pages=int(web_pages),
+                                     progress=web_progress)  # #11h: bounded pool
             st.success(t("channels_web.done", lang, channel=rep.channel, added=rep.added, edited=rep.edited,
                          unchanged=rep.unchanged, total=rep.total_posts, pages=fetched.pages),
                        icon=":material/check_circle:")

@@ -22,7 +22,16 @@ from core.lectures.notes import to_webvtt
 from core.lectures.qa import strip_time_marks
 from core.lectures.service import PartialPreview
 from pages._avatar import avatar_panel
-from pages._common import embedder, llm, rate_ok, settings, sidebar_status, ui_lang, workspace
+from pages._common import (
+    embedder,
+    heavy_run,
+    llm,
+    rate_ok,
+    settings,
+    sidebar_status,
+    ui_lang,
+    workspace,
+)
 
 lang = ui_lang()
 st.title(f":material/smart_display: {t('lectures.title', lang)}")
@@ -111,8 +120,9 @@ if uploads:
                         st.markdown(f"**{t('lectures.preview.head', lang, upto=format_time(part.duration_s))}**")
                         st.markdown("  \n".join(f"`{format_time(c.start_s)}` {c.title}" for c in part.chapters))
 
-                transcript = open_lecture(data, media[0].name, cfg, ws, progress=progress,
-                                          on_segments=PartialPreview(embedder()[0], show_preview))
+                transcript = heavy_run(open_lecture, data, media[0].name, cfg, ws, progress=progress,  # #11h: pool
+                                       on_segments=PartialPreview(embedder()[0], show_preview),
+                                       relay=("progress", "on_segments"))
                 bar.empty()
                 preview_box.empty()
                 kind = transcript.media_kind or kind

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.errors import MargoError
 from core.i18n import t
+from core.jobs import paper_is_saved
 from core.reader import Reader
 from core.reader.documents import list_documents
 from core.reader.notes import notes_markdown
@@ -18,6 +19,7 @@ from pages import _papers  # #12: arXiv search, OCR, several papers, routed chat
 from pages._avatar import avatar_panel, speech_input
 from pages._common import (
     embedder,
+    heavy_run,
     llm,
     rate_ok,
     show_error,
@@ -51,7 +53,8 @@ PARTS = ("problem", "method", "results")
 
 def _open(data: bytes) -> None:
     with st.spinner(t("reader.reading", ui)):
-        doc = reader.open(data, ocr_progress=_papers.ocr_progress())
+        doc = heavy_run(reader.open, data, ocr_progress=_papers.ocr_progress(),  # #11h: bounded pool
+                        light=paper_is_saved(cfg, data))
     _papers.remember_ocr(cfg, data, doc)
     if state.reader_doc is None or state.reader_doc.doc_id != doc.doc_id:
         state.reader_qa = []
@@ -155,6 +158,12 @@ with tab_ask:
                             png, found = render_page_highlight(_papers.citation_pdf(c, doc, docs), c.page, c.quote)
                             st.image(png, caption=t("reader.page_caption", ui, page=c.page)
                                      + ("" if found else t("reader.page_inexact", ui)))
+                if getattr(answer, "support", None):  # #8: the best passages the answer does not quote
+                    with st.expander(t("reader_answers.support", ui, n=len(answer.support))):
+                        for c in answer.support:
+                            st.caption(t("reader.page_ref", ui, page=c.page))
+                            passage = _md(c.passage)
+                            st.markdown(passage.replace(c.quote, f"**{c.quote}**") if c.quote else passage)
             # AVATAR: speak the answer here
             if i == len(state.reader_qa) - 1:
                 avatar_panel(answer.text, detect_lang(answer.text), key=f"reader_avatar_answer_{i}",

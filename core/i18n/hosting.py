@@ -53,6 +53,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Слишком много запросов к голосу: не больше {n} в минуту. Попробуйте через {wait} с.",
         "en": "Too many voice requests: at most {n} a minute. Try again in {wait} s.",
     },
+    "hosting.queue.waiting": {
+        "ru": ":material/hourglass_top: Сервер занят чужой загрузкой; ваша задача в очереди: {ahead}-я. "
+              "Ответы на вопросы тем временем работают.",
+        "en": ":material/hourglass_top: The server is busy with another upload; your job is number {ahead} "
+              "in the queue. Questions keep working meanwhile.",
+    },
     # ---- published channels (#11h): an administrator publishes a channel to all users ----
     "hosting.publish.pick": {"ru": "Опубликовать канал для всех", "en": "Publish a channel to everyone"},
     "hosting.publish.button": {"ru": "Опубликовать", "en": "Publish"},
