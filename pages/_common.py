@@ -152,6 +152,14 @@ def _copy_lang_choice() -> None:
     st.session_state[UI_LANG_KEY] = st.session_state[UI_LANG_WIDGET_KEY]
 
 
+def lang_name(code: str | None, lang: Lang) -> str:
+    """A text's language (ISO 639-1 ``code``: ``"en"``) named in the interface language ("английский");
+    a code without a name (``"de"``) is shown in capitals."""
+    key = f"common.lang_name.{(code or '').lower()}"
+    name = t(key, lang)
+    return (code or "?").upper() if name == key else name
+
+
 def language_switch() -> Lang:
     """The sidebar's language switch (rendered by ``app.py``, before the page)."""
     lang = ui_lang()

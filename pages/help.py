@@ -16,5 +16,6 @@ for part in ("llm", "voice", "lang", "data"):
     if part == "llm":
         for key in ("help.llm.local", "help.llm.remote", "help.llm.offline"):
             st.markdown(t(key, lang))
-    else:
-        st.markdown(t(f"help.{part}.body", lang))
+    else:  # the voice part names the buttons as the avatar panel shows them
+        st.markdown(t(f"help.{part}.body", lang, play=t("avatar.play", lang).lstrip("▶ "),
+                      talk=t("talk.toggle", lang)))

@@ -25,6 +25,7 @@ from pages._avatar import avatar_panel
 from pages._common import (
     embedder,
     heavy_run,
+    lang_name,
     llm,
     rate_ok,
     settings,
@@ -146,7 +147,8 @@ if doc is None:
 
 lecture, summary = doc["lecture"], doc["summary"]
 tr = lecture.transcript
-st.markdown(t("lectures.meta", lang, name=tr.name, duration=format_time(tr.duration_s), lang=tr.lang,
+st.markdown(t("lectures.meta", lang, name=tr.name, duration=format_time(tr.duration_s),
+              lang=lang_name(tr.lang, lang),
               source=t(f"lectures.source.{tr.source}", lang)))
 if summary.notice:
     st.warning(summary.notice, icon=":material/info:")

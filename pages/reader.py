@@ -20,6 +20,7 @@ from pages._avatar import avatar_panel, speech_input
 from pages._common import (
     embedder,
     heavy_run,
+    lang_name,
     llm,
     rate_ok,
     show_error,
@@ -92,7 +93,7 @@ if doc is None:
     st.stop()
 
 st.subheader(doc.title)
-st.caption(t("reader.doc.meta", ui, n=doc.n_pages, lang=doc.lang.upper(),
+st.caption(t("reader.doc.meta", ui, n=doc.n_pages, lang=lang_name(doc.lang, ui),
              how=t("reader.doc.reopened" if doc.loaded_from_disk else "reader.doc.indexed", ui)))
 
 docs = _papers.open_papers(reader, cfg, doc)
@@ -106,10 +107,10 @@ with tab_summary:
     n = c1.slider(t("reader.summary.length", ui), 3, 15, cfg.summary_sentences, key="reader_summary_len")
     if reader.llm is not None:
         lang = c2.selectbox(t("reader.summary.lang", ui), ["ru", "en"], index=0 if doc.lang == "ru" else 1,
-                            key="reader_summary_lang", format_func=lambda x: {"ru": "Русский", "en": "English"}[x])
+                            key="reader_summary_lang", format_func=lambda x: lang_name(x, ui).capitalize())
     else:  # no greyed-out box: say why the summary is in the paper's language
         lang = doc.lang
-        c2.caption(t("reader.summary.offline_lang", ui, lang=doc.lang.upper()))
+        c2.caption(t("reader.summary.offline_lang", ui, lang=lang_name(doc.lang, ui)))
     if st.button(t("reader.summary.button", ui), key="reader_summarise", type="primary"):
         with st.spinner(t("reader.summary.working", ui)):
             state.reader_summary = reader.summarize(doc, n, lang)

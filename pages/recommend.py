@@ -90,22 +90,35 @@ if trained is None:
 data, emb, results = trained["data"], trained["emb"], trained["results"]
 
 # ------------------------------------------------------------------ evaluation
+def model_label(name: str) -> str:
+    """A model's name on the page, in the interface language (``item_knn`` is a code name)."""
+    return t(f"recommend.model.{name}", lang)
+
+
 st.subheader(t("recommend.eval.title", lang))
-rows = [{t("recommend.eval.col.model", lang): r.model, "MAP@10": r.metrics["map@10"], "NDCG@10": r.metrics["ndcg@10"],
-         "Recall@10": r.metrics["recall@10"], t("recommend.eval.col.coverage", lang): r.metrics["coverage"],
+metric_cols = {m: t(f"recommend.eval.col.{m}", lang) for m in ("map", "ndcg", "recall")}
+rows = [{t("recommend.eval.col.model", lang): model_label(r.model), metric_cols["map"]: r.metrics["map@10"],
+         metric_cols["ndcg"]: r.metrics["ndcg@10"], metric_cols["recall"]: r.metrics["recall@10"],
+         t("recommend.eval.col.coverage", lang): r.metrics["coverage"],
          t("recommend.eval.col.pop_bias", lang): r.metrics["pop_bias"],
          t("recommend.eval.col.train_s", lang): r.train_s} for r in results]
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="rec_eval_table",
-             column_config={k: st.column_config.NumberColumn(format="%.4f") for k in ("MAP@10", "NDCG@10", "Recall@10")})
+             column_config={k: st.column_config.NumberColumn(format="%.4f") for k in metric_cols.values()})
 pop = results[0].metrics["ndcg@10"] or 1e-12
 best = max(results, key=lambda r: r.metrics["ndcg@10"])
+ratio = f"{best.metrics['ndcg@10'] / pop:.2f}"
 st.caption(t("recommend.eval.caption", lang, users=results[0].metrics["users"]))
-st.markdown(t("recommend.eval.best", lang, model=f"`{best.model}`", ratio=f"{best.metrics['ndcg@10'] / pop:.2f}"))
-chart = pd.DataFrame({"model": [r.model for r in results], "NDCG@10": [r.metrics["ndcg@10"] for r in results]})
-st.altair_chart(alt.Chart(chart).mark_bar().encode(x=alt.X("model:N", sort=None), y="NDCG@10:Q",
-                                                   color=alt.condition(alt.datum.model == "popularity",
-                                                                       alt.value("#999999"), alt.value("#4c78a8"))),
-                width="stretch")
+st.markdown(t("recommend.eval.best", lang, model=f"**{model_label(best.model)}**",
+              ratio=ratio.replace(".", ",") if lang == "ru" else ratio))
+axis_model, axis_ndcg = t("recommend.eval.col.model", lang), metric_cols["ndcg"]
+chart = pd.DataFrame({"model": [model_label(r.model) for r in results], "ndcg": [r.metrics["ndcg@10"] for r in results],
+                      "baseline": [r.model == "popularity" for r in results]})
+st.altair_chart(alt.Chart(chart).mark_bar().encode(
+    x=alt.X("model:N", sort=None, title=axis_model, axis=alt.Axis(labelAngle=-30)),
+    y=alt.Y("ndcg:Q", title=axis_ndcg),
+    color=alt.condition(alt.datum.baseline, alt.value("#999999"), alt.value("#4c78a8")),
+    tooltip=[alt.Tooltip("model:N", title=axis_model), alt.Tooltip("ndcg:Q", title=axis_ndcg, format=".4f")]),
+    width="stretch")
 
 
 def fitted(name: str) -> Recommender:
@@ -122,7 +135,8 @@ names = [r.model for r in results]
 u1, u2 = st.columns(2)
 user = u1.selectbox(t("recommend.user.pick", lang), sorted(data.user_ids, key=lambda u: (len(u), u)),  # 2 before 10
                     key="rec_user")
-model = u2.selectbox(t("recommend.user.model", lang), names, index=names.index(best.model), key="rec_model")
+model = u2.selectbox(t("recommend.user.model", lang), names, index=names.index(best.model), key="rec_model",
+                     format_func=model_label)
 try:
     with st.spinner():
         rec = fitted(model)

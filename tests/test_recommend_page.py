@@ -23,7 +23,9 @@ def test_page_trains_and_explains(offline_app) -> None:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     table = at.dataframe[0].value  # evaluation, history, top-10, similar items, in page order
-    assert list(table.iloc[:, 0]) == ["popularity", "item_knn", "als", "bpr", "ease", "content", "hybrid"]
+    # every model, in core.recommend.MODEL_NAMES order, under its display name (no code names such as item_knn)
+    assert list(table.iloc[:, 0]) == ["most popular", "nearest neighbours", "ALS", "BPR", "EASE", "by text",
+                                      "EASE + text"]
     at.selectbox(key="rec_user").set_value("u0").run()
     top = at.dataframe[2].value
     assert len(top) == 8  # 13 catalogue items, 5 seen by u0: only unseen ones are ranked

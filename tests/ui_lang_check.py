@@ -8,6 +8,7 @@ removing icons, links, code, numbers and the names that stay the same in both la
 from __future__ import annotations
 
 import re
+import unicodedata
 
 SAME_IN_BOTH = (
     # Product, format and vendor names, written the same in a Russian interface.
@@ -16,6 +17,9 @@ SAME_IN_BOTH = (
     "Streamlit", "Settings → Secrets", "Settings", "Secrets", "Google", "Piper", "Festival", "eSpeak", "arXiv",
     "YouTube", "Data scientist", "GitHub", "OIDC", "MovieLens", "ID", "URL", "CPU", "SQL", "DD.MM.YYYY",
     "YYYY/MM/DD", "ai_newz", "t.me", "Deep learning",
+    # Method and metric names a Russian text on recommender systems writes as they are (E. Sokolov,
+    # HSE lecture 19 "Рекомендательные системы", ../shared/data/papers: "ALS", "nDCG@k").
+    "NDCG", "nDCG", "MAP", "ALS", "BPR", "EASE",
     # Language names in the language switch: each in its own language.
     "Русский", "English",
 )
@@ -94,3 +98,135 @@ def language_share(at, lang: str, skip: tuple[str, ...] = ()) -> tuple[float, li
     strings = [s for s in visible_strings(at, skip) if _strip(s).strip(" .,:;!?—–-·()[]*_#/|\n\t0123456789")]
     foreign = [s for s in strings if is_foreign(s, lang)]
     return (1 - len(foreign) / len(strings)) if strings else 1.0, foreign, len(strings)
+
+
+# --- In a real browser (#10u): the text a user sees on a page with data ------------------------
+
+BROWSER_TEXT_JS = r"""() => {
+  const blocks = 'p,li,h1,h2,h3,h4,h5,h6,label,button,summary,th,td,a,[role=option],[role=tab],'
+    + '[data-testid=stCaptionContainer],[data-testid=stMarkdownContainer],[data-testid=stFileChip],text';
+  const shown = (el) => {
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.display === 'none' || s.visibility === 'hidden' || parseFloat(s.opacity) < 0.05) return false;
+      if (e.getAttribute('aria-hidden') === 'true' && e.tagName !== 'svg') return false;
+    }
+    const s = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    return parseFloat(s.fontSize) >= 2 && r.width > 1 && r.height > 1 && r.right > 0 && r.bottom > 0
+      && !(s.position === 'absolute' && s.clip && s.clip.startsWith('rect(0'));
+  };
+  const icon = (el) => !!el.closest('[role=img],[data-testid=stIconMaterial],[data-testid=stIconEmoji]')
+    || /Material Symbols|Material Icons/.test(getComputedStyle(el).fontFamily);  // ligature icons
+  const groups = new Map();
+  const add = (key, text) => { if (text.trim()) groups.set(key, (groups.get(key) || '') + text); };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || ['STYLE', 'SCRIPT', 'NOSCRIPT', 'TEMPLATE'].includes(el.tagName) || icon(el)) continue;
+    const table = el.closest('[data-testid=stDataFrame] table');
+    if (!table && !shown(el)) continue;  // a data frame's cells are drawn on a canvas; its table is for readers
+    add(el.closest(blocks) || el, n.textContent);
+  }
+  const out = [...groups.values()];
+  for (const el of document.body.querySelectorAll('*')) {  // texts put in by CSS (the uploader's)
+    for (const pseudo of ['::before', '::after']) {
+      const c = getComputedStyle(el, pseudo).content;
+      if (c && c.startsWith('"') && c.length > 3 && shown(el)) out.push(JSON.parse(c));
+    }
+  }
+  for (const el of document.body.querySelectorAll('input[placeholder],textarea[placeholder]')) {
+    if (!el.value && el.placeholder && shown(el)) out.push(el.placeholder);
+  }
+  return out.map((s) => s.replace(/\s+/g, ' ').trim()).filter((s) => s);
+}"""
+"""JavaScript for ``page.evaluate``: every visible text block of the page (icons, hidden and
+zero-size text left out), the texts CSS puts in (``content:``), empty inputs' placeholders and the
+header and cells of data frames (drawn on a canvas, read from their accessibility table)."""
+
+
+def browser_strings(page) -> list[str]:
+    """Visible strings of a Playwright ``page`` and of its same-origin frames (the avatar panel).
+
+    Returns:
+        The strings in page order, deduplicated.
+    """
+    seen: list[str] = []
+    for frame in page.frames:
+        try:
+            strings = frame.evaluate(BROWSER_TEXT_JS)
+        except Exception:  # a frame that went away or is cross-origin
+            continue
+        seen.extend(s for s in strings if s not in seen)
+    return seen
+
+
+_WORD = re.compile(r"\w+")
+
+
+class DataText:
+    """The user's own material on a page (a paper, posts, a CSV, a typed question): text from it is
+    data, shown as it is, not interface.
+
+    A word of a visible string counts as data when it sits in a pair of consecutive words that
+    also stands in the material (a movie title and its year quoted in a Russian reason: "«Alien
+    (1979)»"); a string of one word counts as data when the material has that word. The price: an
+    interface phrase that the material happens to contain is excused too, so the measure is
+    lenient on pages whose material is in the other language (an English paper in a Russian
+    interface); the screenshots are looked at for those.
+
+    Args:
+        texts: the material, any number of strings.
+    """
+
+    def __init__(self, texts) -> None:
+        self.grams: set[tuple[str, ...]] = set()
+        for text in texts:
+            text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", unicodedata.normalize("NFKC", text))  # hyphenation
+            words = [w.lower() for w in _WORD.findall(text)]
+            for n in (1, 2):
+                self.grams.update(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+
+    def interface_part(self, text: str) -> str:
+        """``text`` without its words that come from the material ("" when all of it does)."""
+        text = unicodedata.normalize("NFKC", text)
+        spans = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
+        words = [w for _, _, w in spans]
+        if not words:
+            return text
+        if len(words) == 1 and tuple(words) in self.grams:
+            return ""
+        data = [False] * len(words)
+        for i in range(len(words) - 1):
+            if tuple(words[i:i + 2]) in self.grams:
+                data[i] = data[i + 1] = True
+        out, last = [], 0
+        for (start, end, _), is_data in zip(spans, data, strict=True):
+            if is_data:
+                out.append(text[last:start])
+                last = end
+        out.append(text[last:])
+        return " ".join(out)
+
+
+def browser_share(strings: list[str], lang: str, data: DataText | None = None) -> tuple[float, list[str], int, int]:
+    """Share of a browser page's visible strings in ``lang``.
+
+    Args:
+        strings: from :func:`browser_strings`.
+        lang: ``"ru"`` or ``"en"``.
+        data: the user's material on the page; the words taken from it do not count.
+
+    Returns:
+        ``(share in lang, the foreign strings, strings counted, strings that were data only)``.
+    """
+    counted, foreign, n_data = 0, [], 0
+    for s in strings:
+        rest = data.interface_part(s) if data is not None else s
+        if not _strip(rest).strip(" .,:;!?—–-·()[]*_#/|«»“”\"'\n\t0123456789%×+=<>~…"):
+            n_data += rest != s
+            continue
+        counted += 1
+        if is_foreign(rest, lang):
+            foreign.append(s)
+    return (1 - len(foreign) / counted) if counted else 1.0, foreign, counted, n_data

@@ -74,6 +74,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "voice.pauses": {"ru": "Длинные паузы", "en": "Long pauses"},
     "voice.fillers": {"ru": "Слова-паразиты", "en": "Filler words"},
     # Streamlit's own uploader texts, replaced (pages/_common.py: uploader_css).
+    # Language names in running text ("язык: английский"), by ISO 639-1 code (#10u)
+    "common.lang_name.ru": {"ru": "русский", "en": "Russian"},
+    "common.lang_name.en": {"ru": "английский", "en": "English"},
+    "common.date.range_placeholder": {"ru": "дд.мм.гггг – дд.мм.гггг", "en": "yyyy/mm/dd – yyyy/mm/dd"},
     "upload.drop": {"ru": "Перетащите файл сюда", "en": "Drag and drop a file here"},
     "upload.limit": {"ru": "до {mb} МБ на файл", "en": "up to {mb} MB per file"},
     "upload.browse": {"ru": "Выбрать файл", "en": "Browse files"},
@@ -111,12 +115,15 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "help.voice.head": {"ru": "Голос", "en": "Voice"},
     "help.voice.body": {
-        "ru": "Кнопка «Озвучить» под аватаром читает текст вслух, предложение за предложением. Офлайн-голоса "
+        "ru": "Кнопка «{play}» рядом с аватаром читает текст вслух, предложение за предложением. Офлайн-голоса "
               "устанавливаются вместе с приложением; онлайн-голос появляется в списке, только когда есть "
-              "интернет. Вопрос можно задать голосом: запишите его, поправьте распознанный текст и отправьте.",
-        "en": "The Speak button under the avatar reads the text aloud, sentence by sentence. Offline voices are "
-              "installed with the app; the online voice is listed only when the internet is reachable. You can "
-              "ask by voice: record, correct the transcript, send.",
+              "интернет. Вопрос можно задать голосом: запишите его, поправьте распознанный текст и отправьте. "
+              "Переключатель «{talk}» включает живой разговор: говорите, Марго отвечает вслух, а если вы "
+              "заговорите снова, она замолкает.",
+        "en": "The “{play}” button beside the avatar reads the text aloud, sentence by sentence. Offline voices "
+              "are installed with the app; the online voice is listed only when the internet is reachable. You "
+              "can ask by voice: record, correct the transcript, send. The “{talk}” switch starts a live "
+              "conversation: speak, Margo answers aloud, and stops when you speak again.",
     },
     "help.lang.head": {"ru": "Язык", "en": "Language"},
     "help.lang.body": {

@@ -93,6 +93,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "recommend.eval.best": {"ru": "Лучшая модель: {model}, `NDCG@10` в {ratio}× выше, чем у популярного.",
                             "en": "Best model: {model}, `NDCG@10` {ratio}× popularity's."},
     "recommend.eval.col.model": {"ru": "модель", "en": "model"},
+    # metric names as the field writes them (Sokolov, HSE lecture 19 on recommender systems, in Russian:
+    # "Полнота: recall@k", "nDCG@k"; MAP@k and NDCG@k stay as they are)
+    "recommend.eval.col.map": {"ru": "MAP@10", "en": "MAP@10"},
+    "recommend.eval.col.ndcg": {"ru": "NDCG@10", "en": "NDCG@10"},
+    "recommend.eval.col.recall": {"ru": "полнота@10", "en": "Recall@10"},
+    # model names on the page (core.recommend.MODEL_NAMES); ALS, BPR and EASE are the methods' own names
+    "recommend.model.popularity": {"ru": "самое популярное", "en": "most popular"},
+    "recommend.model.item_knn": {"ru": "ближайшие соседи", "en": "nearest neighbours"},
+    "recommend.model.als": {"ru": "ALS", "en": "ALS"},
+    "recommend.model.bpr": {"ru": "BPR", "en": "BPR"},
+    "recommend.model.ease": {"ru": "EASE", "en": "EASE"},
+    "recommend.model.content": {"ru": "по тексту", "en": "by text"},
+    "recommend.model.hybrid": {"ru": "EASE + текст", "en": "EASE + text"},
     "recommend.eval.col.coverage": {"ru": "покрытие", "en": "coverage"},
     "recommend.eval.col.pop_bias": {"ru": "смещение к популярному", "en": "popularity bias"},
     "recommend.eval.col.train_s": {"ru": "обучение, с", "en": "train, s"},
