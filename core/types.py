@@ -70,6 +70,8 @@ class Answer:
         mode: "extractive" (offline) or "llm".
         notice: what happened that the user should know (e.g. LLM timed out, fell back).
         evidence: best evidence score seen (for calibration and display).
+        support: further retrieved passages that back the answer without being quoted in
+            its text (#8: the Reader's best passages not already cited), best first.
     """
 
     text: str
@@ -79,6 +81,7 @@ class Answer:
     mode: Literal["extractive", "llm"] = "extractive"
     notice: str = ""
     evidence: float = 0.0
+    support: list[Citation] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

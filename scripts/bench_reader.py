@@ -193,12 +193,14 @@ def _qasper_report(embedder) -> tuple[list[str], dict]:
             cells.append(f"{vals} (n={n})" if n is not None else vals)
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
 
-    row("right page cited, EN question", "hit_en", "n_hit_en")
+    row("right page cited, EN question (Margo: a page of the answer sentences)", "hit_en", "n_hit_en")
     row("right page cited, RU question (RU→EN; in-house: all RU questions)", "hit_ru", "n_hit_ru")
+    row("right page among any cited page (Margo: answer + supporting passages), EN", "anyhit_en", "n_hit_en")
+    row("right page among any cited page, RU", "anyhit_ru", "n_hit_ru")
     for key, label in (("hit_en", "EN"), ("hit_ru", "RU")):
         lines.append(f"| the same before abstention (Margo), {label} | " + " | ".join(
             f"{raw[name]['margo'][key]:.0%}" for name, _ in cols) + " |")
-    row("evidence passage among the cited, EN", "evid_en", "n_evid_en")
+    row("evidence passage among the cited passages, EN", "evid_en", "n_evid_en")
     row("evidence passage among the cited, RU→EN", "evid_ru", "n_evid_ru")
     row("abstains on unanswerable, EN (Margo only)", "abst_en", "n_non_en", systems=("margo",))
     row("abstains on unanswerable, RU (Margo only)", "abst_ru", "n_non_ru", systems=("margo",))
@@ -206,7 +208,8 @@ def _qasper_report(embedder) -> tuple[list[str], dict]:
     row("false abstention on answerable, RU", "false_ru", "n_ans_ru", systems=("margo",))
     row("answer token-F1 vs QASPER answers, EN", "f1_en", "n_f1_en", pct=False)
     row("answer token-F1, RU→EN", "f1_ru", "n_f1_ru", pct=False)
-    row("words shown per answer, EN", "words_en", None, pct=False)
+    row("words in the answer text, EN", "words_en", None, pct=False)
+    row("words shown per answer (answer + cited passages), EN", "shown_en", None, pct=False)
     lat_cells, ingest_cells = [], []
     for name, _ in cols:
         lat_cells.append(" / ".join(

@@ -8,6 +8,9 @@ Question sets (each item: ``paper``, ``question``, ``answerable``, ``pages`` 1-b
   each dev question is also asked of the next dev paper (questions written for other
   papers, as the test split's unanswerable ones were made); a few generic ones ("What
   dataset did they use?") may be answerable there, so dev abstention is a lower bound.
+  When present, #8a's on-topic unanswerable questions (data/eval/qasper_dev_unanswerable.jsonl:
+  questions about a dev paper that it does not answer, EN + our RU) are added as further
+  unanswerable rows (ids ``unans-<n>``).
 * ``qasper_test``: ../shared/data/benchmarks/qasper_test (report only, never tuned on).
 * ``inhouse``: data/eval/reader_questions.jsonl (the team's own questions).
 
@@ -16,8 +19,9 @@ Russian versions of the QASPER questions come from data/eval/qasper_{dev,test}_r
 
 Systems, all with the same multilingual USE embedder:
 
-* ``margo``: :func:`core.reader.qa.find_evidence` + :func:`answer_extractive` (cited
-  sentences, abstention by threshold).
+* ``margo``: :func:`core.reader.qa.find_evidence` + :func:`answer_extractive` (answer
+  sentences, cited with their passages plus the best retrieved passages not already cited;
+  abstention by threshold).
 * ``starter``: the LlamaIndex starter: one ``Document`` per PDF page
   (``page.get_text()``), default ``SentenceSplitter``, ``VectorStoreIndex``, top-3 nodes;
   their 3 pages are cited, their text is the answer.
@@ -45,6 +49,7 @@ TEST_DIR = SHARED_DATA / "benchmarks" / "qasper_test"
 INHOUSE = ROOT / "data" / "eval" / "reader_questions.jsonl"
 RU_FILES = {"qasper_dev": ROOT / "data" / "eval" / "qasper_dev_ru.jsonl",
             "qasper_test": ROOT / "data" / "eval" / "qasper_test_ru.jsonl"}
+DEV_UNANSWERABLE = ROOT / "data" / "eval" / "qasper_dev_unanswerable.jsonl"
 _PLACEHOLDER = re.compile(r"(BIBREF|TABREF|FIGREF|SECREF|INLINEFORM|DISPLAYFORM)\d*|\$[^$]*\$")
 
 
@@ -94,6 +99,12 @@ def load_set(name: str) -> list[Item]:
         items += extra
     items += [Item(i.id + "-ru", i.paper, ru[i.id.removesuffix("-other")], "ru", i.answerable, i.pages, i.evidence,
                    i.answers, cross=True) for i in list(items)]
+    if name == "qasper_dev" and DEV_UNANSWERABLE.is_file():
+        for n, q in enumerate(_jsonl(DEV_UNANSWERABLE)):
+            items.append(Item(f"unans-{n}", base / "papers" / q["paper"], q["question"], "en", False, []))
+            if q.get("question_ru"):
+                items.append(Item(f"unans-{n}-ru", base / "papers" / q["paper"], q["question_ru"], "ru", False, [],
+                                  cross=True))
     return items
 
 
@@ -153,10 +164,11 @@ class Result:
     """One system's output for one item."""
 
     pages: list[int]
-    texts: list[str]
+    texts: list[str]  # what is shown as evidence (passages)
     answer: str
     score: float  # evidence score (margo) or nan
     seconds: float
+    support_pages: list[int] = field(default_factory=list)  # pages cited besides the answer's (margo)
 
 
 class Starter:
@@ -196,8 +208,9 @@ def ask_margo(doc, item: Item, embedder, params=None, **answer_kw) -> Result:
     ev = find_evidence(doc, item.question, embedder, params=params or DEFAULT_PARAMS)
     ans = answer_extractive(doc, ev, threshold=-10.0, **answer_kw)
     dt = time.perf_counter() - t
-    return Result([c.page for c in ans.citations], [c.quote for c in ans.citations],
-                  " ".join(c.quote for c in ans.citations), ev.confidence, dt)
+    cited = ans.citations + ans.support
+    return Result([c.page for c in ans.citations], [c.passage or c.quote for c in cited],
+                  " ".join(c.quote for c in ans.citations), ev.confidence, dt, [c.page for c in ans.support])
 
 
 def calibrate(answerable: list[list[float]], unanswerable: list[float], budget: float = 0.10) -> float:
@@ -243,6 +256,8 @@ def summarize_rows(items: list[Item], results: dict[str, list[Result]], threshol
             m[f"hit_{lang}"] = _mean([bool(set(r.pages) & set(it.pages)) and not abstains(r)
                                       for it, r in ans if it.pages])
             m[f"n_hit_{lang}"] = sum(1 for it, _ in ans if it.pages)
+            m[f"anyhit_{lang}"] = _mean([bool(set(r.pages + r.support_pages) & set(it.pages)) and not abstains(r)
+                                         for it, r in ans if it.pages])
             m[f"evid_{lang}"] = _mean([evidence_hit(r.texts, it.evidence) and not abstains(r)
                                        for it, r in ans if it.evidence])
             m[f"n_evid_{lang}"] = sum(1 for it, _ in ans if it.evidence)
@@ -252,6 +267,7 @@ def summarize_rows(items: list[Item], results: dict[str, list[Result]], threshol
                                      for it, r in ans if it.answers])
             m[f"n_f1_{lang}"] = sum(1 for it, _ in ans if it.answers)
             m[f"words_{lang}"] = _mean([len(r.answer.split()) for _, r in ans])
+            m[f"shown_{lang}"] = _mean([sum(len(x.split()) for x in r.texts) for _, r in ans])
         m["lat"] = [r.seconds for r in res]
         out[system] = m
     return out

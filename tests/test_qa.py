@@ -85,6 +85,28 @@ def test_two_stage_answer_quotes_inside_retrieved_passages_one_per_page(docs, em
     assert "Vaswani" not in quotes and "arXiv" not in quotes
 
 
+def test_cited_passages_are_windows_and_the_best_passages_are_cited_as_support(docs, embedder):
+    from core.reader.qa import SUPPORT_PASSAGES, passage_window
+
+    doc = docs["attention"]
+    question = "Which optimizer was used to train the models?"
+    ev = find_evidence(doc, question, embedder)
+    answer = answer_question(doc, question, embedder, THRESHOLDS)
+    cited_chunks = {s.chunk for c in answer.citations for s in doc.sentences if s.text == c.quote}
+    for c in answer.citations:
+        chunk = next(s.chunk for s in doc.sentences if s.text == c.quote)
+        node_text = next(n.get_content() for n in doc.index.nodes if n.metadata["order"] == chunk)
+        assert node_text in c.passage and len(c.passage) >= len(node_text)  # the chunk with its neighbours
+        assert c.passage.count(c.quote) == 1  # the chunks' shared sentence is not repeated
+    top = [h for h in ev.hits[:SUPPORT_PASSAGES] if int(h.node.metadata["order"]) not in cited_chunks]
+    assert [c.page for c in answer.support] == [h.page for h in top]
+    for c in answer.support:
+        assert c.passage and (not c.quote or c.quote in c.passage)
+        assert c.quote not in {x.quote for x in answer.citations}
+    assert 7 in {c.page for c in answer.citations + answer.support}
+    assert passage_window(doc, 10**6) == ""
+
+
 def test_russian_question_reaches_the_english_passage(docs, embedder):
     doc = docs["attention"]
     en = find_evidence(doc, "Which optimizer was used to train the models?", embedder)

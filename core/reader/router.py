@@ -422,7 +422,7 @@ def _from(answer: Answer, route: Route, **extra) -> RoutedAnswer:
     notice = " ".join(x for x in (route.notice, answer.notice) if x)
     return RoutedAnswer(text=answer.text, abstained=answer.abstained, citations=list(answer.citations),
                         lang=answer.lang, mode=answer.mode, notice=notice, evidence=answer.evidence,
-                        tool=route.tool, route_source=route.source, **extra)
+                        support=list(answer.support), tool=route.tool, route_source=route.source, **extra)
 
 
 def dispatch(route: Route, message: str, reader, docs: list, history: list[tuple[str, str]] | None = None,
