@@ -48,6 +48,31 @@ def normalize_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_PIECE_CHARS = 20_000
+"""Longest text handed to a sentence segmenter at once (#11h). A paper's paragraph is
+under 3,000 characters; a dense two-column page about 8,000 (QASPER papers), so real
+paragraphs are never cut; only degenerate pages (a million characters) are."""
+_NO_END_CHARS = 2_000
+_SENT_END = re.compile(r"[.!?…。]")
+_PIECE_END = re.compile(r"[.!?…]\s+(?=[A-ZА-ЯЁ])")  # a sentence end before a capital ("т. е. п" is not)
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    """``text`` in consecutive pieces of at most ``limit`` characters, each cut after the last
+    sentence end followed by a capital letter in the window's second half, else after the last
+    line break or space (else at the limit)."""
+    out, start = [], 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        ends = [m.end() for m in _PIECE_END.finditer(window, limit // 2)]
+        cut = ends[-1] if ends else max(window.rfind("\n"), window.rfind(" ")) + 1
+        cut = cut if cut > 0 else limit
+        out.append(text[start : start + cut])
+        start += cut
+    out.append(text[start:])
+    return out
+
+
 @lru_cache(maxsize=1)
 def _english_segmenter():
     import pysbd
@@ -67,6 +92,16 @@ def split_sentences(text: str, lang: Lang | None = None) -> list[str]:
         Non-empty sentences in order.
     """
     lang = lang or detect_lang(text)
+    # #11h: bounded work on any input. pysbd compiles one regex per sentence and scans the
+    # whole text with each (cost ~ sentences x length): a million-character page took
+    # minutes. Long text is segmented in pieces of at most _PIECE_CHARS cut at a sentence
+    # end, else a line break, else a space; a long piece with no sentence end at all is
+    # one "sentence" (what the segmenters return for it), without running them.
+    if len(text) > _PIECE_CHARS:
+        return [s for piece in _pieces(text, _PIECE_CHARS) for s in split_sentences(piece, lang)]
+    if len(text) > _NO_END_CHARS and not _SENT_END.search(text):
+        flat = normalize_space(text)
+        return [flat] if flat else []
     if lang == "ru":
         from razdel import sentenize
 
