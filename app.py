@@ -3,10 +3,12 @@
 import streamlit as st
 
 from core.i18n import t
+from pages._avatar import warm_speech
 from pages._common import language_switch
 
 st.set_page_config(page_title="Margo", page_icon="assets/favicon.png", layout="wide")
 lang = language_switch()  # here, in the entry script, so the choice persists across pages
+warm_speech()  # #10v: offline voices load in the background at start, not on the first sentence
 
 PAGES = [
     st.Page("pages/reader.py", title=t("app.nav.reader", lang), icon=":material/menu_book:", default=True),

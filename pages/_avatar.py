@@ -54,6 +54,13 @@ def voice_name(engine: str, ui: str) -> str:
     return t(f"voice.name.{engine}", ui) if engine else t("avatar.silent", ui)
 
 
+def warm_speech() -> None:
+    """Start loading the offline voices at app start (once per process, in the background;
+    ``pages._common.speaker``), so Margo's first sentence is not delayed by a model load (#10v)."""
+    if settings().speech_background:
+        speaker()
+
+
 def avatar_panel(text: str, lang: str, expression: str = "neutral", key: str = "avatar",
                  autoplay: bool = False, height: int = 190) -> None:
     """Show Margo with ``text`` as subtitles and a Play control; she speaks it in ``lang``.

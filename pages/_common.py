@@ -18,7 +18,7 @@ from core.limits import RateLimiter, limiter_from_settings
 from core.llm import LLMClient, LocalLLM, llm_from_settings, probe_local_llm
 from core.settings import PROJECT_ROOT, Settings, load_settings
 from core.speech.stream import SpeechStreamer, delete_user_speech
-from core.speech.tts import PiperEngine, Speaker
+from core.speech.tts import Speaker
 from core.workspace import Workspace, sweep_anonymous
 
 
@@ -66,13 +66,13 @@ def speaker() -> Speaker:
     """The shared speaker (engines, warm festival process); pages pass each user's own
     audio cache (``speech_cache_dir(user_settings())``, #11b).
 
-    Piper's voice model (about 2 s to load) is loaded in the background right away, so
-    the first English sentence is not delayed by it.
+    The default offline voices (Piper's model, about 0.5-2 s to load; festival's process) are
+    loaded in the background right away (#10v: ``Speaker.warm``), so the first sentence is not
+    delayed by them; ``pages._avatar.warm_speech`` calls this at app start.
     """
     spk = Speaker(settings())
-    for engine in spk.engines:
-        if isinstance(engine, PiperEngine) and engine.available():
-            threading.Thread(target=engine.warm, daemon=False, name="margo-piper-warm").start()
+    if settings().speech_background:  # page tests (no background speech) skip the warm-up
+        threading.Thread(target=spk.warm, daemon=False, name="margo-speech-warm").start()
     return spk
 
 
@@ -181,7 +181,8 @@ def local_llm() -> LocalLLM | None:
 
 
 def uploader_css(lang: Lang) -> None:
-    """Replace Streamlit's own English file-uploader texts with the interface language's."""
+    """Replace Streamlit's own English file-uploader texts with the interface language's (the
+    Lectures uploader, key ``lectures_upload``, states its own larger limit)."""
     drop, limit, browse = (t(k, lang, mb=settings().max_upload_mb) for k in ("upload.drop", "upload.limit",
                                                                             "upload.browse"))
     st.html(f"""<style>
@@ -194,12 +195,22 @@ def uploader_css(lang: Lang) -> None:
   font-size: 0 !important; }}
 [data-testid="stFileUploaderDropzone"] button:not([kind="minimal"]):not([kind="borderlessIcon"])::after {{
   content: "{browse}"; font-size: 0.9rem; }}
-{_FILE_SIZE_HIDDEN if lang == "ru" else ""}
+.st-key-lectures_upload [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: "{t("upload.limit", lang, mb=settings().lecture_max_upload_mb)}"; }}
+{_russian_library_css() if lang == "ru" else ""}
 </style>""")
 
 
-_FILE_SIZE_HIDDEN = '[data-testid="stFileChipName"] + div { display: none; }'
-"""Streamlit writes an uploaded file's size in English units ("70.7KB"); a Russian interface hides it."""
+def _russian_library_css() -> str:
+    """Streamlit's own English texts that a Russian interface hides or replaces (#10u): an uploaded
+    file's size in English units ("70.7KB") is hidden; an empty date range's "dd.mm.yyyy – dd.mm.yyyy"
+    is drawn in Russian over its transparent placeholder (a date given hides both)."""
+    empty = '[data-testid="stDateInput"] [data-baseweb="input"]:has(input[placeholder*="–"]:placeholder-shown)'
+    return f"""[data-testid="stFileChipName"] + div {{ display: none; }}
+[data-testid="stDateInput"] input[placeholder*="–"]::placeholder {{ color: transparent; }}
+{empty} {{ position: relative; }}
+{empty}::before {{ content: "{t('common.date.range_placeholder', 'ru')}"; position: absolute; left: 0.75rem;
+  top: 50%; transform: translateY(-50%); pointer-events: none; opacity: 0.6; font-size: 0.875rem; }}"""
 
 
 def sidebar_status() -> None:

@@ -93,3 +93,17 @@ def test_female_english_voice_is_offered_after_the_better_one(settings):
     assert_valid_wav(wav, min_ms=800)
     assert phones and {p for _, _, p in phones} & {"m", "aa", "r"}  # English phones for the mouth
     slt.close()
+
+
+def test_speaker_warm_loads_the_default_offline_voices(settings):
+    from core.speech.tts import FestivalEngine
+
+    festival = FestivalEngine()
+    engines = [e for e in (PiperEngine(), festival) if e.available()]
+    if not engines:
+        pytest.skip("no offline neural/festival voice installed")
+    warmed = Speaker(settings, engines=engines).warm()
+    assert warmed == [e.name for e in sorted(engines, key=lambda e: e.langs[0] != "ru")]
+    if festival.available():
+        assert festival._proc is not None and festival._proc.poll() is None  # the warm process runs
+        festival.close()

@@ -229,6 +229,15 @@ class FestivalEngine(TTSEngine):
             time.sleep(0.003)
         marker.unlink(missing_ok=True)
 
+    def warm(self) -> None:
+        """Start the festival process and load the voice now (so the first sentence is fast later)."""
+        with self._lock:
+            try:
+                if self._proc is None or self._proc.poll() is not None:
+                    self._start()
+            except (OSError, SpeechError):
+                self.close()  # the next synthesis tries again and reports the failure
+
     def close(self) -> None:
         """Stop the warm festival process (it is restarted on the next call)."""
         if self._proc is not None:
@@ -301,8 +310,18 @@ def _parse_segs(text: str) -> Phones | None:
     return phones or None
 
 
-@lru_cache(maxsize=2)
+_PIPER_LOCK = threading.Lock()
+
+
 def _piper_voice(model_path: str, config_path: str, threads: int = 1):
+    """The process-wide Piper voice (loaded once; a warm-up thread and the speech worker asking
+    at the same time wait for one load instead of loading it twice)."""
+    with _PIPER_LOCK:
+        return _load_piper_voice(model_path, config_path, threads)
+
+
+@lru_cache(maxsize=2)
+def _load_piper_voice(model_path: str, config_path: str, threads: int = 1):
     """The Piper voice with an ONNX Runtime session of ``threads`` intra-op threads and no
     spin-waiting (``PiperVoice.load`` uses the defaults: one spinning thread per core).
 
@@ -602,6 +621,22 @@ class Speaker:
             if e.name == prefer:
                 return e
         return usable[0] if usable else None
+
+    def warm(self, langs: Sequence[Lang] = ("ru", "en")) -> list[str]:
+        """Load the default offline engine of each language now (Piper's model, festival's
+        process and voice), so the first sentence a user hears is not delayed by it. Blocking:
+        run it in a background thread at start-up.
+
+        Returns:
+            Names of the engines warmed.
+        """
+        warmed: list[str] = []
+        for lang in langs:
+            engine = next((e for e in self.engines_for(lang) if e.offline), None)
+            if engine is not None and engine.name not in warmed and hasattr(engine, "warm"):
+                engine.warm()
+                warmed.append(engine.name)
+        return warmed
 
     def silent_reason(self, lang: Lang) -> str:
         """Why nothing can speak ``lang`` ("" when some engine can)."""
