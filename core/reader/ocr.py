@@ -18,7 +18,9 @@ import json
 import os
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -224,6 +226,10 @@ the pages of the handwritten notes 42-50 (scripts/bench_papers.py, docs/BENCHMAR
 70 lies between the two groups."""
 
 _PAGE_TIMEOUT_S = 120
+_OCR_WORKERS = max(1, min(2, os.cpu_count() or 1))
+"""Tesseract processes at once for one document (#11h): one per core, at most 2 (the
+hosting machine's cores; a 6-page scan took 51 s one page at a time under load). The
+whole document is one job of :mod:`core.jobs`, so other users' jobs still wait their turn."""
 _MAX_SIDE_PX = 5000  # one page never takes this long at 300 dpi (about 1-4 s measured here)
 
 
@@ -285,20 +291,19 @@ def ocr_pdf_report(
     report: list[PageOCR] = []
     try:
         todo = [i for i, p in enumerate(src) if not (only_missing and _page_has_text(p))]
-        with tempfile.TemporaryDirectory(prefix="margo-ocr-") as tmp:
-            for i, page in enumerate(src):
-                if i not in todo:
+        # #11h: pages are recognised by _OCR_WORKERS Tesseract processes at once (each one
+        # thread), results put in page order; at most 2 x workers pages wait in memory.
+        pending: deque[tuple[int, Future | None]] = deque()
+
+        def flush(block: bool) -> None:
+            while pending and (pending[0][1] is None or pending[0][1].done() or block
+                               or sum(f is not None for _, f in pending) > 2 * _OCR_WORKERS):
+                i, fut = pending.popleft()
+                if fut is None:
                     out.insert_pdf(src, from_page=i, to_page=i)
                     continue
-                # At most _MAX_SIDE_PX on the long side: an A4 page at 300 dpi is 3508 px; a photo
-                # converted at 1 px = 1 pt would otherwise be blown up 4x into hundreds of MB.
-                page_dpi = max(36, min(dpi, int(72 * _MAX_SIDE_PX / max(page.rect.width, page.rect.height, 1))))
-                pix = page.get_pixmap(dpi=page_dpi, colorspace=pymupdf.csGRAY)
-                pix.set_dpi(page_dpi, page_dpi)  # written into the PNG, so Tesseract sizes the page right
-                png = os.path.join(tmp, f"p{i + 1}.png")
-                pix.save(png)
                 try:
-                    page_pdf, confs = _recognise(png, use)
+                    page_pdf, confs = fut.result()
                 except RuntimeError as exc:  # pytesseract's timeout
                     raise NeedsOCRError(f"OCR of page {i + 1} took over {_PAGE_TIMEOUT_S} s and was stopped.",
                                         key="errors.ocr.timeout", page=i + 1, limit_s=_PAGE_TIMEOUT_S) from exc
@@ -309,6 +314,29 @@ def ocr_pdf_report(
                                       confidence=round(sum(confs) / len(confs), 1) if confs else 0.0))
                 if progress is not None:
                     progress(len(report), len(todo))
+
+        with tempfile.TemporaryDirectory(prefix="margo-ocr-") as tmp, _one_thread(), \
+                ThreadPoolExecutor(max_workers=_OCR_WORKERS, thread_name_prefix="margo-ocr") as pool:
+            try:
+                for i, page in enumerate(src):
+                    if i not in todo:
+                        pending.append((i, None))
+                        flush(block=False)
+                        continue
+                    # At most _MAX_SIDE_PX on the long side: an A4 page at 300 dpi is 3508 px; a photo
+                    # converted at 1 px = 1 pt would otherwise be blown up 4x into hundreds of MB.
+                    page_dpi = max(36, min(dpi, int(72 * _MAX_SIDE_PX / max(page.rect.width, page.rect.height, 1))))
+                    pix = page.get_pixmap(dpi=page_dpi, colorspace=pymupdf.csGRAY)
+                    pix.set_dpi(page_dpi, page_dpi)  # written into the PNG, so Tesseract sizes the page right
+                    png = os.path.join(tmp, f"p{i + 1}.png")
+                    pix.save(png)
+                    pending.append((i, pool.submit(_recognise, png, use)))
+                    flush(block=False)
+                flush(block=True)
+            finally:
+                for _, fut in pending:
+                    if fut is not None:
+                        fut.cancel()
         out.set_metadata({k: v for k, v in (src.metadata or {}).items() if k in ("title", "author") and v})
         return out.tobytes(garbage=3, deflate=True), report
     finally:
