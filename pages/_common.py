@@ -213,6 +213,21 @@ def _russian_library_css() -> str:
   top: 50%; transform: translateY(-50%); pointer-events: none; opacity: 0.6; font-size: 0.875rem; }}"""
 
 
+def page_header(icon: str, feature: str) -> Lang:
+    """A page's start: its title (``:material/<icon>:`` and ``<feature>.title``), its caption
+    (``<feature>.caption``) and the sidebar status. Returns the interface language.
+
+    Args:
+        icon: a Material Symbols name, e.g. ``"menu_book"``.
+        feature: the catalogue prefix of the page's strings, e.g. ``"reader"``.
+    """
+    lang = ui_lang()
+    st.title(f":material/{icon}: {t(f'{feature}.title', lang)}")
+    st.caption(t(f"{feature}.caption", lang))
+    sidebar_status()
+    return lang
+
+
 def sidebar_status() -> None:
     """Show, in the sidebar, whether answers are offline or from a language model (in words)."""
     leave_legacy_pages_mode()

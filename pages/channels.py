@@ -26,18 +26,14 @@ from pages._common import (
     heavy_run,
     identity,
     llm,
+    page_header,
     rate_ok,
     settings,
     show_error,
-    sidebar_status,
-    ui_lang,
     user_settings,
 )
 
-lang = ui_lang()
-st.title(f":material/forum: {t('channels.title', lang)}")
-st.caption(t("channels.caption", lang))
-sidebar_status()
+lang = page_header("forum", "channels")
 
 cfg = user_settings()  # #11: this user's workspace (channels, posts, votes)
 state = st.session_state

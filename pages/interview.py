@@ -29,19 +29,16 @@ from pages._common import (
     embedder,
     error_text,
     llm,
+    page_header,
     rate_ok,
     settings,
     show_error,
-    sidebar_status,
     ui_lang,
     user_settings,
 )
 from pages._talk import live_talk, margo_autoplay
 
-ui = ui_lang()
-st.title(f":material/record_voice_over: {t('interview.title', ui)}")
-st.caption(t("interview.caption", ui))
-sidebar_status()
+ui = page_header("record_voice_over", "interview")
 
 cfg = settings()
 state = st.session_state
@@ -335,7 +332,9 @@ with tab_progress:
             y=alt.Y(f"{topic_col}:N", sort="x", title=None),
             tooltip=[f"{topic_col}:N", alt.Tooltip(f"{score_col}:Q", format=".0f"), "attempts:Q"])
         st.markdown(t("interview.progress.by_topic", ui))
-        st.altair_chart(bars.properties(height=max(80, 34 * len(summ))), width="stretch")
+        # Streamlit fits the axis inside the height: 34 px a bar plus 70 for the score axis and its title
+        # (at 80 px in all, two topics drew as a flat line under overlapping labels; seen in Chromium)
+        st.altair_chart(bars.properties(height=70 + 34 * len(summ)), width="stretch")
         hist = pd.DataFrame(history)
         day_col = t("interview.progress.day", ui)
         daily = hist.groupby("day", as_index=False)["score"].mean().rename(columns={"day": day_col,

@@ -27,17 +27,13 @@ from pages._common import (
     heavy_run,
     lang_name,
     llm,
+    page_header,
     rate_ok,
     settings,
-    sidebar_status,
-    ui_lang,
     workspace,
 )
 
-lang = ui_lang()
-st.title(f":material/smart_display: {t('lectures.title', lang)}")
-st.caption(t("lectures.caption", lang))
-sidebar_status()
+lang = page_header("smart_display", "lectures")
 
 cfg = settings()  # models and limits are shared; the transcript cache lives in the user's workspace
 ws = workspace()

@@ -22,19 +22,15 @@ from pages._common import (
     heavy_run,
     lang_name,
     llm,
+    page_header,
     rate_ok,
     show_error,
-    sidebar_status,
-    ui_lang,
     user_settings,
     workspace,
 )
 from pages._talk import live_talk, margo_autoplay
 
-ui = ui_lang()
-st.title(f":material/menu_book: {t('reader.title', ui)}")
-st.caption(t("reader.caption", ui))
-sidebar_status()
+ui = page_header("menu_book", "reader")
 
 cfg = user_settings()  # #11: this user's workspace (papers and their indexes)
 reader = Reader(settings=cfg, embedder=embedder()[0], llm=llm())

@@ -18,12 +18,9 @@ from core.recommend import (
     read_items,
 )
 from core.recommend.data import guess_columns, peek_columns
-from pages._common import embedder, show_error, sidebar_status, ui_lang
+from pages._common import embedder, page_header, show_error
 
-lang = ui_lang()
-st.title(":material/recommend: " + t("recommend.page.title", lang))
-st.caption(t("recommend.page.caption", lang))
-sidebar_status()
+lang = page_header("recommend", "recommend.page")
 state = st.session_state
 state.setdefault("rec_trained", None)  # {"data", "emb", "results"}
 state.setdefault("rec_fitted", {})  # model name -> Recommender fitted on all interactions

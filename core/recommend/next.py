@@ -77,6 +77,10 @@ class Suggestion:
     def reason(self, lang: str = "en") -> str:
         """The reason as a sentence in ``lang``."""
         fields = dict(self.reason_fields)
+        if "topic" in fields:  # a topic id ("mlops") is shown by its title in ``lang`` ("MLOps")
+            from ..interview.bank import TOPIC_TITLES
+
+            fields["topic"] = TOPIC_TITLES.get(str(fields["topic"]), {}).get(lang, fields["topic"])
         if "days" in fields and self.reason_key == "recommend.next.due":
             days = int(fields.pop("days"))
             fields["when"] = t("recommend.next.today", lang) if days <= 0 else t("recommend.next.days_ago", lang,
