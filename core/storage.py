@@ -11,6 +11,13 @@ half written (index metadata, cached embeddings, audio) go through
 across threads *and* processes (two imports of one channel) takes :func:`file_lock`.
 
 Errors: SQLite and OS failures become :class:`core.errors.StorageError`.
+
+Backends (#11p): SQLite files are the default. With ``MARGO_DATABASE_URL=postgresql://...``
+the same functions run on PostgreSQL (:mod:`core.storage_pg`): each database path becomes
+a schema keyed by the path relative to ``settings.data_dir``, the stores' SQLite SQL is
+translated statement by statement, ``user_version`` lives in a table, and
+:func:`named_lock` is a PostgreSQL advisory lock (it holds across machines). Stores do
+not change: they pass paths and write SQLite SQL.
 """
 
 from __future__ import annotations
@@ -36,7 +43,12 @@ __all__ = [
     "file_lock",
     "integrity_check",
     "migrate",
+    "named_lock",
     "transaction",
+    "use_database",
+    "database_url",
+    "database_key",
+    "drop_databases_under",
 ]
 
 BUSY_TIMEOUT_S = 30.0
@@ -45,8 +57,83 @@ import's write phase (a few seconds at 100k posts, see docs/BENCHMARKS.md), shor
 that a stuck writer surfaces as an error instead of a hang."""
 
 
+# ------------------------------------------------------------------ backend (#11p)
+_URL_OVERRIDE: list[str | None] = []
+
+
+def database_url() -> str:
+    """The PostgreSQL URL the stores use, or ``""`` for SQLite files (the default).
+
+    From :func:`use_database` when one is active, else ``settings.database_url``
+    (``MARGO_DATABASE_URL``).
+    """
+    if _URL_OVERRIDE:
+        return _URL_OVERRIDE[-1] or ""
+    from .settings import get_settings
+
+    try:
+        url = get_settings().database_url
+    except Exception:  # noqa: BLE001 - invalid settings stop the app elsewhere, with one line naming them
+        return os.environ.get("MARGO_DATABASE_URL", "")
+    return url.get_secret_value() if url is not None else ""
+
+
+@contextlib.contextmanager
+def use_database(url: str | None) -> Iterator[None]:
+    """Run the block on ``url`` (PostgreSQL) or, with None/``""``, on SQLite files, whatever
+    the settings say (tests, benchmarks, a migration script). Process-wide, not per thread."""
+    _URL_OVERRIDE.append(url or "")
+    try:
+        yield
+    finally:
+        _URL_OVERRIDE.pop()
+
+
+def database_key(path: Path) -> str:
+    """The name of the database at ``path`` on a server: its path relative to
+    ``settings.data_dir`` (``workspaces/<user>/channels/channels.sqlite``), or the absolute
+    path when it lies elsewhere. Several app servers with their own data folders name a
+    user's store alike."""
+    resolved = Path(os.path.abspath(path))
+    try:
+        from .settings import get_settings
+
+        root = Path(os.path.abspath(get_settings().data_dir))
+        return resolved.relative_to(root).as_posix()
+    except (ValueError, Exception):  # noqa: BLE001 - not under data_dir, or settings unreadable
+        return resolved.as_posix()
+
+
+def named_lock(path: Path) -> contextlib.AbstractContextManager[None]:
+    """An exclusive lock named by ``path``: :func:`file_lock` on SQLite; on PostgreSQL an
+    advisory lock on the server (so it also holds between app servers)."""
+    url = database_url()
+    if not url:
+        return file_lock(path)
+    from . import storage_pg
+
+    return storage_pg.advisory_lock(url, database_key(path))
+
+
+def drop_databases_under(folder: Path) -> int:
+    """On PostgreSQL, drop every database (and vector collection) kept for paths under
+    ``folder`` (a workspace being deleted); returns how many. On SQLite: 0 (the files go
+    with the folder)."""
+    url = database_url()
+    if not url:
+        return 0
+    from . import storage_pg
+    from .retrieval import pg_collection
+
+    key = database_key(folder)
+    return storage_pg.drop_under(url, key) + pg_collection.drop_under(url, key)
+
+
 def connect(path: Path, *, timeout_s: float = BUSY_TIMEOUT_S, read_only: bool = False) -> sqlite3.Connection:
     """Open ``path`` (folders created) in WAL mode with rows addressable by column name.
+
+    On PostgreSQL (:func:`database_url`) a pooled connection to the path's schema that
+    speaks the same way (:class:`core.storage_pg.PgConnection`); no file is created.
 
     Args:
         path: the database file.
@@ -60,6 +147,11 @@ def connect(path: Path, *, timeout_s: float = BUSY_TIMEOUT_S, read_only: bool = 
         StorageError: the file or its folder cannot be created or opened.
     """
     path = Path(path)
+    url = database_url()
+    if url:
+        from . import storage_pg
+
+        return storage_pg.connect(url, database_key(path), read_only=read_only)  # type: ignore[return-value]
     try:
         if read_only:
             con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout_s, check_same_thread=False)
@@ -117,6 +209,11 @@ def migrate(path: Path, migrations: Sequence[str]) -> int:
         StorageError: a script failed (the database stays at the previous version), or the
             file is from a newer Margo (version above ``len(migrations)``).
     """
+    url = database_url()
+    if url:
+        from . import storage_pg
+
+        return storage_pg.migrate(url, database_key(path), migrations, _statements)
     con = connect(path)
     con.isolation_level = None  # explicit BEGIN/COMMIT around executescript's statements
     try:
@@ -163,7 +260,13 @@ def _statements(script: str) -> list[str]:
 
 
 def integrity_check(path: Path) -> str:
-    """``PRAGMA integrity_check`` of the database: ``"ok"`` when it is sound."""
+    """``PRAGMA integrity_check`` of the database: ``"ok"`` when it is sound (on PostgreSQL:
+    every table of the schema reads to the end)."""
+    url = database_url()
+    if url:
+        from . import storage_pg
+
+        return storage_pg.integrity_check(url, database_key(path))
     con = connect(path, read_only=True)
     try:
         return "; ".join(str(r[0]) for r in con.execute("PRAGMA integrity_check"))

@@ -45,7 +45,7 @@ from ..retrieval.fusion import RRF_K
 from ..settings import Settings
 from ..text import split_sentences, stem_tokens
 from ..types import Post
-from .index import ChannelIndex, query_tokens
+from .index import ChannelIndex, drop_channel_index, index_stamp, open_channel_index, query_tokens
 from .parsers import parse_export, post_url
 from .store import ChannelInfo, ChannelStore, date_ts, post_hash
 
@@ -272,11 +272,9 @@ class ChannelLibrary:
 
     def delete_channel(self, name: str) -> None:
         """Remove a channel, its posts and its index."""
-        import shutil
-
         ((cid, _, _),) = self._resolve([name])
         self.store.delete_channel(cid)
-        shutil.rmtree(self._folder(cid), ignore_errors=True)
+        drop_channel_index(self._folder(cid), self.settings.vector_backend)  # #11p: FAISS folder or pgvector table
 
     # ------------------------------------------------------------------- import
     def import_export(self, path: str | Path, name: str | None = None, username: str | None = None,
@@ -348,8 +346,9 @@ class ChannelLibrary:
             # (votes, other channels) during the slow part
             vectors = self._embed([c[2] for c in chunk_rows], progress)
             cid = self.store.upsert_channel(con, channel, username, source)
-            if changed or not (self._folder(cid) / "meta.json").exists():
-                index = ChannelIndex(self._folder(cid), self.embedder.dim, self.embedder.name)
+            backend = self.settings.vector_backend  # #11p: "faiss" (default) or "pgvector"
+            if changed or index_stamp(self._folder(cid), backend) is None:
+                index = open_channel_index(self._folder(cid), self.embedder.dim, self.embedder.name, backend)
                 rows = index.add(vectors)
                 if edited:
                     con.executemany("UPDATE chunks SET active = 0 WHERE channel_id = ? AND post_id = ?",
@@ -407,16 +406,16 @@ class ChannelLibrary:
         folder = self._folder(channel_id)
         if version is None:
             version = next((v for cid, _, v in self.store.channel_names() if cid == channel_id), 0.0)
-        try:
-            stamp = ((folder / "meta.json").stat().st_mtime_ns, version)
-        except OSError:
+        saved = index_stamp(folder, self.settings.vector_backend)  # #11p: per backend
+        if saved is None:
             return None
-        key = f"{folder}|{self.embedder.name}"
+        stamp = (saved, version)
+        key = f"{folder}|{self.embedder.name}|{self.settings.vector_backend}"
         with _CACHE_LOCK:
             hit = _CACHE.get(key)
             if hit and hit[0] == stamp:
                 return hit[1]
-        index = ChannelIndex(folder, self.embedder.dim, self.embedder.name)
+        index = open_channel_index(folder, self.embedder.dim, self.embedder.name, self.settings.vector_backend)
         pos, posts, active, ts = self.store.chunk_table(channel_id)
         arr_posts = [-1] * index.ntotal
         arr_active = [0] * index.ntotal
@@ -541,14 +540,18 @@ class ChannelLibrary:
         """Post rows and best-chunk texts of the top hits, in one connection."""
         posts: dict[tuple[int, int], tuple[str, str, str | None]] = {}
         chunks: dict[tuple[int, int], str] = {}
-        with self.store.connect() as con:
-            for (ci, pid), (_, row) in top:
+        by_channel: dict[int, list[tuple[int, int]]] = {}
+        for (ci, pid), (_, row) in top:
+            by_channel.setdefault(ci, []).append((pid, row))
+        with self.store.connect() as con:  # #11p: two queries per channel, not two per hit (a server round trip each)
+            for ci, pairs in by_channel.items():
                 cid = infos[ci][0]
-                r = con.execute("SELECT date, text, url FROM posts WHERE channel_id = ? AND post_id = ?",
-                                (cid, pid)).fetchone()
-                if r:
-                    posts[(ci, pid)] = (r[0], r[1], r[2])
-                r = con.execute("SELECT text FROM chunks WHERE channel_id = ? AND pos = ?", (cid, row)).fetchone()
-                if r:
-                    chunks[(ci, row)] = r[0]
+                marks = ",".join("?" * len(pairs))
+                for pid, d, text, url in con.execute(
+                        f"SELECT post_id, date, text, url FROM posts WHERE channel_id = ? AND post_id IN ({marks})",
+                        (cid, *[p for p, _ in pairs])):
+                    posts[(ci, int(pid))] = (d, text, url)
+                for pos, text in con.execute(f"SELECT pos, text FROM chunks WHERE channel_id = ? AND pos IN ({marks})",
+                                             (cid, *[r for _, r in pairs])):
+                    chunks[(ci, int(pos))] = text
         return posts, chunks

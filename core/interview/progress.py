@@ -236,10 +236,13 @@ class ProgressStore:
             Dicts ``{"key_point", "question_id", "topic", "missed", "seen", "miss_rate"}``.
         """
         rows = self._query(
-            "SELECT p.key_point, a.question_id, a.topic, SUM(1 - p.covered) AS missed, COUNT(*) AS seen"
-            " FROM attempt_points p JOIN attempts a ON a.id = p.attempt_id WHERE a.profile = ?"
-            " GROUP BY p.key_point, a.question_id HAVING missed > 0"
-            " ORDER BY CAST(missed AS REAL) / seen DESC, missed DESC LIMIT ?", (self.profile, int(limit)))
+            # #11p: aggregates spelled out (PostgreSQL allows no output alias inside HAVING or an
+            # ORDER BY expression, nor an ungrouped column: MIN(topic) is the question's topic)
+            "SELECT p.key_point, a.question_id, MIN(a.topic) AS topic, SUM(1 - p.covered) AS missed,"
+            " COUNT(*) AS seen FROM attempt_points p JOIN attempts a ON a.id = p.attempt_id WHERE a.profile = ?"
+            " GROUP BY p.key_point, a.question_id HAVING SUM(1 - p.covered) > 0"
+            " ORDER BY CAST(SUM(1 - p.covered) AS REAL) / COUNT(*) DESC, SUM(1 - p.covered) DESC LIMIT ?",
+            (self.profile, int(limit)))
         return [{**dict(r), "miss_rate": r["missed"] / r["seen"]} for r in rows]
 
     def topics_to_review(self, limit: int = 3, below: float = 70.0) -> list[str]:
