@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .errors import AccessError, QuotaError
 from .settings import Settings
-from .storage import dir_size_bytes, file_lock
+from .storage import dir_size_bytes, drop_databases_under, file_lock
 
 __all__ = [
     "ANON_PREFIX",
@@ -152,8 +152,14 @@ class Workspace:
         """Remove the workspace and everything in it ("delete my data").
 
         The folder is renamed aside first, so a concurrent reader sees it gone at once
-        rather than half removed; the next use creates an empty workspace.
+        rather than half removed; the next use creates an empty workspace. On PostgreSQL
+        (``MARGO_DATABASE_URL``) the workspace's databases and vector collections on the
+        server are dropped too (#11p).
+
+        Raises:
+            StorageError: the database server could not drop them (nothing was removed).
         """
+        drop_databases_under(self.root)
         if not self.root.exists():
             return
         doomed = self.root.with_name(f".deleted-{self.root.name}-{time.time_ns()}")

@@ -171,16 +171,24 @@ def test_named_lock_excludes_other_threads(backend, tmp_path):
     assert overlaps == []
 
 
-def test_postgres_stores_are_per_workspace_and_dropped_with_it(pg_url, tmp_path):
+def test_postgres_stores_are_per_workspace_and_deleted_with_it(pg_url, tmp_path):
+    from core.retrieval.pg_collection import PgVectorCollection
+    from core.workspace import Workspace
+
+    settings = Settings(data_dir=tmp_path, database_url=pg_url, vector_backend="pgvector")
     with storage.use_database(pg_url):
-        a, b = tmp_path / "workspaces" / "a", tmp_path / "workspaces" / "b"
-        ProgressStore(a, "p").record(_attempt(score=11))
-        ProgressStore(b, "p").record(_attempt(score=22))
-        assert [r["score"] for r in ProgressStore(a, "p").attempts()] == [11]
-        assert not (a / "interview" / "progress.sqlite3").exists()  # nothing on disk: it is on the server
-        assert storage.drop_databases_under(a) >= 1
-        assert ProgressStore(a, "p").attempts() == []
-        assert [r["score"] for r in ProgressStore(b, "p").attempts()] == [22]
+        a, b = Workspace.for_user(settings, "anna"), Workspace.for_user(settings, "boris")
+        ProgressStore(a.root, "p").record(_attempt(score=11))
+        ProgressStore(b.root, "p").record(_attempt(score=22))
+        col = PgVectorCollection(a.root / "channels" / "index" / "1", 4, "e")
+        col.add(np.eye(4, dtype=np.float32))
+        col.save()
+        assert [r["score"] for r in ProgressStore(a.root, "p").attempts()] == [11]
+        assert not (a.root / "interview" / "progress.sqlite3").exists()  # nothing on disk: it is on the server
+        a.delete()  # "delete my data": the server's schemas and vector tables of that workspace go too
+        assert ProgressStore(a.root, "p").attempts() == []
+        assert PgVectorCollection.read_meta(a.root / "channels" / "index" / "1") is None
+        assert [r["score"] for r in ProgressStore(b.root, "p").attempts()] == [22]
 
 
 def test_unreachable_server_is_a_storage_error(tmp_path):

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import InputError, StorageError
-from ..storage import file_lock, migrate, transaction
+from ..storage import migrate, named_lock, transaction
 from ..types import Post
 
 __all__ = ["ChannelInfo", "ChannelRows", "ChannelStore", "ChunkRow", "PostRow", "date_ts", "post_hash"]
@@ -197,7 +197,8 @@ class ChannelStore:
         """An exclusive lock for importing into ``channel`` (by case-folded name), held across
         threads and processes; other channels' imports are not blocked."""
         digest = hashlib.sha256(channel.strip().casefold().encode()).hexdigest()[:32]
-        return file_lock(self.path.parent / "locks" / f"{digest}.lock")
+        # #11p: a file lock on SQLite, an advisory lock on PostgreSQL (holds across app servers)
+        return named_lock(self.path.parent / "locks" / f"{digest}.lock")
 
     @contextmanager
     def connect(self, immediate: bool = False) -> Iterator[sqlite3.Connection]:
