@@ -20,10 +20,25 @@ _BULLET = re.compile(r"^(\s*)\\([-+*])(\s)", re.MULTILINE)
 _PLAIN_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%/?#=&+,;:@-]*)?$")
 
 
+_BARE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%/?#=&+,;:@-]*)?")
+_TRAILING = ".,;:!?"
+
+
 def md_text(text: str) -> str:
-    """``text`` with Markdown/HTML metacharacters escaped (a leading ``- `` bullet is kept)."""
-    escaped = _SPECIAL.sub(r"\\\1", text)
-    return _BULLET.sub(r"\1\2\3", escaped)
+    """``text`` with Markdown/HTML metacharacters escaped (a leading ``- `` bullet is kept).
+
+    A plain http(s) URL in the text (the characters of :func:`safe_url`; trailing sentence
+    punctuation left outside) becomes a CommonMark autolink ``<url>`` with nothing escaped inside:
+    GFM links a bare URL anyway, but it does not unescape it, so ``(https://t.me/ai\\_newz/3502\\)``
+    showed its backslashes and swallowed the one before ``)`` (#10u, seen in Chromium).
+    """
+    out, last = [], 0
+    for m in _BARE_URL.finditer(text):
+        url = m.group().rstrip(_TRAILING)
+        out.append(_SPECIAL.sub(r"\\\1", text[last:m.start()]) + f"<{url}>")
+        last = m.start() + len(url)
+    out.append(_SPECIAL.sub(r"\\\1", text[last:]))
+    return _BULLET.sub(r"\1\2\3", "".join(out))
 
 
 def safe_url(url: str | None) -> str | None:
