@@ -114,7 +114,13 @@ class HeavyPool:
             holder.append(future)
             self._waiting.append(future)
         started.set()
+        future.add_done_callback(self._forget)  # a cancelled job leaves the queue too
         return future
+
+    def _forget(self, future: Future) -> None:
+        with self._lock:
+            if future in self._waiting:
+                self._waiting.remove(future)
 
     def run(self, fn: Callable[..., T], *args: Any, relay: Sequence[str] = ("progress", "ocr_progress"),
             on_wait: Callable[[int], None] | None = None, light: bool = False, **kwargs: Any) -> T:

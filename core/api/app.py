@@ -60,6 +60,7 @@ from ..errors import (
     StorageError,
     TooLargeError,
 )
+from ..jobs import heavy_pool
 from ..limits import RateLimiter
 from ..reader.documents import list_documents
 from ..settings import Settings
@@ -228,7 +229,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     """
     check_bind(settings)
     svc = services or Services(settings)
-    jobs = JobRunner()
+    jobs = JobRunner(Path(settings.data_dir) / "api" / "jobs.sqlite3", heavy_pool(settings))  # #11h: kept, bounded
     limiter = RateLimiter({"request": (settings.api_requests_per_min, 60.0)})
     keys = _keys(settings)
     @asynccontextmanager
