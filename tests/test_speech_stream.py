@@ -23,6 +23,9 @@ LONG_RU = ("Трансформер заменяет рекуррентность
     (LONG_RU, "ru", "Трансформер заменяет рекуррентность механизмом внимания,"),
     ("We evaluate the proposed model on three standard benchmarks and report accuracy for each task in detail.",
      "en", "We evaluate the proposed model on three standard benchmarks"),
+    ("The most common sequence transduction models are built from recurrent or convolutional networks with an "
+     "encoder and a decoder, and the best of them also connect the two.", "en",
+     "The most common sequence transduction models are built"),  # no clause in range: before a preposition
 ])
 def test_long_first_sentence_splits_at_a_clause(text, lang, head):
     parts = split_first_chunk(text, lang)

@@ -101,6 +101,11 @@ _CONJUNCTIONS = {
            "которые", "когда", "если", "хотя", "где"},
 }
 
+_FUNCTION_WORDS = {  # words a phrase starts with: a pause before them sounds natural
+    "en": _CONJUNCTIONS["en"] | {"with", "from", "in", "on", "for", "of", "to", "by", "as", "at", "into", "through"},
+    "ru": _CONJUNCTIONS["ru"] | {"с", "со", "на", "в", "во", "для", "по", "из", "от", "к", "о", "об", "при", "через"},
+}
+
 
 def split_first_chunk(sentence: str, lang: Lang, max_chars: int = FIRST_CHUNK_CHARS) -> list[str]:
     """Split a long sentence into a short first chunk and the rest (used on a text's first sentence).
@@ -108,7 +113,8 @@ def split_first_chunk(sentence: str, lang: Lang, max_chars: int = FIRST_CHUNK_CH
     The first piece ends at the first clause boundary (``, ; :`` or a dash) that leaves at
     least :data:`MIN_CHUNK_CHARS` on each side and at most ``max_chars`` before it; failing
     that, before the first conjunction ("and", "which", "и", "что", ...) in that range; failing
-    that, for a sentence over twice ``max_chars``, at the last word boundary within ``max_chars``.
+    that, for a sentence over twice ``max_chars``, before the last preposition or conjunction within
+    ``max_chars`` (else at the last word boundary there).
 
     Returns:
         ``[sentence]`` when it is short enough or has no usable boundary, else two pieces
@@ -134,9 +140,12 @@ def split_first_chunk(sentence: str, lang: Lang, max_chars: int = FIRST_CHUNK_CH
                     and len(text) - m.start() >= MIN_CHUNK_CHARS):
                 cut = m.start()
                 break
-    if cut is None and len(text) > 2 * max_chars:
+    if cut is None and len(text) > 2 * max_chars:  # before the last preposition in range, else the last space
+        glue = _FUNCTION_WORDS.get(lang, _FUNCTION_WORDS["en"])
+        starts = [m.start() for m in re.finditer(r"\S+", text)
+                  if MIN_CHUNK_CHARS <= m.start() <= max_chars and m.group().lower() in glue]
         space = text.rfind(" ", MIN_CHUNK_CHARS, max_chars + 1)
-        cut = space if space > 0 else None
+        cut = starts[-1] if starts else (space if space > 0 else None)
     if cut is None:
         return [text]
     head, tail = text[:cut].strip(), text[cut:].strip()
