@@ -169,6 +169,7 @@ class Result:
     score: float  # evidence score (margo) or nan
     seconds: float
     support_pages: list[int] = field(default_factory=list)  # pages cited besides the answer's (margo)
+    abstained: bool | None = None  # the Reader's own abstention decision (margo), None when unknown
 
 
 class Starter:
@@ -207,10 +208,17 @@ def ask_margo(doc, item: Item, embedder, params=None, **answer_kw) -> Result:
     t = time.perf_counter()
     ev = find_evidence(doc, item.question, embedder, params=params or DEFAULT_PARAMS)
     ans = answer_extractive(doc, ev, threshold=-10.0, **answer_kw)
+    try:  # the product's calibrated decision (#8a), without re-scoring
+        from core.reader.abstain import should_abstain
+    except ImportError:
+        abstained = None
+    else:
+        abstained = bool(should_abstain(doc, ev, None))
     dt = time.perf_counter() - t
     cited = ans.citations + ans.support
     return Result([c.page for c in ans.citations], [c.passage or c.quote for c in cited],
-                  " ".join(c.quote for c in ans.citations), ev.confidence, dt, [c.page for c in ans.support])
+                  " ".join(c.quote for c in ans.citations), ev.confidence, dt, [c.page for c in ans.support],
+                  abstained)
 
 
 def calibrate(answerable: list[list[float]], unanswerable: list[float], budget: float = 0.10) -> float:
@@ -233,9 +241,13 @@ def calibrate(answerable: list[list[float]], unanswerable: list[float], budget: 
 def summarize_rows(items: list[Item], results: dict[str, list[Result]], thresholds, cross_of) -> dict:
     """Per-system measures over ``items`` (``cross_of(item)`` -> "en" / "ru" row group).
 
-    ``thresholds``: None (no abstention), ``{"en": t, "ru": t}`` by row group, or one
-    threshold per item (a list).
+    ``thresholds``: None (no abstention), ``"product"`` (each result's own ``abstained``: the
+    Reader's calibrated decision), ``{"en": t, "ru": t}`` by row group, or one threshold per
+    item (a list).
     """
+    product = thresholds == "product"
+    if product:
+        thresholds = None
     per_item = thresholds if isinstance(thresholds, list) else None
     out: dict[str, dict] = {}
     for system, res in results.items():
@@ -249,7 +261,11 @@ def summarize_rows(items: list[Item], results: dict[str, list[Result]], threshol
             non = [(it, r) for it, r in sub if not it.answerable]
 
             def abstains(r: Result, limit=limit, system=system) -> bool:
-                return system == "margo" and limit.get(id(r)) is not None and r.score < limit[id(r)]
+                if system != "margo":
+                    return False
+                if product:
+                    return bool(r.abstained)
+                return limit.get(id(r)) is not None and r.score < limit[id(r)]
 
             m[f"n_ans_{lang}"] = len(ans)
             m[f"n_non_{lang}"] = len(non)
