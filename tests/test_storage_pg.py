@@ -283,3 +283,37 @@ def test_channel_search_on_pgvector_returns_faiss_top_hits(pg_url, shared_data, 
         assert [pid for pid, _ in f] == [pid for pid, _ in p]
         assert [s for _, s in f] == pytest.approx([s for _, s in p], abs=1e-3)
     assert results["faiss"][-1] == results["pgvector"][-1] and results["faiss"][-1]
+
+
+def test_published_channel_on_pgvector_is_searched_by_another_user(pg_url, tmp_path, embedder):
+    """Publishing copies the channel's rows and its pgvector table (no re-embedding)."""
+    import json
+
+    from core.channels import ChannelLibrary
+    from core.channels.published import catalog_for, publish_channel, published_library, unpublish_channel
+    from core.identity import Identity
+    from core.workspace import Workspace
+
+    admin = Identity("oidc-admin", "signed_in", "boss@example.org", True)
+    texts = ["Gradient boosting builds trees one after another on the residuals.",
+             "Dropout switches off random neurons during training to fight overfitting.",
+             "Новая статья про внимание в трансформерах и длинный контекст."]
+    export = tmp_path / "news.json"
+    export.write_text(json.dumps({"name": "ml-news", "type": "public_channel", "id": 1, "messages": [
+        {"id": i, "type": "message", "date": f"2024-02-{i:02d}T10:00:00", "text": t}
+        for i, t in enumerate(texts, start=1)]}, ensure_ascii=False), encoding="utf-8")
+    cfg = Settings(data_dir=tmp_path / "data", multi_user=True, admin_users="boss@example.org",
+                   database_url=pg_url, vector_backend="pgvector")
+    with storage.use_database(pg_url):
+        admin_lib = ChannelLibrary(Workspace.for_user(cfg, admin.user_id).scoped(cfg), embedder)
+        admin_lib.import_export(export)
+        shared = published_library(cfg, embedder)
+        assert publish_channel(admin, admin_lib, shared, "ml-news").n_posts == 3
+        user_cfg = Workspace.for_user(cfg, "oidc-user").scoped(cfg)
+        cat = catalog_for(cfg, user_cfg, embedder)
+        hits = cat.search("what does dropout do?", k=2)
+        assert hits and "Dropout" in hits[0].text and cat.channels()[0].published
+        assert [h.post_id for h in hits] == [h.post_id for h in admin_lib.search("what does dropout do?", k=2)]
+        unpublish_channel(admin, shared, "ml-news")
+        assert catalog_for(cfg, user_cfg, embedder).channels() == []
+        assert admin_lib.search("dropout", k=1)  # the admin's own copy stays

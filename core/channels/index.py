@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..retrieval.collection import RowCollection, RowHits, bm25_tokenize, query_tokens
 
-__all__ = ["ChannelIndex", "RowHits", "bm25_tokenize", "drop_channel_index", "index_stamp",
+__all__ = ["ChannelIndex", "RowHits", "bm25_tokenize", "copy_channel_index", "drop_channel_index", "index_stamp",
            "open_channel_index", "query_tokens"]
 
 
@@ -90,3 +90,23 @@ def drop_channel_index(folder: Path, backend: str = "faiss") -> None:
 
         drop(folder)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def copy_channel_index(src: Path, dst_tmp: Path, dst: Path, backend: str = "faiss") -> None:
+    """Copy a channel's saved index for publishing, without re-embedding.
+
+    Args:
+        src: the source channel's index folder.
+        dst_tmp: the temporary folder that will be swapped in as ``dst`` (faiss: the
+            files are copied there).
+        dst: the destination channel's index folder (pgvector: the name of the copy).
+
+    Raises:
+        StorageError: (pgvector) the source was never saved or the copy failed.
+    """
+    if backend == "pgvector":
+        from ..retrieval.pg_collection import copy_collection
+
+        copy_collection(src, dst)
+    elif Path(src).is_dir():
+        shutil.copytree(src, dst_tmp, dirs_exist_ok=True)

@@ -18,7 +18,6 @@ A user's own channel with the same name as a published one hides the published o
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -28,8 +27,9 @@ from ..embeddings import Embedder
 from ..errors import InputError
 from ..identity import Identity, require_admin
 from ..settings import Settings
-from ..storage import atomic_replace_dir
+from ..storage import atomic_replace_dir, database_url
 from ..workspace import shared_dir
+from .index import copy_channel_index
 from .search import ChannelLibrary, ImportReport, PostHit
 from .store import ChannelInfo, date_ts
 
@@ -74,9 +74,8 @@ def publish_channel(identity: Identity, own: ChannelLibrary, shared: ChannelLibr
         source_folder = own._folder(info.id)
         with shared.store.connect(immediate=True) as con:
             cid = shared.store.replace_rows(con, rows)
-            with atomic_replace_dir(shared._folder(cid)) as tmp:
-                if source_folder.is_dir():
-                    shutil.copytree(source_folder, tmp, dirs_exist_ok=True)
+            with atomic_replace_dir(shared._folder(cid)) as tmp:  # #11p: files (FAISS) or a table copy (pgvector)
+                copy_channel_index(source_folder, tmp, shared._folder(cid), own.settings.vector_backend)
     published = shared.store.channel(info.name)
     assert published is not None
     return replace(published, published=True)
@@ -185,5 +184,7 @@ def catalog_for(settings: Settings, user_settings: Settings, embedder: Embedder,
                 factory: Callable[[Settings, Embedder], ChannelLibrary] = ChannelLibrary) -> ChannelCatalog:
     """The catalogue of a user: ``user_settings`` names their workspace, ``settings`` the server's data folder."""
     shared_root = Path(shared_dir(settings)) / "channels"
-    shared = published_library(settings, embedder) if (shared_root / "channels.sqlite").exists() else None
+    # #11p: on PostgreSQL the shared library's database is on the server; its folder marks it
+    exists = (shared_root / "channels.sqlite").exists() or (bool(database_url()) and shared_root.is_dir())
+    shared = published_library(settings, embedder) if exists else None
     return ChannelCatalog(factory(user_settings, embedder), shared)

@@ -49,7 +49,7 @@ from .. import storage
 from ..errors import StorageError
 from .collection import RowCollection, RowHits, _empty
 
-__all__ = ["EF_SEARCH", "EXACT_BELOW_SHARE", "PgVectorCollection", "drop", "drop_under"]
+__all__ = ["EF_SEARCH", "EXACT_BELOW_SHARE", "PgVectorCollection", "copy_collection", "drop", "drop_under"]
 
 SCHEMA = "margo_vectors"
 _FORMAT = 1
@@ -422,3 +422,31 @@ def drop_under(url: str, prefix: str) -> int:
             conn.execute(f"DROP TABLE IF EXISTS {SCHEMA}.{_table(key)}")
             conn.execute(f"DELETE FROM {SCHEMA}.collections WHERE key = %s", (key,))
     return len(keys)
+
+
+def copy_collection(src: Path, dst: Path) -> None:
+    """Replace the collection named ``dst`` by a copy of ``src`` (vectors, HNSW index, BM25),
+    in one transaction: no re-embedding (publishing a channel to all users).
+
+    Raises:
+        StorageError: ``src`` was never saved, or the database cannot be written.
+    """
+    skey, dkey = storage.database_key(Path(src)), storage.database_key(Path(dst))
+    stable, dtable = f"{SCHEMA}.{_table(skey)}", _table(dkey)
+    with _conn(_url()) as conn, conn.transaction(), conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (dkey,))
+        cur.execute(f"SELECT dim FROM {SCHEMA}.collections WHERE key = %s", (skey,))
+        row = cur.fetchone()
+        if row is None:
+            raise StorageError(f"There is no saved index to copy for {Path(src).name}.")
+        cur.execute(f"DROP TABLE IF EXISTS {SCHEMA}.{dtable}")
+        cur.execute(f"CREATE TABLE {SCHEMA}.{dtable} (row BIGINT PRIMARY KEY, embedding vector({int(row[0])}) NOT NULL)")
+        cur.execute(f"INSERT INTO {SCHEMA}.{dtable} SELECT row, embedding FROM {stable}")
+        cur.execute(f"CREATE INDEX ON {SCHEMA}.{dtable} USING hnsw (embedding vector_cosine_ops) "
+                    f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})")
+        cur.execute(
+            f"INSERT INTO {SCHEMA}.collections SELECT %s, %s, format, embedder, dim, n_rows, 1, bm25, bm25_pos, %s "
+            f"FROM {SCHEMA}.collections WHERE key = %s ON CONFLICT (key) DO UPDATE SET tbl = EXCLUDED.tbl, "
+            "format = EXCLUDED.format, embedder = EXCLUDED.embedder, dim = EXCLUDED.dim, n_rows = EXCLUDED.n_rows, "
+            "generation = collections.generation + 1, bm25 = EXCLUDED.bm25, bm25_pos = EXCLUDED.bm25_pos, "
+            "saved_ts = EXCLUDED.saved_ts", (dkey, f"{SCHEMA}.{dtable}", time.time(), skey))
