@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from pathlib import Path
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -44,6 +45,8 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    PersistenceInput,
+    PicklePersistence,
     filters,
 )
 
@@ -51,6 +54,7 @@ from ..api.services import Services
 from ..errors import AccessError, InputError, MargoError, NetworkError, RateLimitError, SpeechError
 from ..i18n import t
 from ..interview import TOPIC_TITLES
+from ..jobs import heavy_pool
 from ..limits import limiter_from_settings
 from ..settings import Settings
 from .guard import FloodGuard
@@ -206,7 +210,8 @@ class MargoBot:
             username = clean_username(context.args[0])
             self.limiter.check(f"tg-{update.effective_user.id}", "import")
             await update.effective_message.reply_text(t("bot.add.started", lang, username=username))
-            report = await asyncio.to_thread(self.services.import_public, BOT_USER, username)
+            report = await asyncio.to_thread(heavy_pool(self.settings).run, self.services.import_public, BOT_USER,
+                                             username)  # #11h: long work through the bounded pool
         except Exception as exc:  # noqa: BLE001 - every failure gets a reply
             await self._fail(update, exc)
             return
@@ -334,7 +339,7 @@ class MargoBot:
             self.limiter.check(f"tg-{update.effective_user.id}", "speech")
             file = await context.bot.get_file(voice.file_id)
             data = bytes(await file.download_as_bytearray())
-            text = await asyncio.to_thread(self._transcribe, data, lang)
+            text = await asyncio.to_thread(heavy_pool(self.settings).run, self._transcribe, data, lang)  # #11h
         except (MargoError, OSError) as exc:
             reason = (exc.localized(lang) if isinstance(exc, MargoError) else str(exc)).rstrip(".")
             await message.reply_text(t("bot.voice.failed", lang, reason=reason))
@@ -401,6 +406,25 @@ class MargoBot:
                 pass
 
 
+STATE_FILE = ("bot", "state.pickle")
+"""Where the bot keeps each user's conversation (chosen channel, last turns, a running drill):
+``<data_dir>/bot/state.pickle``, python-telegram-bot's own :class:`PicklePersistence`."""
+
+
+def bot_persistence(settings: Settings) -> PicklePersistence:
+    """The bot's per-user state on disk (#11h): restarts keep conversations.
+
+    Only ``user_data`` is kept (``bot_data`` holds the live :class:`MargoBot`); it is bounded
+    per user (``_HISTORY_TURNS`` turns, one drill) and written at most every 60 s and on
+    shutdown (python-telegram-bot's default ``update_interval``).
+    """
+    path = Path(settings.data_dir).joinpath(*STATE_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return PicklePersistence(filepath=path, single_file=True, update_interval=60,
+                             store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True,
+                                                         callback_data=False))
+
+
 def build_application(settings: Settings, services: Services | None = None, token: str | None = None,
                       **builder_kw: Any) -> Application:
     """The bot's python-telegram-bot Application, ready for ``run_polling``.
@@ -421,7 +445,8 @@ def build_application(settings: Settings, services: Services | None = None, toke
         raise SettingsError("MARGO_TELEGRAM_TOKEN is not set: get a bot token from @BotFather.")
     root = settings.telegram_api_url.rstrip("/")
     builder = (Application.builder().token(token).base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
-               .connect_timeout(10).read_timeout(20).write_timeout(20).concurrent_updates(PerUserOrder()))
+               .connect_timeout(10).read_timeout(20).write_timeout(20).concurrent_updates(PerUserOrder())
+               .persistence(bot_persistence(settings)))  # #11h: users' conversations survive a restart
     for name, value in builder_kw.items():
         builder = getattr(builder, name)(value)
     app = builder.build()
