@@ -171,3 +171,32 @@ def test_formula_only_line_is_marked_not_quoted():
     _, sentences = chunk_document(pdf)
     assert not any("sum_i" in s.text for s in sentences)
     assert any("stochastic gradient descent" in s.text for s in sentences)
+
+
+def test_fast_character_list_for_find_tables_equals_pymupdfs():
+    """#8 speed: the table finder's per-character list, built with plain arithmetic, is PyMuPDF's own."""
+    from pymupdf import table as pm_table
+
+    from core.reader import layout
+
+    if layout._PYMUPDF_MAKE_CHARS is None:
+        pytest.skip(f"PyMuPDF {pymupdf.VersionBind} keeps its own make_chars")
+    assert pm_table.make_chars is layout._fast_make_chars
+    with pymupdf.open(stream=_two_column_pdf(), filetype="pdf") as doc:
+        page = doc[1]  # the page with the table
+        lists = []
+        for fn in (layout._PYMUPDF_MAKE_CHARS, layout._fast_make_chars):
+            pm_table._CHARS_VAR.set([])
+            fn(page)
+            lists.append(list(pm_table._CHARS_VAR.get()))
+    ours, theirs = lists[1], lists[0]
+    assert len(ours) == len(theirs) > 50
+    for a, b in zip(theirs, ours, strict=True):
+        assert a.keys() == b.keys()
+        for key, value in a.items():
+            if key == "matrix":
+                assert b[key] == pytest.approx(value, abs=1e-3)
+            elif isinstance(value, float):
+                assert b[key] == pytest.approx(value, abs=1e-3), key
+            else:
+                assert b[key] == value, key

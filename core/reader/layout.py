@@ -153,6 +153,89 @@ def _line_text(line: dict) -> str:
     return "".join(out)
 
 
+def _fast_make_chars(page, clip=None):
+    """A drop-in for ``pymupdf.table.make_chars`` (PyMuPDF 1.28.x) with the same output.
+
+    ``find_tables`` spends most of its time there: PyMuPDF builds a ``Rect``, a ``Point`` and
+    a ``Matrix`` object per character to transform its box. Here the page's transformation
+    matrix is applied with plain float arithmetic (same formulas; MuPDF's float32 differs by
+    < 1e-4 pt, far below ``find_tables``' 3 pt tolerances). Measured on 24 qasper_dev pages
+    (105,502 characters): 15.4 s -> 6.3 s under load, and the same tables found on every
+    qasper_dev and ../shared/data/papers page (scripts/bench_reader.py reports ingest).
+    """
+    from pymupdf import table as _t
+
+    chars = _t.CHARS._list()
+    page_number = page.number + 1
+    page_height = page.rect.height
+    a, b, c, d, e, f = tuple(page.transformation_matrix)
+    textpage = page.get_textpage(clip=clip, flags=_t.FLAGS)
+    blocks = page.get_text("rawdict", textpage=textpage)["blocks"]
+    doctop_base = page_height * page.number
+    srgb = pymupdf.sRGB_to_pdf
+    for block in blocks:
+        for line in block["lines"]:
+            c0, s0 = line["dir"]
+            c0, s0 = round(c0, 4), round(s0, 4)
+            upright = s0 == 0
+            for span in sorted(line["spans"], key=lambda s: s["bbox"][0]):
+                fontname = span["font"]
+                fontsize = span["size"]
+                bold = bool(span["flags"] & pymupdf.TEXT_FONT_BOLD or span["char_flags"] & 8)
+                color = srgb(span["color"])
+                for ch in sorted(span["chars"], key=lambda q: q["bbox"][0]):
+                    x0, y0, x1, y1 = ch["bbox"]
+                    ys = (x0 * b + y0 * d + f, x1 * b + y0 * d + f, x0 * b + y1 * d + f, x1 * b + y1 * d + f)
+                    ox, oy = ch["origin"]
+                    chars.append({
+                        "adv": x1 - x0 if upright else y1 - y0,
+                        "bottom": y1,
+                        "doctop": y0 + doctop_base,
+                        "fontname": fontname,
+                        "height": y1 - y0,
+                        "matrix": (c0, -s0, s0, c0, ox * a + oy * c + e, ox * b + oy * d + f),
+                        "ncs": "DeviceRGB",
+                        "non_stroking_color": color,
+                        "non_stroking_pattern": None,
+                        "object_type": "char",
+                        "page_number": page_number,
+                        "size": fontsize if upright else y1 - y0,
+                        "stroking_color": color,
+                        "stroking_pattern": None,
+                        "bold": bold,
+                        "text": ch["c"],
+                        "top": y0,
+                        "upright": upright,
+                        "width": x1 - x0,
+                        "x0": x0,
+                        "x1": x1,
+                        "y0": min(ys),
+                        "y1": max(ys),
+                    })
+    return textpage
+
+
+def _install_fast_make_chars() -> None:
+    """Use :func:`_fast_make_chars` inside ``find_tables`` where PyMuPDF is the 1.28 series it
+    was written against (another version keeps its own)."""
+    try:
+        from pymupdf import table as _t
+    except ImportError:  # pragma: no cover - PyMuPDF without table support
+        return
+    global _PYMUPDF_MAKE_CHARS
+    if pymupdf.VersionBind.startswith("1.28.") and hasattr(_t, "make_chars") and hasattr(_t, "CHARS"):
+        if _t.make_chars is not _fast_make_chars:
+            _PYMUPDF_MAKE_CHARS = _t.make_chars
+        _t.make_chars = _fast_make_chars
+
+
+_PYMUPDF_MAKE_CHARS = None
+"""PyMuPDF's own ``make_chars`` once replaced (kept for the equivalence test)."""
+
+
+_install_fast_make_chars()
+
+
 def _raw_blocks(page: pymupdf.Page, page_no: int) -> tuple[list[Block], list[Block]]:
     """Text blocks (horizontal lines only) and table blocks of one page."""
     tables: list[Block] = []
