@@ -150,3 +150,35 @@ def test_file_lock_serialises_threads(tmp_path):
     for th in threads:
         th.join()
     assert overlaps == [1] * 6
+
+
+def test_ocr_cache_is_per_workspace_and_goes_with_delete_my_data(tmp_path):
+    """#11h: a recognised scan (its text) is cached in the uploader's workspace, not in a
+    folder all users share: another user uploading the same image runs OCR in their own
+    workspace and never reads the first user's cache; deleting the workspace removes it."""
+    import pymupdf
+
+    from core.embeddings import get_embedder
+    from core.reader import Reader
+    from core.reader.ocr import load_ocr_report, ocr_status
+
+    if not ocr_status("eng").available:
+        pytest.skip("Tesseract (Debian tesseract-ocr, tesseract-ocr-eng) is not installed")
+    doc = pymupdf.open()
+    page = doc.new_page(width=600, height=250)
+    page.insert_text((30, 80), "Gradient descent lowers the loss.", fontsize=26)
+    page.insert_text((30, 150), "Dropout reduces overfitting.", fontsize=26)
+    png = page.get_pixmap(dpi=200).tobytes("png")
+    cfg = Settings(data_dir=tmp_path / "data", multi_user=True)
+    alice, bob = Workspace.for_user(cfg, "anon-alice-session"), Workspace.for_user(cfg, "anon-bob-session")
+    emb = get_embedder()
+    opened = Reader(settings=alice.scoped(cfg), embedder=emb, llm=None).open(png)
+    assert opened.n_pages == 1
+    assert load_ocr_report(png, alice.root / "ocr") is not None  # alice's own cache
+    assert load_ocr_report(png, bob.root / "ocr") is None  # nothing under bob
+    assert not (tmp_path / "data" / "ocr").exists()  # and nothing shared
+    Reader(settings=bob.scoped(cfg), embedder=emb, llm=None).open(png)
+    assert load_ocr_report(png, bob.root / "ocr") is not None
+    alice.delete()
+    assert load_ocr_report(png, alice.root / "ocr") is None
+    assert load_ocr_report(png, bob.root / "ocr") is not None  # bob's copy is his

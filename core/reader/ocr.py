@@ -8,6 +8,13 @@ highlights quotes exactly like a born-digital PDF. Pages keep their 1-based numb
 
 Tesseract's documentation asks for about 300 dpi; ``scripts/bench_papers.py`` measures
 the character error rate at 150 and 300 dpi on our papers (docs/BENCHMARKS.md).
+
+Cache location (#11h): the Reader passes ``<its settings' data_dir>/ocr``, i.e. the
+uploader's workspace (``workspaces/<user>/ocr``), never a folder all users share. A shared
+content-addressed cache was considered and refused: the recognised text is the user's
+document; another user uploading the same file would get it back at once (which tells them
+someone had uploaded it), and it would outlive the owner's "delete my data". The cost is
+OCR run once per user per scan (tests/test_hosting_workspace.py).
 """
 
 from __future__ import annotations
