@@ -126,6 +126,13 @@ def pool(url: str):
             except ImportError as exc:
                 raise StorageError("MARGO_DATABASE_URL names PostgreSQL but psycopg is not installed "
                                    "(pip install -r requirements.txt).") from exc
+            try:  # one direct attempt first: a server that refuses fails at once, not after the pool's retries
+                import psycopg
+
+                psycopg.connect(url, connect_timeout=int(CONNECT_TIMEOUT_S)).close()
+            except Exception as exc:  # noqa: BLE001 - OperationalError and friends
+                raise StorageError(f"Cannot reach the database at {_safe_url(url)} "
+                                   f"({type(exc).__name__}).") from exc
             p = ConnectionPool(url, min_size=1, max_size=POOL_MAX_CONNECTIONS, open=False,
                                configure=_configure, timeout=CONNECT_TIMEOUT_S,
                                kwargs={"connect_timeout": int(CONNECT_TIMEOUT_S)})

@@ -247,11 +247,24 @@ def test_pgvector_collection_matches_exact_search(pg_url, tmp_path):
             PgVectorCollection(tmp_path / "c1", 32, "another-emb")
 
 
+class _OnceEmbedder:
+    """The real embedder, each distinct text embedded once (both backends get the same vectors)."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.dim, self.cache = inner, inner.name, inner.dim, {}
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if todo:
+            self.cache.update(zip(todo, self.inner.embed(todo), strict=True))
+        return np.vstack([self.cache[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+
 @pytest.fixture(scope="module")
 def embedder():
     from core.embeddings import get_embedder
 
-    return get_embedder()
+    return _OnceEmbedder(get_embedder())
 
 
 def test_channel_search_on_pgvector_returns_faiss_top_hits(pg_url, shared_data, tmp_path, embedder):
@@ -290,7 +303,12 @@ def test_published_channel_on_pgvector_is_searched_by_another_user(pg_url, tmp_p
     import json
 
     from core.channels import ChannelLibrary
-    from core.channels.published import catalog_for, publish_channel, published_library, unpublish_channel
+    from core.channels.published import (
+        catalog_for,
+        publish_channel,
+        published_library,
+        unpublish_channel,
+    )
     from core.identity import Identity
     from core.workspace import Workspace
 
