@@ -104,10 +104,23 @@ def database_key(path: Path) -> str:
         return resolved.as_posix()
 
 
+SERVER_LOCAL_PREFIXES = ("api/",)
+"""Database keys that stay in SQLite files even on PostgreSQL: one server's own runtime state
+(the HTTP API's job queue, ``api/jobs.sqlite3``: each server marks the jobs it left unfinished
+as failed when it starts, which must not touch another server's running jobs)."""
+
+
+def _url_for(path: Path) -> str:
+    url = database_url()
+    if url and database_key(path).startswith(SERVER_LOCAL_PREFIXES):
+        return ""
+    return url
+
+
 def named_lock(path: Path) -> contextlib.AbstractContextManager[None]:
     """An exclusive lock named by ``path``: :func:`file_lock` on SQLite; on PostgreSQL an
     advisory lock on the server (so it also holds between app servers)."""
-    url = database_url()
+    url = _url_for(path)
     if not url:
         return file_lock(path)
     from . import storage_pg
@@ -147,7 +160,7 @@ def connect(path: Path, *, timeout_s: float = BUSY_TIMEOUT_S, read_only: bool = 
         StorageError: the file or its folder cannot be created or opened.
     """
     path = Path(path)
-    url = database_url()
+    url = _url_for(path)
     if url:
         from . import storage_pg
 
@@ -209,7 +222,7 @@ def migrate(path: Path, migrations: Sequence[str]) -> int:
         StorageError: a script failed (the database stays at the previous version), or the
             file is from a newer Margo (version above ``len(migrations)``).
     """
-    url = database_url()
+    url = _url_for(path)
     if url:
         from . import storage_pg
 
@@ -262,7 +275,7 @@ def _statements(script: str) -> list[str]:
 def integrity_check(path: Path) -> str:
     """``PRAGMA integrity_check`` of the database: ``"ok"`` when it is sound (on PostgreSQL:
     every table of the schema reads to the end)."""
-    url = database_url()
+    url = _url_for(path)
     if url:
         from . import storage_pg
 

@@ -335,3 +335,20 @@ def test_published_channel_on_pgvector_is_searched_by_another_user(pg_url, tmp_p
         unpublish_channel(admin, shared, "ml-news")
         assert catalog_for(cfg, user_cfg, embedder).channels() == []
         assert admin_lib.search("dropout", k=1)  # the admin's own copy stays
+
+
+def test_server_local_state_stays_in_sqlite(pg_url, tmp_path, monkeypatch):
+    """The API's job queue is one server's own state: a file even when the stores are on PostgreSQL."""
+    from core.settings import get_settings
+
+    monkeypatch.setenv("MARGO_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        with storage.use_database(pg_url):
+            assert storage.database_key(tmp_path / "workspaces" / "u" / "c.sqlite") == "workspaces/u/c.sqlite"
+            storage.migrate(tmp_path / "api" / "jobs.sqlite3", ("CREATE TABLE j (id TEXT PRIMARY KEY);",))
+            storage.migrate(tmp_path / "workspaces" / "u" / "c.sqlite", ("CREATE TABLE j (id TEXT PRIMARY KEY);",))
+        assert (tmp_path / "api" / "jobs.sqlite3").is_file()
+        assert not (tmp_path / "workspaces" / "u" / "c.sqlite").exists()
+    finally:
+        get_settings.cache_clear()
