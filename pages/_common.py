@@ -203,14 +203,17 @@ def uploader_css(lang: Lang) -> None:
 
 def _russian_library_css() -> str:
     """Streamlit's own English texts that a Russian interface hides or replaces (#10u): an uploaded
-    file's size in English units ("70.7KB") is hidden; an empty date range's "dd.mm.yyyy – dd.mm.yyyy"
-    is drawn in Russian over its transparent placeholder (a date given hides both)."""
-    empty = '[data-testid="stDateInput"] [data-baseweb="input"]:has(input[placeholder*="–"]:placeholder-shown)'
+    file's size in English units ("70.7KB") is hidden; an empty date field's "dd.mm.yyyy" segments
+    (react-aria's placeholders) read "дд.мм.гггг" (typing a date replaces them); the keyboard users'
+    "Skip to main content" link says it in Russian."""
+    seg = '[data-testid="stDateInput"] [role="spinbutton"][data-placeholder="true"]'
+    dates = "\n".join(f'{seg}[data-type="{part}"] {{ font-size: 0; }}\n'
+                      f'{seg}[data-type="{part}"]::after {{ content: "{t(f"common.date.{part}", "ru")}"; '
+                      f'font-size: 0.875rem; }}' for part in ("day", "month", "year"))
     return f"""[data-testid="stFileChipName"] + div {{ display: none; }}
-[data-testid="stDateInput"] input[placeholder*="–"]::placeholder {{ color: transparent; }}
-{empty} {{ position: relative; }}
-{empty}::before {{ content: "{t('common.date.range_placeholder', 'ru')}"; position: absolute; left: 0.75rem;
-  top: 50%; transform: translateY(-50%); pointer-events: none; opacity: 0.6; font-size: 0.875rem; }}"""
+{dates}
+[data-testid="stSkipToContent"] {{ font-size: 0; }}
+[data-testid="stSkipToContent"]::after {{ content: "{t('common.skip_to_content', 'ru')}"; font-size: 1rem; }}"""
 
 
 def page_header(icon: str, feature: str) -> Lang:

@@ -8,6 +8,7 @@ section ``ui`` of docs/BENCHMARKS.md.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import statistics
@@ -177,6 +178,73 @@ def language_share() -> list[str]:
     return out
 
 
+def _measure_screen(page, strings: list[str], overflow: list[int], prefix: Path, screen: str) -> None:
+    """Collect one screen's strings at 1440 and 390 px wide, its sideways overflow, a screenshot."""
+    from tests.ui_lang_check import browser_strings
+    from tests.ui_pages import full_screenshot
+
+    strings.extend(x for x in browser_strings(page) if x not in strings)
+    full_screenshot(page, prefix.with_name(f"{prefix.name}_{screen.replace(' ', '_')}.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(1200)
+    strings.extend(x for x in browser_strings(page) if x not in strings)
+    overflow[0] = max(overflow[0], page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth"))
+    full_screenshot(page, prefix.with_name(f"{prefix.name}_{screen.replace(' ', '_')}_phone.png"))
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.wait_for_timeout(600)
+
+
+def browser_language_share(tmp: Path) -> list[str]:
+    """Real browser, every page with real data, RU and EN: share of the visible strings in the
+    interface language (data shown as it is does not count), and sideways overflow at 390 px.
+
+    One fresh server (empty data folder: a new user) per language; the flows are tests/ui_pages.py.
+    """
+    from tests.speech_browser import CHROMIUM, CHROMIUM_FLAGS, browser_missing_reason, demo_server
+    from tests.ui_lang_check import DataText, browser_share
+    from tests.ui_pages import FLOWS, run_flow
+
+    reason = browser_missing_reason()
+    if reason:
+        return [f"Not measured: {reason}."]
+    from playwright.sync_api import sync_playwright
+
+    shots = ROOT / "artifacts" / "bench_ui"
+    shots.mkdir(parents=True, exist_ok=True)
+    cells: dict[str, dict[str, str]] = {name: {} for name in FLOWS}
+    os.environ["MARGO_LLM_PROBE_LOCAL"] = "false"
+    for lang in ("ru", "en"):
+        with demo_server(tmp, tmp / f"browser-{lang}", script=ROOT / "app.py") as url, sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            try:
+                for name in FLOWS:
+                    ctx = b.new_context(viewport={"width": 1440, "height": 900},
+                                        locale={"ru": "ru-RU", "en": "en-US"}[lang])
+                    page = ctx.new_page()
+                    strings: list[str] = []
+                    overflow = [0]
+                    on_screen = functools.partial(_measure_screen, page, strings, overflow, shots / f"{name}_{lang}")
+                    try:
+                        material = run_flow(name, page, url, lang, SHARED_DATA, tmp / f"flow-{lang}", on_screen)
+                    except Exception as exc:  # a flow that breaks is a result too
+                        cells[name][lang] = f"flow failed: {type(exc).__name__}"
+                        ctx.close()
+                        continue
+                    share, foreign, n, n_data = browser_share(strings, lang, DataText(material))
+                    note = "; ".join(f"“{f[:60]}”" for f in foreign[:3])
+                    cells[name][lang] = (f"{share:.0%} of {n} (+{n_data} data)" + (f": not {note}" if note else "")
+                                         + f" · {overflow[0]} px")
+                    ctx.close()
+            finally:
+                b.close()
+    out = ["| page | what was done | RU interface: strings in Russian · sideways overflow at 390 px | "
+           "EN interface: strings in English · overflow |", "|---|---|---|---|"]
+    for name in FLOWS:
+        out.append(f"| {name} | {FLOWS[name].__doc__.split(':', 1)[1].strip()} | {cells[name].get('ru', '—')} | "
+                   f"{cells[name].get('en', '—')} |")
+    return out
+
+
 def first_summary() -> list[str]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -242,11 +310,61 @@ def page_weight(tmp: Path) -> list[str]:
     return out
 
 
+LANG_HEAD = "### Share of visible strings in the selected language"
+
+
+def language_subsection(share_rows: list[str], browser_rows: list[str]) -> str:
+    """The language-share part of the section (#10u), also spliced in alone by ``--only language``."""
+    return "\n".join([
+        "### Share of visible strings in the selected language",
+        "AppTest of each page's first screen (titles, captions, labels, placeholders, help, options, alerts); "
+        "product and format names (Telegram, PDF, CSV, …) count as both languages (tests/ui_lang_check.py). "
+        "The avatar's own controls are inside an iframe and are checked by the journeys test instead.",
+        "",
+        *share_rows,
+        "",
+        "In a real browser with data (#10u): each page driven as a new user would (tests/ui_pages.py: the "
+        "Attention paper and a question; the ai_newz dump imported and asked; an interview answer scored and "
+        "Progress opened; the Hugging Face course subtitles in the interface language and a question; a "
+        "MovieLens slice of 20 users trained; Help), desktop 1440×900 and phone 390×844, a fresh server per "
+        "language. Counted: every visible text block, texts set by CSS, empty inputs' placeholders, data-frame "
+        "headers and cells, the avatar frame. Not counted: words of the user's own material shown as they are "
+        "(paper sentences, posts, titles, CSV column and file names: a word counts as material when it stands "
+        "in a pair of consecutive words of the material), \"+N data\" strings. Baseline: the AppTest "
+        "first-screen measure above (what was measured before; the browser also sees library texts and data "
+        "screens it cannot). Screenshots: artifacts/bench_ui/ (git-ignored).",
+        "",
+        *browser_rows,
+        "",
+    ]).rstrip()
+
+
+def splice_language(md_section: str, subsection: str) -> str:
+    """``md_section`` (the current ``ui`` section) with its language part replaced by ``subsection``."""
+    start = md_section.index(LANG_HEAD)
+    end = md_section.find("\n### ", start + len(LANG_HEAD))
+    return md_section[:start] + subsection + ("\n\n" + md_section[end + 1:] if end >= 0 else "\n")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--only", "language"]:  # refresh the language tables alone, keep the other tables
+        import re
+
+        from scripts.benchlib import BENCHMARKS_MD
+
+        with tempfile.TemporaryDirectory(prefix="margo-bench-ui-") as d:
+            browser_rows = browser_language_share(Path(d))
+        sub = language_subsection(language_share(), browser_rows)
+        text = BENCHMARKS_MD.read_text(encoding="utf-8")
+        current = re.search(r"<!-- BEGIN ui -->\n(.*?)\n<!-- END ui -->", text, re.S).group(1)
+        write_section("ui", splice_language(current, sub))
+        print(sub)
+        return
     with tempfile.TemporaryDirectory(prefix="margo-bench-ui-") as d:
         tmp = Path(d)
         fs = first_sound(tmp)
         pw = page_weight(tmp)
+        browser_share = browser_language_share(tmp)
     fu = follow_ups()
     share = language_share()
     summ = first_summary()
@@ -275,12 +393,7 @@ def main() -> None:
         "",
         *fu,
         "",
-        "### Share of visible strings in the selected language",
-        "AppTest of each page's first screen (titles, captions, labels, placeholders, help, options, alerts); "
-        "product and format names (Telegram, PDF, CSV, …) count as both languages (tests/ui_lang_check.py). "
-        "The avatar's own controls are inside an iframe and are checked by the journeys test instead.",
-        "",
-        *share,
+        language_subsection(share, browser_share),
         "",
         "### Time to first summary on upload",
         "AppTest of the Reader page (offline extractive summary, made right after the upload; no click). "

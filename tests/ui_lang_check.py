@@ -19,7 +19,9 @@ SAME_IN_BOTH = (
     "YYYY/MM/DD", "ai_newz", "t.me", "Deep learning",
     # Method and metric names a Russian text on recommender systems writes as they are (E. Sokolov,
     # HSE lecture 19 "Рекомендательные системы", ../shared/data/papers: "ALS", "nDCG@k").
-    "NDCG", "nDCG", "MAP", "ALS", "BPR", "EASE",
+    "NDCG", "nDCG", "MAP", "ALS", "BPR", "EASE", "kNN",
+    # The Reader's example arXiv query (arXiv is searched in English; the Russian placeholder says so).
+    "speculative decoding",
     # Language names in the language switch: each in its own language.
     "Русский", "English",
 )
@@ -32,8 +34,13 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
 
+_GLOSS = re.compile(r"(?<=[А-Яа-яЁё»])\s*\([^()А-Яа-яЁё]*\)")
+"""An English term in brackets right after the Russian one, the usual way a Russian technical text
+names it ("компромисс между смещением и разбросом (bias-variance trade-off)")."""
+
+
 def _strip(text: str) -> str:
-    text = _FORMAT_TOKENS.sub(" ", _URL.sub(" ", _ICON.sub(" ", text)))
+    text = _FORMAT_TOKENS.sub(" ", _URL.sub(" ", _ICON.sub(" ", _GLOSS.sub(" ", text))))
     for name in sorted(SAME_IN_BOTH, key=len, reverse=True):
         text = text.replace(name, " ")
     return text
@@ -119,11 +126,14 @@ BROWSER_TEXT_JS = r"""() => {
   const icon = (el) => !!el.closest('[role=img],[data-testid=stIconMaterial],[data-testid=stIconEmoji]')
     || /Material Symbols|Material Icons/.test(getComputedStyle(el).fontFamily);  // ligature icons
   const groups = new Map();
-  const add = (key, text) => { if (text.trim()) groups.set(key, (groups.get(key) || '') + text); };
+  const add = (key, text) => {  // spaces between inline elements belong to the text around them
+    if (text.trim() || groups.has(key)) groups.set(key, (groups.get(key) || '') + text);
+  };
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const el = n.parentElement;
     if (!el || ['STYLE', 'SCRIPT', 'NOSCRIPT', 'TEMPLATE'].includes(el.tagName) || icon(el)) continue;
+    if (el.closest('[data-testid=stFileChipName]')) continue;  // the user's own file name, shortened
     const table = el.closest('[data-testid=stDataFrame] table');
     if (!table && !shown(el)) continue;  // a data frame's cells are drawn on a canvas; its table is for readers
     add(el.closest(blocks) || el, n.textContent);
@@ -136,7 +146,10 @@ BROWSER_TEXT_JS = r"""() => {
     }
   }
   for (const el of document.body.querySelectorAll('input[placeholder],textarea[placeholder]')) {
-    if (!el.value && el.placeholder && shown(el)) out.push(el.placeholder);
+    const color = getComputedStyle(el, '::placeholder').color;  // transparent: replaced by the page's CSS
+    if (!el.value && el.placeholder && shown(el) && !/rgba\(.*,\s*0\)|transparent/.test(color)) {
+      out.push(el.placeholder);
+    }
   }
   return out.map((s) => s.replace(/\s+/g, ' ').trim()).filter((s) => s);
 }"""
@@ -200,6 +213,20 @@ class DataText:
         for i in range(len(words) - 1):
             if tuple(words[i:i + 2]) in self.grams:
                 data[i] = data[i + 1] = True
+        # a material word between two material words; names and numbers ("x_1", "2014": rewritten by the
+        # layout or the page) and one-letter symbols are passed over when looking for the neighbours
+        solid = [i for i, w in enumerate(words) if "_" not in w and not w.isdigit() and len(w) > 1]
+        for k, i in enumerate(solid):
+            if not data[i] and (words[i],) in self.grams and (k == 0 or data[solid[k - 1]]) and (
+                    k + 1 == len(solid) or data[solid[k + 1]]):
+                data[i] = True
+        # a snippet cut inside a word ("…ревью" of "превью"): the cut word is the material's too
+        vocab = None
+        for i, after in ((0, text[:spans[0][0]].rstrip().endswith("...")),  # NFKC wrote "…" as "..."
+                         (len(words) - 1, text[spans[-1][1]:].lstrip().startswith("..."))):
+            if after and not data[i]:
+                vocab = vocab or {g[0] for g in self.grams if len(g) == 1}
+                data[i] = any((v.endswith(words[i]) if i == 0 else v.startswith(words[i])) for v in vocab)
         out, last = [], 0
         for (start, end, _), is_data in zip(spans, data, strict=True):
             if is_data:

@@ -107,6 +107,9 @@ def flow_channels(page, url: str, lang: str, shared_data: Path, tmp: Path):
     """Channel search: import the ai_newz dump, ask one question."""
     open_page(page, url, "channels", "channels.title", lang)
     dump = shared_data / "telegram" / "ai_newz_ru_telethon_dump" / "1.json"
+    head = page.get_by_text(t("channels.import.head", lang)).first
+    if not page.get_by_role("button", name=t("channels.import.button", lang), exact=True).is_visible():
+        head.click()  # the import panel is folded once a channel is in the library
     upload(page, dump)
     page.get_by_role("button", name=t("channels.import.button", lang), exact=True).click()
     page.get_by_text(re.compile(r"1\.json.*ai_newz")).first.wait_for(timeout=LONG_MS)
@@ -170,7 +173,7 @@ def flow_recommend(page, url: str, lang: str, shared_data: Path, tmp: Path):
     page.locator("[data-testid='stDataFrame']").nth(3).wait_for(timeout=LONG_MS)
     settle(page, 2500)
     yield "trained"
-    return [ratings.read_text(encoding="utf-8"), movies.read_text(encoding="utf-8")]
+    return [ratings.read_text(encoding="utf-8"), movies.read_text(encoding="utf-8"), ratings.name, movies.name]
 
 
 def flow_help(page, url: str, lang: str, shared_data: Path, tmp: Path):

@@ -77,7 +77,10 @@ STRINGS: dict[str, dict[str, str]] = {
     # Language names in running text ("язык: английский"), by ISO 639-1 code (#10u)
     "common.lang_name.ru": {"ru": "русский", "en": "Russian"},
     "common.lang_name.en": {"ru": "английский", "en": "English"},
-    "common.date.range_placeholder": {"ru": "дд.мм.гггг – дд.мм.гггг", "en": "yyyy/mm/dd – yyyy/mm/dd"},
+    "common.skip_to_content": {"ru": "Перейти к содержанию", "en": "Skip to main content"},
+    "common.date.day": {"ru": "дд", "en": "dd"},
+    "common.date.month": {"ru": "мм", "en": "mm"},
+    "common.date.year": {"ru": "гггг", "en": "yyyy"},
     "upload.drop": {"ru": "Перетащите файл сюда", "en": "Drag and drop a file here"},
     "upload.limit": {"ru": "до {mb} МБ на файл", "en": "up to {mb} MB per file"},
     "upload.browse": {"ru": "Выбрать файл", "en": "Browse files"},
