@@ -7,9 +7,16 @@ answer is shown).
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import re
+import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
+
+from ..channels.search import PostHit
+from ..channels.store import ChannelInfo
 
 __all__ = [
     "AnswerRequest", "ChannelAnswerOut", "ChannelInfoOut", "CitationOut", "ErrorOut", "FeedbackRequest",
@@ -18,6 +25,46 @@ __all__ = [
 ]
 
 _Q = Field(min_length=1, max_length=2000, description="The question (Russian or English).")
+
+
+def _attribute_docs(cls: type) -> dict[str, str]:
+    """``{name: description}`` from the Google-style ``Attributes:`` section of ``cls``'s docstring
+    (``a / b: text`` documents both)."""
+    doc = inspect.cleandoc(cls.__doc__ or "")
+    section = doc.split("Attributes:", 1)[1] if "Attributes:" in doc else ""
+    out: dict[str, str] = {}
+    names: list[str] = []
+    for line in section.splitlines():
+        m = re.match(r"^ {4}([a-z_]+(?:\s*/\s*[a-z_]+)*):\s*(.*)$", line)
+        if m:
+            names = [n.strip() for n in m.group(1).split("/")]
+            for n in names:
+                out[n] = m.group(2).strip()
+        elif line.strip() and names:
+            for n in names:
+                out[n] = f"{out[n]} {line.strip()}"
+    return out
+
+
+def model_of(cls: type, name: str, only: tuple[str, ...] | None = None) -> type[BaseModel]:
+    """A response model whose fields are the dataclass ``cls``'s own (types, defaults, and the
+    descriptions of its docstring): the core's row type is the one source of the JSON shape
+    (#11h; this module used to repeat :class:`~core.channels.store.ChannelInfo`'s fields).
+
+    Args:
+        cls: a dataclass.
+        name: the model's name in the OpenAPI schema.
+        only: the fields to keep, in this order (default: all).
+    """
+    hints = typing.get_type_hints(cls)
+    docs = _attribute_docs(cls)
+    by_name = {f.name: f for f in dataclasses.fields(cls)}
+    fields: dict[str, Any] = {}
+    for fname in only or tuple(by_name):
+        f = by_name[fname]
+        default = f.default if f.default is not dataclasses.MISSING else ...
+        fields[fname] = (hints[fname], Field(default, description=docs.get(fname) or None))
+    return create_model(name, __doc__=(cls.__doc__ or "").strip().splitlines()[0], **fields)
 
 
 class ErrorBody(BaseModel):
@@ -100,14 +147,8 @@ class ReaderAnswerOut(BaseModel):
 
 
 # --------------------------------------------------------------------- channels
-class ChannelInfoOut(BaseModel):
-    id: int
-    name: str
-    username: str | None
-    source: str
-    n_posts: int
-    first_date: str
-    last_date: str
+ChannelInfoOut = model_of(ChannelInfo, "ChannelInfoOut")
+"""One channel (``GET /v1/channels``): the fields of :class:`core.channels.store.ChannelInfo`."""
 
 
 class ImportPublicRequest(BaseModel):
@@ -131,13 +172,8 @@ class AnswerRequest(SearchRequest):
                                            description="Earlier (question, answer) pairs, oldest first.")
 
 
-class PostOut(BaseModel):
-    channel: str
-    post_id: int
-    date: str
-    url: str | None
-    text: str
-    score: float
+PostOut = model_of(PostHit, "PostOut", only=("channel", "post_id", "date", "url", "text", "score"))
+"""One post found (:meth:`core.channels.search.PostHit.as_json`'s fields, typed and described by PostHit)."""
 
 
 class SearchOut(BaseModel):
