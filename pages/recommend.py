@@ -100,7 +100,10 @@ rows = [{t("recommend.eval.col.model", lang): model_label(r.model), metric_cols[
          t("recommend.eval.col.pop_bias", lang): r.metrics["pop_bias"],
          t("recommend.eval.col.train_s", lang): r.train_s} for r in results]
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="rec_eval_table",
-             column_config={k: st.column_config.NumberColumn(format="%.4f") for k in metric_cols.values()})
+             column_config={**{k: st.column_config.NumberColumn(format="%.4f") for k in metric_cols.values()},
+                            t("recommend.eval.col.coverage", lang): st.column_config.NumberColumn(format="%.3f"),
+                            t("recommend.eval.col.pop_bias", lang): st.column_config.NumberColumn(format="%.1f"),
+                            t("recommend.eval.col.train_s", lang): st.column_config.NumberColumn(format="%.2f")})
 pop = results[0].metrics["ndcg@10"] or 1e-12
 best = max(results, key=lambda r: r.metrics["ndcg@10"])
 ratio = f"{best.metrics['ndcg@10'] / pop:.2f}"
@@ -111,7 +114,7 @@ axis_model, axis_ndcg = t("recommend.eval.col.model", lang), metric_cols["ndcg"]
 chart = pd.DataFrame({"model": [model_label(r.model) for r in results], "ndcg": [r.metrics["ndcg@10"] for r in results],
                       "baseline": [r.model == "popularity" for r in results]})
 st.altair_chart(alt.Chart(chart).mark_bar().encode(
-    x=alt.X("model:N", sort=None, title=axis_model, axis=alt.Axis(labelAngle=-30)),
+    x=alt.X("model:N", sort=None, title=axis_model, axis=alt.Axis(labelAngle=-30, labelLimit=240)),
     y=alt.Y("ndcg:Q", title=axis_ndcg),
     color=alt.condition(alt.datum.baseline, alt.value("#999999"), alt.value("#4c78a8")),
     tooltip=[alt.Tooltip("model:N", title=axis_model), alt.Tooltip("ndcg:Q", title=axis_ndcg, format=".4f")]),
@@ -142,7 +145,8 @@ try:
 except MargoError as exc:
     show_error(exc)
     st.stop()
-h, r = st.columns(2)
+# one above the other, full width: a reason quotes a title and does not fit half a page (seen at 1440 px)
+h, r = st.container(), st.container()
 h.markdown("**" + t("recommend.user.history", lang) + "**")
 h.dataframe(pd.DataFrame([{t("recommend.col.title", lang): x["title"], t("recommend.col.rating", lang): x["rating"],
                            t("recommend.col.when", lang): pd.to_datetime(x["ts"], unit="s").strftime("%Y-%m-%d")}

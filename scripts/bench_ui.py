@@ -326,7 +326,7 @@ def language_subsection(share_rows: list[str], browser_rows: list[str]) -> str:
         "In a real browser with data (#10u): each page driven as a new user would (tests/ui_pages.py: the "
         "Attention paper and a question; the ai_newz dump imported and asked; an interview answer scored and "
         "Progress opened; the Hugging Face course subtitles in the interface language and a question; a "
-        "MovieLens slice of 20 users trained; Help), desktop 1440×900 and phone 390×844, a fresh server per "
+        "MovieLens slice of 12 users trained; Help), desktop 1440×900 and phone 390×844, a fresh server per "
         "language. Counted: every visible text block, texts set by CSS, empty inputs' placeholders, data-frame "
         "headers and cells, the avatar frame. Not counted: words of the user's own material shown as they are "
         "(paper sentences, posts, titles, CSV column and file names: a word counts as material when it stands "
