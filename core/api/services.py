@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..channels import ChannelLibrary, Turn, answer_question, log_answer, record_vote
+from ..channels.published import ChannelCatalog, published_library
 from ..channels.web import import_public_channel
 from ..embeddings import Embedder, get_embedder
 from ..errors import InputError
@@ -38,7 +39,7 @@ from ..llm import LLMClient, llm_from_settings
 from ..reader import Reader, ReaderDocument, answer_json
 from ..settings import Settings
 from ..text import detect_lang
-from ..workspace import LOCAL_USER, Workspace, local_workspace
+from ..workspace import LOCAL_USER, Workspace, local_workspace, shared_dir
 
 __all__ = ["Services"]
 
@@ -79,6 +80,14 @@ class Services:
     def library(self, user: str) -> ChannelLibrary:
         """The user's channel library."""
         return self._libraries.get_or_create(user, lambda: ChannelLibrary(self.user_settings(user), self.embedder))
+
+    def catalog(self, user: str) -> ChannelCatalog:
+        """What the user searches: their channels plus those an administrator published (#11h)."""
+        shared = None
+        if (shared_dir(self.settings) / "channels" / "channels.sqlite").exists():
+            shared = self._libraries.get_or_create("\x00published", lambda: published_library(self.settings,
+                                                                                               self.embedder))
+        return ChannelCatalog(self.library(user), shared)
 
     def reader(self, user: str) -> Reader:
         """A Reader over the user's saved papers."""
@@ -130,7 +139,7 @@ class Services:
     # -------------------------------------------------------------- channels
     def channels(self, user: str) -> list[dict]:
         """Imported channels (the CLI's ``list`` shape)."""
-        return [asdict(c) for c in self.library(user).channels()]
+        return [asdict(c) for c in self.catalog(user).channels()]
 
     def import_export(self, user: str, path: Path, name: str | None, username: str | None, progress=None) -> dict:
         """Import an export file; the CLI's ``import`` report."""
@@ -147,14 +156,14 @@ class Services:
 
     def search(self, user: str, query: str, channels: list[str] | None = None, k: int = 5, **kw) -> dict:
         """``{"results": [...]}`` in the CLI's result shape (no answer written)."""
-        hits = self.library(user).search(query, channels=channels, k=k, **kw)
+        hits = self.catalog(user).search(query, channels=channels, k=k, **kw)
         return {"results": [h.as_json() for h in hits]}
 
     def answer(self, user: str, question: str, channels: list[str] | None = None, k: int = 5,
                history: list[tuple[str, str]] | None = None, **kw) -> dict:
         """The CLI's ``search`` shape (``answer, abstained, results``) plus ``cited``, ``mode``,
         ``notice``, ``lang`` and ``query_id`` (for feedback)."""
-        lib = self.library(user)
+        lib = self.catalog(user)
         turns = [Turn(q, a) for q, a in (history or [])]
         ans, hits = answer_question(lib, question, channels=channels, k=k, history=turns, llm=self.llm, **kw)
         query_id = log_answer(lib.store, question, list(channels or []), ans)
