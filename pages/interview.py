@@ -364,8 +364,9 @@ with tab_progress:
             nxt = []
         if nxt:
             st.markdown(t("recommend.next.title", ui))
-            st.dataframe(pd.DataFrame([{t("recommend.next.col.question", ui): n["question"],
-                                        t("recommend.next.col.why", ui): n["reason"]} for n in nxt]),
-                         hide_index=True, width="stretch")
+            # a static table wraps its text: in a data frame the reasons were cut at half width (#10u)
+            st.table(pd.DataFrame([{t("recommend.next.col.question", ui): n["question"],
+                                    t("recommend.next.col.why", ui): n["reason"]} for n in nxt]),
+                     hide_index=True, border="horizontal")
         st.download_button(t("interview.progress.export", ui), data=store.export_csv(),
                            file_name=f"interview_{store.profile}.csv", mime="text/csv", key="iv_export")

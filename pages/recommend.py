@@ -113,9 +113,9 @@ st.markdown(t("recommend.eval.best", lang, model=f"**{model_label(best.model)}**
 axis_model, axis_ndcg = t("recommend.eval.col.model", lang), metric_cols["ndcg"]
 chart = pd.DataFrame({"model": [model_label(r.model) for r in results], "ndcg": [r.metrics["ndcg@10"] for r in results],
                       "baseline": [r.model == "popularity" for r in results]})
-st.altair_chart(alt.Chart(chart).mark_bar().encode(
-    x=alt.X("model:N", sort=None, title=axis_model, axis=alt.Axis(labelAngle=-30, labelLimit=240)),
-    y=alt.Y("ndcg:Q", title=axis_ndcg),
+st.altair_chart(alt.Chart(chart, height=70 + 28 * len(results)).mark_bar().encode(  # across: names read on a phone
+    y=alt.Y("model:N", sort=None, title=None, axis=alt.Axis(labelLimit=240)),
+    x=alt.X("ndcg:Q", title=axis_ndcg),
     color=alt.condition(alt.datum.baseline, alt.value("#999999"), alt.value("#4c78a8")),
     tooltip=[alt.Tooltip("model:N", title=axis_model), alt.Tooltip("ndcg:Q", title=axis_ndcg, format=".4f")]),
     width="stretch")

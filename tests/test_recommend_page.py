@@ -59,7 +59,7 @@ def test_interview_progress_shows_what_to_practise_next(offline_app, tmp_path) -
     heads = [m.value for m in at.markdown]
     assert any("What to practise next" in h or "Что тренировать дальше" in h for h in heads), heads
     texts = {q.text("en"), q.text("ru")}
-    table = next(d.value for d in at.dataframe if len(d.value.columns) == 2 and texts & set(d.value.iloc[:, 0]))
+    table = next(d.value for d in at.table if len(d.value.columns) == 2 and texts & set(d.value.iloc[:, 0]))
     assert table.iloc[0, 1]  # the first suggestion, the failed question, says why
 
 
