@@ -98,12 +98,13 @@ def ru_qids() -> set[str]:
     return {r["qid"] for r in ru_selection()}
 
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 """Bump when ``Scorer.analyse`` or the guards change (the disk cache is keyed by it)."""
 
 
 def analyse_rows(rows: list[dict], scorer: Scorer, tag: str, group_key: str = "qid",
-                 ref_key: str = "reference", lang_key: str = "lang") -> list[Analysis]:
+                 ref_key: str = "reference", lang_key: str = "lang",
+                 alt_key: str | None = "references") -> list[Analysis]:
     """Analyses of ``rows`` (cached on disk), with the other questions' references of the
     same ``tag`` group as off-topic distractors.
 
@@ -114,8 +115,11 @@ def analyse_rows(rows: list[dict], scorer: Scorer, tag: str, group_key: str = "q
         group_key: the question-id field.
         ref_key: the reference field ("reference", or "reference_ru"...).
         lang_key: the language field.
+        alt_key: the field of the question's alternative references (SemEval Beetle's
+            ``references``), passed as ``alt_references``; None to ignore them.
     """
-    digest = hashlib.sha256(json.dumps([[r[group_key], r[ref_key], r["answer"], r.get(lang_key, "en")] for r in rows],
+    digest = hashlib.sha256(json.dumps([[r[group_key], r[ref_key], r["answer"], r.get(lang_key, "en"),
+                                         r.get(alt_key) if alt_key else None] for r in rows],
                                        ensure_ascii=False).encode()).hexdigest()[:12]
     path = CACHE_DIR / f"interview_{tag}_{digest}_v{ANALYSIS_VERSION}.pkl"
     if path.exists():
@@ -129,8 +133,10 @@ def analyse_rows(rows: list[dict], scorer: Scorer, tag: str, group_key: str = "q
     out = []
     for n, r in enumerate(rows):
         mask = np.array([q != r[group_key] for q in qids])
+        alts = r.get(alt_key) if alt_key else None
         a = scorer.analyse(r["question"], r[ref_key], r["answer"], r.get(lang_key, "en"),
-                           distractors=ref_vecs[mask], distractor_ids=[q for q, m in zip(qids, mask, strict=True) if m])
+                           distractors=ref_vecs[mask], distractor_ids=[q for q, m in zip(qids, mask, strict=True) if m],
+                           alt_references=alts if isinstance(alts, list) and len(alts) > 1 else None)
         out.append(a)
         if n % 500 == 0:
             print(f"  {tag}: {n}/{len(rows)}", file=sys.stderr, flush=True)

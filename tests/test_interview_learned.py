@@ -11,7 +11,7 @@ from core.interview.bank import default_bank
 from core.interview.features import FEATURE_NAMES, antonym_conflicts, demote, has_negation
 from core.interview.feedback import build_feedback, verdict
 from core.interview.model import CLASSES, load_model
-from core.interview.scoring import guard_answer
+from core.interview.scoring import finalize, guard_answer
 from tests.interview_helpers import scorer
 
 
@@ -110,3 +110,21 @@ def test_feedback_agrees_with_score(sc):
     assert fb2.summary == verdict(good.score, "en")
     if fb2.missed:
         assert fb2.missed[0].key_point in fb2.follow_up
+
+
+def test_alternative_references_pick_the_closest_and_spare_the_paraphrase(sc):
+    """A correct answer that matches a question's second reference (SemEval Beetle gives several) is
+    scored against that one: higher than against the first alone, and not flagged off-topic."""
+    question = "What does a voltage reading of 1.5 tell you about the terminals?"
+    refs = ["the bulb is damaged", "the terminals are not connected", "there is a gap between the terminals"]
+    answer = "They are not connected to each other anymore."
+    one = sc.analyse(question, refs[0], answer, "en")
+    many = sc.analyse(question, refs[0], answer, "en", alt_references=refs)
+    assert many.reference == refs[1] and one.reference == refs[0]
+    assert many.sim_ref > one.sim_ref + 0.1
+    # another question whose reference equals one of ours must not make the answer off-topic
+    dis = sc.embedder.embed(["the terminals are not connected", "the battery is in a closed path"])
+    r = sc.score(question, refs[0], answer, "en", distractors=dis, distractor_ids=["q2", "q3"])
+    r_many = finalize(sc.analyse(question, refs[0], answer, "en", distractors=dis, distractor_ids=["q2", "q3"],
+                                 alt_references=refs), sc.calibration, sc.model)
+    assert not r_many.off_topic and r_many.score > r.score

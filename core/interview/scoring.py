@@ -906,12 +906,25 @@ class Scorer:
 
     def analyse(self, question: str, reference: str, answer: str, lang: Lang | None = None,
                 key_points: list[str] | None = None, question_id: str | None = None,
-                distractors: np.ndarray | None = None, distractor_ids: list[str] | None = None) -> Analysis:
-        """Compute the raw signals of :meth:`score` (see there for the arguments)."""
+                distractors: np.ndarray | None = None, distractor_ids: list[str] | None = None,
+                alt_references: list[str] | None = None) -> Analysis:
+        """Compute the raw signals of :meth:`score` (see there for the arguments).
+
+        ``alt_references``: other correct reference answers of the same question (SemEval's
+        Beetle gives 2-10 a question). The one closest to the answer (USE cosine) becomes the
+        reference, as SemEval-2013 systems used the best-matching reference (Dzikovska et
+        al. 2013); the others keep their near-duplicates out of the off-topic distractors.
+        Ignored for a bank question with cached embeddings.
+        """
         lang = lang or detect_lang(question + " " + reference)
         text = normalize_space(answer or "")[:MAX_ANSWER_CHARS]
         emb = self.bank_embeddings(lang)
         row = emb.row(question_id) if emb is not None and question_id else None
+        own_refs: np.ndarray | None = None
+        alts = list(dict.fromkeys(r for r in [reference, *(alt_references or [])] if r and r.strip()))
+        if row is None and len(alts) > 1 and text:
+            ans_v, own_refs = self._embed([text], alts)
+            reference = alts[int(np.argmax(own_refs @ ans_v[0]))]
         if row is not None and key_points is None and self.bank is not None:
             key_points = list(self.bank.by_id[question_id].kps(lang))
         kps = list(key_points) if key_points else derive_key_points(reference, lang)
@@ -957,7 +970,8 @@ class Scorer:
                           distractor_ids or [str(i) for i in range(len(distractors))]))
         own_topic = self.bank.by_id[question_id].topic if row is not None and self.bank is not None else None
         for mat, ids in pools:
-            keep = (mat @ ref_vec) < 0.8  # skip the own reference and near-duplicates of it
+            # skip the own reference(s) and near-duplicates of them
+            keep = ((mat @ (own_refs.T if own_refs is not None else ref_vec[:, None])).max(axis=1)) < 0.8
             if question_id is not None:
                 keep &= np.array([i != question_id for i in ids])
             if keep.any():
