@@ -165,6 +165,10 @@ def connect(path: Path, *, timeout_s: float = BUSY_TIMEOUT_S, read_only: bool = 
         from . import storage_pg
 
         return storage_pg.connect(url, database_key(path), read_only=read_only)  # type: ignore[return-value]
+    return _connect_sqlite(path, timeout_s=timeout_s, read_only=read_only)
+
+
+def _connect_sqlite(path: Path, *, timeout_s: float = BUSY_TIMEOUT_S, read_only: bool = False) -> sqlite3.Connection:
     try:
         if read_only:
             con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout_s, check_same_thread=False)
@@ -226,8 +230,17 @@ def migrate(path: Path, migrations: Sequence[str]) -> int:
     if url:
         from . import storage_pg
 
-        return storage_pg.migrate(url, database_key(path), migrations, _statements)
-    con = connect(path)
+        adopt = None
+        if Path(path).is_file():  # a store of the file layout: its rows are adopted into a new schema
+            def adopt() -> sqlite3.Connection:
+                _migrate_sqlite(path, migrations)
+                return _connect_sqlite(path, read_only=True)
+        return storage_pg.migrate(url, database_key(path), migrations, _statements, adopt=adopt)
+    return _migrate_sqlite(path, migrations)
+
+
+def _migrate_sqlite(path: Path, migrations: Sequence[str]) -> int:
+    con = _connect_sqlite(path)
     con.isolation_level = None  # explicit BEGIN/COMMIT around executescript's statements
     try:
         version = int(con.execute("PRAGMA user_version").fetchone()[0])

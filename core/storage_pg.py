@@ -410,16 +410,21 @@ def connect(url: str, key: str, read_only: bool = False) -> PgConnection:
     return PgConnection(url, _ensure_schema(url, key), read_only=read_only)
 
 
-def migrate(url: str, key: str, migrations: Sequence[str], statements) -> int:
+def migrate(url: str, key: str, migrations: Sequence[str], statements, adopt=None) -> int:
     """:func:`core.storage.migrate` on PostgreSQL (version in ``margo_meta``; one transaction
     per script under an advisory lock on the schema).
 
     Args:
         statements: the splitter of a script into statements (``core.storage._statements``).
+        adopt: for a database that still is a SQLite file of the earlier layout, a callable
+            returning a read-only ``sqlite3`` connection to it (brought to the same schema
+            version first). When the schema on the server is new, every migration and a copy
+            of the file's rows run in one transaction (all or nothing; ids kept, identity
+            counters moved past them); the file is left as it was.
 
     Raises:
-        StorageError: a script failed (the schema stays at the previous version), or the
-            schema is from a newer Margo.
+        StorageError: a script or the copy failed (the schema stays at the previous
+            version), or the schema is from a newer Margo.
     """
     con = connect(url, key)
     try:
@@ -437,12 +442,22 @@ def migrate(url: str, key: str, migrations: Sequence[str], statements) -> int:
             if current >= target:
                 con.commit()
                 continue
-            for statement in statements(migrations[target - 1]):
-                con.execute(statement)
+            adopting = current == 0 and adopt is not None
+            last = len(migrations) if adopting else target
+            for script in migrations[target - 1: last]:
+                for statement in statements(script):
+                    con.execute(statement)
+            if adopting:
+                copied = _copy_sqlite(con, adopt())
+                with con.raw.cursor() as cur:
+                    cur.execute("INSERT INTO margo_meta VALUES ('adopted_sqlite_rows', %s) ON CONFLICT (key) "
+                                "DO UPDATE SET value = EXCLUDED.value", (copied,))
             with con.raw.cursor() as cur:
                 cur.execute("INSERT INTO margo_meta VALUES ('user_version', %s) ON CONFLICT (key) DO UPDATE "
-                            "SET value = EXCLUDED.value", (target,))
+                            "SET value = EXCLUDED.value", (last,))
             con.commit()
+            if adopting:
+                break
         with con.raw.cursor() as cur:
             cur.execute("SELECT value FROM margo_meta WHERE key = 'user_version'")
             row = cur.fetchone()
@@ -457,6 +472,35 @@ def migrate(url: str, key: str, migrations: Sequence[str], statements) -> int:
         raise _error(exc, f"Cannot prepare the database '{Path(key).name}'") from exc
     finally:
         con.close()
+
+
+def _copy_sqlite(con: PgConnection, src) -> int:
+    """Copy every table of the SQLite connection ``src`` that the schema also has (the
+    columns both have) into ``con``'s open transaction; returns the rows copied."""
+    total = 0
+    try:
+        tables = [r[0] for r in src.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]  # creation order: parents first
+        with con.raw.cursor() as cur:
+            for table in tables:
+                cur.execute("SELECT column_name, is_identity FROM information_schema.columns "
+                            "WHERE table_schema = %s AND table_name = %s", (con.schema, table.lower()))
+                pg_cols = {r[0]: r[1] == "YES" for r in cur.fetchall()}
+                if not pg_cols:
+                    continue
+                cols = [r[1] for r in src.execute(f'PRAGMA table_info("{table}")') if r[1].lower() in pg_cols]
+                rows = src.execute(f"SELECT {', '.join(cols)} FROM \"{table}\"").fetchall()
+                if rows:
+                    marks = ", ".join(["%s"] * len(cols))
+                    cur.executemany(f'INSERT INTO "{con.schema}"."{table.lower()}" ({", ".join(cols)}) '
+                                    f"VALUES ({marks})", [tuple(r) for r in rows])
+                    total += len(rows)
+                for col in [c for c in cols if pg_cols.get(c.lower())]:  # identity counters past the copied ids
+                    cur.execute(f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX({col}), 0) + 1, false) "
+                                f'FROM "{con.schema}"."{table.lower()}"', (f'"{con.schema}".{table.lower()}', col))
+    finally:
+        src.close()
+    return total
 
 
 def integrity_check(url: str, key: str) -> str:

@@ -352,3 +352,45 @@ def test_server_local_state_stays_in_sqlite(pg_url, tmp_path, monkeypatch):
         assert not (tmp_path / "workspaces" / "u" / "c.sqlite").exists()
     finally:
         get_settings.cache_clear()
+
+
+def test_sqlite_stores_of_the_file_layout_are_adopted_on_postgres(pg_url, tmp_path):
+    """Switching a data folder to PostgreSQL keeps its progress and channels: the rows of the
+    SQLite files are copied into the new schemas once (ids kept, new ids after them)."""
+    ProgressStore(tmp_path, "Анна").record(_attempt(score=33))
+    old = ChannelStore(tmp_path / "channels" / "channels.sqlite")
+    with old.connect() as con:
+        cid = old.upsert_channel(con, "news", "n", "x")
+    qid = old.log_query("q", ["news"], "a", False, [], "hybrid")
+    with storage.use_database(pg_url):
+        moved = ProgressStore(tmp_path, "Анна")
+        assert [r["score"] for r in moved.attempts()] == [33]
+        assert moved.record(_attempt(score=44)) == 2  # the identity counter continues after the copied id
+        store = ChannelStore(tmp_path / "channels" / "channels.sqlite")
+        assert [c.id for c in store.channels()] == [cid]
+        assert store.log_query("q2", ["news"], "b", False, [], "hybrid") == qid + 1
+        ProgressStore(tmp_path, "Анна")  # a second start copies nothing again
+        assert [r["score"] for r in ProgressStore(tmp_path, "Анна").attempts()] == [33, 44]
+    assert [r["score"] for r in ProgressStore(tmp_path, "Анна").attempts()] == [33]  # the file is untouched
+
+
+def test_channels_of_the_file_layout_are_searchable_after_the_switch(pg_url, tmp_path, embedder):
+    """A channel imported on SQLite + FAISS is found on PostgreSQL + pgvector with the same
+    hits (rows and vectors adopted, nothing re-embedded), and later imports add to it."""
+    from core.channels import ChannelLibrary
+
+    texts = ["Gradient boosting builds trees one after another on the residuals.",
+             "Dropout switches off random neurons during training to fight overfitting.",
+             "Новая статья про внимание в трансформерах и длинный контекст."]
+    posts = [Post("ml", i, f"2024-02-{i:02d}T10:00:00", t) for i, t in enumerate(texts, start=1)]
+    before = ChannelLibrary(Settings(data_dir=tmp_path, llm_base_url=None, llm_model=None), embedder)
+    before.import_posts(posts, "ml")
+    want = [h.post_id for h in before.search("трансформеры и внимание", k=3)]
+    with storage.use_database(pg_url):
+        after = ChannelLibrary(Settings(data_dir=tmp_path, llm_base_url=None, llm_model=None, database_url=pg_url,
+                                        vector_backend="pgvector"), embedder)
+        assert [c.n_posts for c in after.channels()] == [3]
+        assert [h.post_id for h in after.search("трансформеры и внимание", k=3)] == want
+        report = after.import_posts([Post("ml", 4, "2024-02-05T10:00:00", "Квантизация моделей до 4 бит.")], "ml")
+        assert (report.added, report.unchanged, report.total_posts) == (1, 0, 4)
+        assert after.search("квантизация", k=1)[0].post_id == 4

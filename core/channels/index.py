@@ -76,7 +76,12 @@ def index_stamp(folder: Path, backend: str = "faiss") -> int | None:
         from ..retrieval.pg_collection import PgVectorCollection
 
         meta = PgVectorCollection.read_meta(folder)
-        return None if meta is None else int(meta["generation"])
+        if meta is None:  # a channel indexed before the switch to pgvector: adopt its files once
+            files = RowCollection.read_meta(folder)
+            if files is None:
+                return None
+            return _pg_class()(folder, int(files["dim"]), str(files["embedder"])).generation
+        return int(meta["generation"])
     try:
         return (Path(folder) / "meta.json").stat().st_mtime_ns
     except OSError:

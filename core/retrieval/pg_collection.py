@@ -179,6 +179,8 @@ class PgVectorCollection(RowCollection):
             row = conn.execute(f"SELECT embedder, n_rows, generation, bm25, bm25_pos, format FROM {SCHEMA}.collections "
                                "WHERE key = %s", (self.key,)).fetchone()
         if row is None:
+            if RowCollection.read_meta(self.folder) is not None:
+                self._adopt_files()
             return
         if row[5] != _FORMAT or row[0] != embedder_name:
             raise StorageError(f"The index was built with '{row[0]}', not '{embedder_name}'; {rebuild_hint}.")
@@ -194,6 +196,18 @@ class PgVectorCollection(RowCollection):
         except Exception as exc:  # noqa: BLE001 - a broken blob means "rebuild"
             raise StorageError(f"The index in {self.folder.name} is damaged ({type(exc).__name__}); "
                                f"{rebuild_hint}.") from exc
+
+    def _adopt_files(self) -> None:
+        """Copy the FAISS + bm25s collection saved in ``folder`` (the file layout) to the
+        server once, without re-embedding; the files are left as they were."""
+        src = RowCollection(self.folder, self.dim, self.embedder_name, self.rebuild_hint)
+        if src.ntotal:
+            self.add(src.store.client.reconstruct_n(0, src.ntotal))
+        self._bm25, self.bm25_pos = src._bm25, src.bm25_pos  # noqa: SLF001 - the same class family
+        try:
+            self.save()
+        except StorageError:  # another server adopted it meanwhile: take theirs
+            self.__init__(self.folder, self.dim, self.embedder_name, self.rebuild_hint)
 
     # ----------------------------------------------------------------- registry
     @staticmethod
@@ -266,6 +280,11 @@ class PgVectorCollection(RowCollection):
         name = self.table.split(".")[1]
         with _conn(self.url) as conn, conn.transaction(), conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.key,))
+            cur.execute(f"SELECT generation FROM {SCHEMA}.collections WHERE key = %s", (self.key,))
+            now = cur.fetchone()
+            if (now[0] if now else 0) != self.generation:
+                raise StorageError(f"The index of {self.folder.name} was changed by another writer; "
+                                   f"{self.rebuild_hint}.")
             cur.execute("SELECT to_regclass(%s)", (self.table,))
             exists = cur.fetchone()[0] is not None
             if self._keep is not None or not exists:
