@@ -98,11 +98,16 @@ def test_cited_passages_are_windows_and_the_best_passages_are_cited_as_support(d
         node_text = next(n.get_content() for n in doc.index.nodes if n.metadata["order"] == chunk)
         assert node_text in c.passage and len(c.passage) >= len(node_text)  # the chunk with its neighbours
         assert c.passage.count(c.quote) == 1  # the chunks' shared sentence is not repeated
-    top = [h for h in ev.hits[:SUPPORT_PASSAGES] if int(h.node.metadata["order"]) not in cited_chunks]
-    assert [c.page for c in answer.support] == [h.page for h in top]
+    hit_pages = [h.page for h in ev.hits if int(h.node.metadata["order"]) not in cited_chunks]
+    assert len(answer.support) == SUPPORT_PASSAGES and {c.page for c in answer.support} <= set(hit_pages)
     for c in answer.support:
         assert c.passage and (not c.quote or c.quote in c.passage)
         assert c.quote not in {x.quote for x in answer.citations}
+    # nothing is shown twice: no sentence of a support passage is in another shown passage
+    shown = [c.passage for c in answer.citations + answer.support]
+    for n, c in enumerate(answer.support, start=len(answer.citations)):
+        others = " ".join(p for m, p in enumerate(shown) if m != n)
+        assert not any(s.text in others for s in doc.sentences if s.text in c.passage)
     assert 7 in {c.page for c in answer.citations + answer.support}
     assert passage_window(doc, 10**6) == ""
 
@@ -170,6 +175,10 @@ def test_llm_answer_request_shape_and_verified_citations(docs, embedder):
     assert answer.mode == "llm" and not answer.abstained
     assert [c.page for c in answer.citations] == [7]  # the unsupported [p. 2] is dropped
     assert "[p. 2]" not in answer.text and "1 unsupported" in answer.notice
+    # the verified quote is shown in its passage; passages the LLM was given are shown as support
+    assert answer.citations[0].quote in answer.citations[0].passage
+    assert answer.support and all(c.passage and f'<passage page="{c.page}">' in body["messages"][-1]["content"]
+                                  for c in answer.support)
 
 
 def test_llm_not_in_document_abstains(docs, embedder):

@@ -32,6 +32,8 @@ def test_reader_page_end_to_end(app, shared_data):
     assert not at.exception
     texts = " ".join(m.value for m in at.markdown)
     assert "[p. 7]" in texts or "p. 7" in " ".join(e.label for e in at.expander)
+    # #8: the best passages the answer does not quote are shown too, with their pages
+    assert any(e.label == "More passages about this (2)" for e in at.expander), [e.label for e in at.expander]
 
     notes = at.get("download_button")[0]
     assert "Notes" in notes.proto.label

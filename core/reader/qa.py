@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -78,12 +78,16 @@ the same page (about 250 words; the chunk alone is about 100). Chosen on qasper_
 questions with evidence paragraphs): evidence among the cited passages 0.31 (chunk alone) ->
 0.69 (window 1), answer page-hit unchanged; wider windows were not tried (more words shown)."""
 
-SUPPORT_PASSAGES = 3
-"""The best this-many retrieved passages are also cited (as :attr:`Answer.support`, not quoted
-in the answer text) when no answer sentence came from them. qasper_dev (n=13 EN with
-evidence): evidence among the cited 0.69 -> 0.92 with 3 (0.77 with 1 or 2), about 1,000
-words shown in all (the LlamaIndex starter shows 1,300-1,500); any-cited-page hit EN 0.84 ->
-0.89 (n=19)."""
+SUPPORT_PASSAGES = 2
+"""This many more retrieved passages (the best ones no answer sentence came from) are cited as
+:attr:`Answer.support`, not quoted in the answer text. Chosen on qasper_dev (EN: 19 questions
+with located pages, 13 with evidence paragraphs; and their RU versions): evidence among the
+cited passages EN 0.69 (answer passages only) -> 0.92, RU->EN 0.69 -> 0.85; any cited page EN
+0.84 -> 0.95, RU 0.84 -> 0.84; about 1,100 words shown in all, no chunk twice (the LlamaIndex
+starter shows 1,300-1,500). 3 passages: the same hit rates with about 1,450 words; "the top 3 hits minus the
+cited ones" (fewer passages): EN 0.92 / RU 0.69 evidence. Re-querying with the best answer
+sentence (for a Russian question, an English query) gave RU 0.92 but EN 0.85: one question
+apart on n=13, so the simpler rule was kept."""
 
 NOT_IN_DOCUMENT = {
     "en": "The document does not answer this question.",
@@ -391,57 +395,92 @@ def _nodes_by_order(doc: ReaderDocument) -> dict[int, object]:
     return nodes
 
 
-def _append_without_overlap(text: str, more: str) -> str:
-    """``text`` + ``more``, dropping the start of ``more`` that repeats the end of ``text``
-    (neighbouring chunks share ``overlap_sentences`` sentences)."""
+def _strip_overlap(text: str, more: str) -> str:
+    """``more`` without its start that repeats the end of ``text`` (neighbouring chunks share
+    ``overlap_sentences`` sentences), stripped."""
     for k in range(min(len(text), len(more)), 19, -1):
         if text.endswith(more[:k]):
             more = more[k:]
             break
-    more = more.strip()
+    return more.strip()
+
+
+def _append_without_overlap(text: str, more: str) -> str:
+    """``text`` + ``more``, dropping the start of ``more`` that repeats the end of ``text``."""
+    more = _strip_overlap(text, more)
     return f"{text} {more}" if more else text
 
 
-def passage_window(doc: ReaderDocument, order: int, width: int = PASSAGE_WINDOW) -> str:
-    """The text shown for a cited chunk: chunk ``order`` (0-based) with up to ``width``
-    neighbouring chunks on each side that start on the same page, overlaps removed.
-
-    Returns:
-        The passage text, "" when the document has no chunk ``order``.
-    """
+def _window_orders(doc: ReaderDocument, order: int, width: int) -> list[int]:
+    """Chunk ``order`` and its up to ``width`` neighbours on each side that start on its page."""
     nodes = _nodes_by_order(doc)
     node = nodes.get(order)
     if node is None:
-        return ""
+        return []
     page = node.metadata.get("page")
-    text = ""
-    for o in range(order - width, order + width + 1):
-        n = nodes.get(o)
-        if n is not None and n.metadata.get("page") == page:
-            text = _append_without_overlap(text, n.get_content()) if text else n.get_content()
+    return [o for o in range(order - width, order + width + 1) if o in nodes and nodes[o].metadata.get("page") == page]
+
+
+def passage_window(doc: ReaderDocument, order: int, width: int = PASSAGE_WINDOW,
+                   skip: set[int] | frozenset[int] = frozenset()) -> str:
+    """The text shown for a cited chunk: chunk ``order`` (0-based) with up to ``width``
+    neighbouring chunks on each side that start on the same page, overlaps removed.
+
+    Args:
+        doc: the open document.
+        order: the chunk's 0-based reading order.
+        width: neighbours on each side.
+        skip: chunk orders already shown elsewhere in the answer (left out; a gap is marked "…").
+
+    Returns:
+        The passage text, "" when the document has no chunk ``order`` (or all of it is in ``skip``).
+    """
+    nodes = _nodes_by_order(doc)
+    text, last = "", None
+    for o in _window_orders(doc, order, width):
+        if o in skip:
+            continue
+        content = nodes[o].get_content()
+        if o - 1 in skip and o - 1 in nodes:  # its first sentence may close the chunk shown before it
+            content = _strip_overlap(nodes[o - 1].get_content(), content)
+            if not content:
+                continue
+        if not text:
+            text = content
+        elif last == o - 1:
+            text = _append_without_overlap(text, content)
+        else:
+            text = f"{text} … {content}"
+        last = o
     return text
 
 
 def support_passages(doc: ReaderDocument, evidence: Evidence, cited_chunks: set[int],
                      n: int = SUPPORT_PASSAGES) -> list[Citation]:
-    """The best ``n`` retrieved passages not already cited by an answer sentence.
+    """The best ``n`` retrieved passages (of ``evidence.hits``) not already cited by an answer sentence.
 
-    Each is a :class:`Citation` with the passage's 1-based page, its best evidence sentence as
-    ``quote`` ("" for a table without one), the passage's fused retrieval score and its
-    :func:`passage_window` text.
+    Each is a :class:`Citation` with the passage's 1-based page, the best evidence sentence
+    shown in it as ``quote`` ("" for a table without one), the passage's fused retrieval score
+    and its :func:`passage_window` text without the chunks the answer's passages (or an
+    earlier support passage) already show, so no text is shown twice.
     """
-    best_in: dict[int, int] = {}
-    for i in evidence.indices:
-        best_in.setdefault(doc.sentences[i].chunk, i)
-    out = []
-    for hit in evidence.hits[:n]:
+    shown = {o for c in cited_chunks for o in _window_orders(doc, c, PASSAGE_WINDOW)}
+    out: list[Citation] = []
+    for hit in evidence.hits:
+        if len(out) >= n:
+            break
         order = int(hit.node.metadata.get("order", -1))
         if order in cited_chunks:
             continue
-        i = best_in.get(order)
-        out.append(Citation(page=int(hit.node.metadata.get("page", 1)),
-                            quote=doc.sentences[i].text if i is not None else "",
-                            score=round(float(hit.score), 4), passage=passage_window(doc, order)))
+        passage = passage_window(doc, order, skip=shown)
+        if not passage:
+            continue
+        new = set(_window_orders(doc, order, PASSAGE_WINDOW)) - shown
+        shown |= new
+        quote = next((doc.sentences[i].text for i in evidence.indices
+                      if doc.sentences[i].chunk in new and doc.sentences[i].text in passage), "")
+        out.append(Citation(page=int(hit.node.metadata.get("page", 1)), quote=quote,
+                            score=round(float(hit.score), 4), passage=passage))
     return out
 
 
@@ -582,5 +621,11 @@ def answer_question(
         extractive.notice = "The LLM's answer cited no page that supports it; showing the offline answer instead."
         return extractive
     notice = f"{dropped} unsupported citation(s) removed." if dropped else ""
+    # #8: each verified quote is shown in its passage, and the retrieved passages the LLM was
+    # given but did not cite are shown as support, as for the offline answer.
+    chunk_of = {s.text: s.chunk for s in doc.sentences}
+    citations = [replace(c, passage=passage_window(doc, chunk_of[c.quote])) if c.quote in chunk_of else c
+                 for c in citations]
+    cited_chunks = {chunk_of[c.quote] for c in citations if c.quote in chunk_of}
     return Answer(text=text, abstained=False, citations=citations, lang=evidence.lang, mode="llm",
-                  notice=notice, evidence=evidence.best)
+                  notice=notice, evidence=evidence.best, support=support_passages(doc, evidence, cited_chunks))
