@@ -300,6 +300,15 @@ def main() -> None:
     lines += [
         f"| bench process peak memory | {peak_rss_mb():.0f} MB | ≤ 1.5 GB |",
         "",
+        f"Ingest per page is far above the 0.5 s target under this load (load average {os.getloadavg()[0]:.0f} "
+        "when this section was written). Where it goes (cProfile, 4 qasper_dev papers, 34 pages, model loaded, "
+        "load average about 30, 2026-12-02): USE sentence embeddings 30%, PyMuPDF `find_tables` on the 11 pages "
+        "with a table caption 23%, sentence splitting (pysbd) 23%, the rest of the layout pass and the FAISS/BM25 "
+        "build 24%. `find_tables` was 46% (25.5 of 55 s at load average 6) before its per-character list was "
+        "built without a PyMuPDF object per character (`core/reader/layout.py`, same tables on every dev page); "
+        "clipping it to the region around a caption or to the drawn rules was tried and dropped (it lost table "
+        "columns).",
+        "",
         "Summary quality: the extractive LexRank summary of the paper's body (abstract left out) against the "
         "paper's own abstract, beside the lead-N baseline (the body's first N sentences); N from the abstract's length.",
         "",
