@@ -110,3 +110,14 @@ def test_speaker_warm_loads_the_default_offline_voices(settings):
     if festival.available():
         assert festival._proc is not None and festival._proc.poll() is None  # the warm process runs
         festival.close()
+
+
+def test_subtitles_drop_markdown_and_keep_citations_with_their_sentence():
+    from core.speech.stream import subtitles
+
+    text = ("- In addition to the two sub-layers, the decoder inserts a third one. [p. 3]\n"
+            "- **Self-attention** relates positions of one sequence. [p. 5]\n1. Третий пункт списка здесь.")
+    assert subtitles(text, "en") == ["In addition to the two sub-layers, the decoder inserts a third one. [p. 3]",
+                                     "Self-attention relates positions of one sequence. [p. 5]",
+                                     "Третий пункт списка здесь."]
+    assert subtitles("[p. 3]", "en") == ["[p. 3]"]  # nothing before it: kept (spoken silently, as before)

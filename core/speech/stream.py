@@ -37,11 +37,12 @@ from pathlib import Path
 from ..text import split_sentences
 from ..types import Lang
 from ..workspace import Workspace
+from .cleaning import clean_for_speech
 from .lipsync import timeline_from_text
 from .tts import Speaker
 
 __all__ = ["FIRST_CHUNK_CHARS", "KEEP_S", "SpeechStreamer", "StreamPlan", "delete_user_speech", "split_first_chunk",
-           "user_token"]
+           "subtitles", "user_token"]
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 TOKEN_FILE = ("speech", "static_token")
@@ -105,6 +106,31 @@ _FUNCTION_WORDS = {  # words a phrase starts with: a pause before them sounds na
     "en": _CONJUNCTIONS["en"] | {"with", "from", "in", "on", "for", "of", "to", "by", "as", "at", "into", "through"},
     "ru": _CONJUNCTIONS["ru"] | {"с", "со", "на", "в", "во", "для", "по", "из", "от", "к", "о", "об", "при", "через"},
 }
+
+
+_LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+_EMPHASIS = re.compile(r"\*\*|__|`")
+
+
+def subtitles(text: str, lang: Lang) -> list[str]:
+    """The text's sentences as the avatar shows them: Markdown list marks and emphasis removed,
+    and a piece with nothing to say aloud (a citation mark such as "[p. 3]" that the sentence
+    splitter cut off) joined to the sentence before it, so it is neither a silent pause nor
+    a subtitle of its own.
+
+    Returns:
+        Sentences in order (possibly empty).
+    """
+    out: list[str] = []
+    for raw in split_sentences(text, lang):
+        sentence = _EMPHASIS.sub("", _LIST_MARK.sub("", raw)).strip()
+        if not sentence:
+            continue
+        if out and not clean_for_speech(sentence, lang):
+            out[-1] = f"{out[-1]} {sentence}"
+        else:
+            out.append(sentence)
+    return out
 
 
 def split_first_chunk(sentence: str, lang: Lang, max_chars: int = FIRST_CHUNK_CHARS) -> list[str]:
@@ -217,7 +243,7 @@ class SpeechStreamer:
         if user and not _TOKEN.match(user):
             raise ValueError("user must be a token from user_token()")
         engine = self.speaker.choose(lang, prefer)
-        sentences = [s for s in split_sentences(text or "", lang) if s.strip()]
+        sentences = subtitles(text or "", lang)
         if sentences:  # a short first chunk: sound after its synthesis, not the whole first sentence's
             sentences[:1] = split_first_chunk(sentences[0], lang)
         sentences = sentences[:MAX_SENTENCES]
