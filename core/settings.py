@@ -99,18 +99,21 @@ class Settings(BaseSettings):
     chunk_overlap_sentences: int = Field(default=1, ge=0)
     top_k: int = Field(default=6, ge=1, description="Chunks retrieved per question.")
     answer_sentences: int = Field(default=3, ge=1, description="Sentences in an extractive answer.")
-    abstain_threshold: float = Field(
-        default=1.216,  # #8b: on Evidence.confidence (with the margin term), calibrated on qasper_dev + data/eval
+    # Abstention (#8a): None = the thresholds calibrated with the model in core/reader/abstain_model.json
+    # (scripts/calibrate_abstention.py, dev data only); a number overrides them.
+    abstain_threshold: float | None = Field(
+        default=None,
         ge=0,
         lt=2,
-        description="Below this evidence score the Reader abstains (question in the document's "
-        "language); calibrated by scripts/bench_reader.py (see docs/BENCHMARKS.md).",
+        description="Below this P(answerable) of the abstention model (core/reader/abstain.py) the Reader "
+        "abstains, question in the document's language; unset = the calibrated threshold. Without the "
+        "model file it applies to the old evidence score (default 1.216).",
     )
-    abstain_threshold_crosslingual: float = Field(
-        default=1.269,  # #8b: same calibration, questions in the other language
+    abstain_threshold_crosslingual: float | None = Field(
+        default=None,
         ge=0,
         lt=2,
-        description="The same for a question in the other language (no shared words, lower scores).",
+        description="The same for a question in the other language (unset = calibrated; old score: 1.269).",
     )
     max_upload_mb: int = Field(default=50, ge=1)
     max_pages: int = Field(default=400, ge=1)

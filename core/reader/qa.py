@@ -37,6 +37,7 @@ from ..llm import LLMClient
 from ..prompts import READER_ANSWER_SYSTEM
 from ..text import detect_lang, split_sentences, stem_tokens
 from ..types import Answer, Citation, Lang
+from .abstain import should_abstain
 from .chunking import in_references
 from .documents import ReaderDocument
 from .glossary import translate_terms
@@ -114,6 +115,10 @@ class Evidence:
             over all the paper's sentences (a question written for another paper is
             about as near to every sentence; one this paper answers stands out).
         margin_weight: weight of ``margin`` in :attr:`confidence`.
+        question: the question asked (the abstention model's term features, #8a).
+        query_vector: its embedding, shape ``(dim,)`` (None when nothing was retrieved).
+        answerable_p: P(answerable) from :mod:`core.reader.abstain`, set when abstention is
+            decided (None before that, or without the model file).
     """
 
     indices: list[int]
@@ -125,6 +130,9 @@ class Evidence:
     coverage_weight: float = 0.0
     margin: float = 0.0
     margin_weight: float = 0.0
+    question: str = ""
+    query_vector: np.ndarray | None = None
+    answerable_p: float | None = None
 
     @property
     def best(self) -> float:
@@ -133,11 +141,14 @@ class Evidence:
 
     @property
     def confidence(self) -> float:
-        """What abstention compares with its threshold: ``best`` + ``coverage_weight`` *
+        """What abstention compares with its threshold: P(answerable) of the abstention model
+        (:attr:`answerable_p`, #8a) once decided; without the model, ``best`` + ``coverage_weight`` *
         ``coverage`` (the share of the question's terms found anywhere in the paper) +
         ``margin_weight`` * ``margin``."""
         if not self.scores:
             return 0.0
+        if self.answerable_p is not None:
+            return self.answerable_p
         return self.best + self.coverage_weight * self.coverage + self.margin_weight * self.margin
 
 
@@ -336,7 +347,7 @@ def find_evidence(
     scored.sort(reverse=True)
     return Evidence([i for _, i in scored], [s for s, _ in scored], lang, cross, hits,
                     coverage=_coverage(doc, question, cross), coverage_weight=params.coverage,
-                    margin=margin, margin_weight=params.margin)
+                    margin=margin, margin_weight=params.margin, question=question, query_vector=q_vec)
 
 
 def _coverage(doc: ReaderDocument, question: str, cross: bool) -> float:
@@ -362,17 +373,15 @@ def answer_extractive(
     Args:
         doc: the open document.
         evidence: from :func:`find_evidence`.
-        threshold: abstain below this best evidence score; a pair is
-            ``(same_language, cross_lingual)``.
+        threshold: None for the calibrated abstention (:func:`core.reader.abstain.should_abstain`),
+            or a number / a pair ``(same_language, cross_lingual)`` overriding it; negative never abstains.
         n_sentences: most sentences in the answer.
         margin: sentences scoring more than this below the best are left out.
         one_per_passage: at most one sentence from each retrieved passage.
         one_per_page: at most one sentence from each page (on: qasper_dev page-hit 0.84/0.84
             EN/RU vs 0.79/0.79 one per passage; data/eval unchanged).
     """
-    if isinstance(threshold, tuple):
-        threshold = threshold[1] if evidence.cross_lingual else threshold[0]
-    if evidence.confidence < threshold:
+    if should_abstain(doc, evidence, threshold):  # core.reader.abstain (#8a): calibrated model, old rule as fallback
         return Answer(text=NOT_IN_DOCUMENT[evidence.lang], abstained=True, lang=evidence.lang,
                       evidence=evidence.confidence)
     floor = evidence.best - margin

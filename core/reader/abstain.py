@@ -1,0 +1,350 @@
+"""Abstention: does the paper say it, or not? A small calibrated model over the evidence.
+
+The Reader's old rule compared one hand-weighted score (:attr:`core.reader.qa.Evidence.confidence`
+without a model: best evidence + 0.3 * coverage + 2 * margin) with a threshold calibrated on
+questions asked of the *wrong* paper (easy, off-topic). On QASPER's real unanswerable questions
+(on-topic questions the paper does not answer) it abstained on 14% (EN) / 39% (RU) with 3% / 34%
+false abstention. This module replaces that rule with a logistic regression whose inputs are chosen among
+candidate features (:data:`CANDIDATES`) that tell "the paper says it" from "it does not", all
+computed from what :func:`core.reader.qa.find_evidence` already has (no extra embedding):
+
+* how strong the evidence is: the old rule's score itself, the best sentence's evidence score,
+  the gap to the second, the best passage's dense cosine and BM25 score, the nearest sentence's
+  margin over the paper's background, its z-score, the mean of the three nearest cosines;
+* whether the question's content words are there: the share (and the idf-weighted share) of
+  its stemmed terms found anywhere in the paper, the number missing, the rarest one missing
+  from the best sentences, the share in the best sentence, in the best three, and the most
+  found together in any window of three sentences (across languages: its Latin-script terms
+  and the glossary's translations);
+* whether the asked type is there: a number asked (``how many``, ``сколько``) but no digit in
+  the best three sentences; a name/dataset asked but no capitalised name or acronym there;
+* whether the question is in the paper's language, and that flag times the main scores.
+
+The shipped model uses four of them (:data:`FEATURES`): the old score, the three-sentence window
+term share, the best-three term share and the number of missing terms. All the candidates
+together did worse under leave-one-paper-out cross-validation (AUC 0.78 / 0.72 vs 0.81 / 0.78,
+same language / across languages); question-type flags alone (yes/no, "how many") were dropped
+because our own unanswerable questions over-represent those types, so the model would learn
+our writing habits.
+
+The model (standardisation, coefficients, intercept) and one probability threshold per
+group (question in the paper's language / across languages) are fitted by
+``scripts/calibrate_abstention.py`` on development data only (qasper_dev answerable questions
+EN + our RU translations, data/eval answerable ones; unanswerable: our on-topic set
+data/eval/qasper_dev_unanswerable.jsonl EN + RU, each dev question asked of the next dev
+paper, data/eval's unanswerable ones) and saved with their provenance in
+``core/reader/abstain_model.json``. Threshold rule: the most abstention with at most 10% false
+abstention in each group; its honest estimate comes from grouped (leave-one-paper-out)
+cross-validation, in docs/BENCHMARKS.md "reader_abstention". Method: Platt-style calibrated
+logistic regression (Platt 1999) over answerability features, in the spirit of QA systems
+that learn to abstain from the reader's own scores (Kamath, Jia & Liang 2020, "Selective
+question answering under domain shift"; Rajpurkar et al. 2018, SQuAD 2.0).
+
+When the model file is missing or unreadable the old rule is used with its old thresholds
+(:data:`FALLBACK_THRESHOLDS`), so the Reader still abstains.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..text import stem_tokens
+from .glossary import translate_terms
+
+__all__ = [
+    "FALLBACK_THRESHOLDS",
+    "CANDIDATES",
+    "FEATURES",
+    "MODEL_PATH",
+    "AbstentionModel",
+    "answer_features",
+    "answerability",
+    "get_model",
+    "rule_score",
+    "should_abstain",
+]
+
+MODEL_PATH = Path(__file__).with_name("abstain_model.json")
+"""The fitted model (written by ``scripts/calibrate_abstention.py``)."""
+
+FALLBACK_THRESHOLDS = (1.216, 1.269)
+"""``(same_language, cross_lingual)`` thresholds of the old rule on the model-free
+:attr:`Evidence.confidence` (#8b: calibrated on qasper_dev with next-paper unanswerables + data/eval,
+docs/BENCHMARKS.md "reader"); used only when the model file is missing."""
+
+FEATURES = ("rule_score", "window_terms", "top3_terms", "missing_terms")
+"""The shipped model's inputs (a subset of :data:`CANDIDATES`, chosen by nested
+leave-one-paper-out CV on dev: the candidates all together did no better, see
+docs/BENCHMARKS.md "reader_abstention"; with so few items the simpler set was kept)."""
+
+CANDIDATES = (
+    "rule_score", "best", "gap", "dense_top", "bm25_top", "margin", "cos_z", "cos_best", "cos_top3",
+    "coverage", "idf_coverage", "missing_terms", "best_sentence_terms", "top3_terms", "idf_top3_terms",
+    "rarest_missing", "window_terms", "number_missing", "name_missing",
+    "cross", "cross_best", "cross_margin", "cross_dense_top",
+)
+"""Every feature :func:`answer_features` computes (see the module docstring)."""
+
+_LATIN_TERM = re.compile(r"\b[A-Za-z][A-Za-z0-9+\-]{1,}\b")
+_NUMBER_Q = re.compile(
+    r"\b(how (many|much|long|large|big|fast|often|small)|what (is|was|are|were) the (size|number|score|scores|"
+    r"accuracy|performance|percentage|f1|error|dimension)|by how much|what percentage|сколько|насколько|"
+    r"на сколько|какой (размер|точност)|каков[аоы]? (точность|величина|размер|число))", re.IGNORECASE)
+_NAME_Q = re.compile(
+    r"\b(which|what) (\w+ )?(datasets?|corpus|corpora|models?|methods?|baselines?|algorithms?|languages?|"
+    r"benchmarks?|tasks?|architectures?|metrics?|framework|features|sources)\b|"
+    r"\b(как(ой|ая|ое|ие|ую|им|их)) (\w+ )?(набор|корпус|модел|метод|базов|алгоритм|язык|бенчмарк|задач|"
+    r"архитектур|метрик|фреймворк|признак|источник)", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_NAME = re.compile(r"(?<=\s)(?:[A-Z][a-z]*[A-Z0-9][\w\-]*|[A-Z]{2,}[\w\-]*)")
+
+
+def rule_score(evidence) -> float:
+    """The old rule's score (model-free :attr:`core.reader.qa.Evidence.confidence`): ``best`` +
+    ``coverage_weight`` * ``coverage`` + ``margin_weight`` * ``margin`` (#8b's weights, 0.3 and
+    2.0, fitted on qasper_dev + data/eval); 0.0 without candidates."""
+    if not evidence.scores:
+        return 0.0
+    return float(evidence.scores[0] + evidence.coverage_weight * evidence.coverage
+                 + evidence.margin_weight * evidence.margin)
+
+
+def _terms(question: str, doc_lang: str, cross: bool) -> set[str]:
+    """The question's content stems (>= 3 characters) as they would appear in the paper: its
+    own stems, or across languages its Latin-script terms (EN paper) and the glossary's
+    translations (the same terms as :func:`core.reader.qa._coverage`)."""
+    if cross:
+        terms = set(stem_tokens(" ".join(_LATIN_TERM.findall(question)))) if doc_lang == "en" else set()
+        terms |= translate_terms(question, doc_lang)
+    else:
+        terms = set(stem_tokens(question))
+    return {t for t in terms if len(t) >= 3}
+
+
+def _doc_frequency(doc) -> tuple[dict[str, int], int]:
+    """Sentence frequency of each stem in ``doc`` (cached on the document) and the sentence count."""
+    df = getattr(doc, "_abstain_df", None)
+    if df is None:
+        df = {}
+        for stems in doc.sentence_stems():
+            for s in stems:
+                df[s] = df.get(s, 0) + 1
+        doc._abstain_df = df
+    return df, len(doc.sentences)
+
+
+def _best_window_terms(stems: list[set[str]], idf: dict[str, float]) -> float:
+    """The largest idf-weighted share of the question's terms (``idf``: term -> in-paper idf)
+    found together in one window of three consecutive sentences anywhere in the paper."""
+    total = sum(idf.values()) or 1.0
+    best = 0.0
+    for i in range(len(stems)):
+        window = stems[i].union(*stems[i + 1 : i + 3])
+        best = max(best, sum(v for t, v in idf.items() if t in window) / total)
+    return best
+
+
+def answer_features(doc, question: str, evidence) -> dict[str, float]:
+    """The answerability features of one question (see the module docstring).
+
+    Args:
+        doc: the open :class:`core.reader.documents.ReaderDocument`.
+        question: the user's question.
+        evidence: :class:`core.reader.qa.Evidence` from :func:`core.reader.qa.find_evidence`.
+
+    Returns:
+        ``{name: value}`` for every name in :data:`CANDIDATES` (all finite floats; shares in 0..1,
+        cosines about -0.1..1, ``bm25_top`` is log(1 + BM25 score), ``missing_terms`` capped at 3).
+    """
+    cross = bool(evidence.cross_lingual)
+    scores = list(evidence.scores)
+    best = scores[0] if scores else 0.0
+    gap = (scores[0] - scores[1]) if len(scores) > 1 else best
+    dense = [h.dense for h in evidence.hits if getattr(h, "dense", None) is not None]
+    bm25 = [h.bm25 for h in evidence.hits if getattr(h, "bm25", None) is not None]
+    terms = _terms(question, doc.lang, cross)
+    vocab = doc.vocabulary() if terms else set()
+    df, n = _doc_frequency(doc)
+    stems = doc.sentence_stems()
+    top = [stems[i] for i in evidence.indices[:3]]
+    if terms:
+        idf = {t: math.log((n + 1) / (df.get(t, 0) + 1)) for t in terms}
+        found = terms & vocab
+        coverage = len(found) / len(terms)
+        idf_coverage = sum(idf[t] for t in found) / (sum(idf.values()) or 1.0)
+        missing = float(min(3, len(terms) - len(found)))
+        best_terms = len(terms & top[0]) / len(terms) if top else 0.0
+        top3_terms = len(terms & set().union(*top)) / len(terms) if top else 0.0
+    else:  # nothing to look for: neutral values
+        coverage = idf_coverage = 1.0
+        missing = 0.0
+        best_terms = top3_terms = 0.0
+    if terms and top:
+        in_top = set().union(*top)
+        idf_top3 = sum(v for t, v in idf.items() if t in in_top) / (sum(idf.values()) or 1.0)
+        rarest_missing = max((v for t, v in idf.items() if t not in in_top), default=0.0) / math.log(n + 1)
+    else:
+        idf_top3 = rarest_missing = 0.0
+    window_terms = _best_window_terms(stems, idf) if terms else 0.0
+    top_text = " ".join(doc.sentences[i].text for i in evidence.indices[:3])
+    number_asked = bool(_NUMBER_Q.search(question))
+    name_asked = bool(_NAME_Q.search(question))
+    margin = float(evidence.margin)
+    dense_top = max(dense) if dense else 0.0
+    q_vec = getattr(evidence, "query_vector", None)
+    if q_vec is not None and len(doc.sentences) > 1 and evidence.indices:
+        cos = doc.sentence_vectors @ q_vec
+        cos_z = float((cos.max() - cos.mean()) / (cos.std() or 1.0))
+        cos_best = float(cos[evidence.indices[0]])
+        cos_top3 = float(np.sort(cos)[-3:].mean())
+    else:
+        cos_z, cos_best, cos_top3 = 0.0, float(best), float(best)
+    return {
+        "rule_score": rule_score(evidence),
+        "best": float(best),
+        "gap": float(gap),
+        "dense_top": float(dense_top),
+        "bm25_top": math.log1p(max(bm25)) if bm25 else 0.0,
+        "margin": margin,
+        "cos_z": cos_z,
+        "cos_best": cos_best,
+        "coverage": float(coverage),
+        "idf_coverage": float(idf_coverage),
+        "missing_terms": missing,
+        "best_sentence_terms": float(best_terms),
+        "top3_terms": float(top3_terms),
+        "idf_top3_terms": float(idf_top3),
+        "rarest_missing": float(rarest_missing),
+        "window_terms": float(window_terms),
+        "cos_top3": cos_top3,
+        "number_missing": float(number_asked and not _DIGIT.search(top_text)),
+        "name_missing": float(name_asked and not _NAME.search(" " + top_text)),
+        "cross": float(cross),
+        "cross_best": float(best) * cross,
+        "cross_margin": margin * cross,
+        "cross_dense_top": float(dense_top) * cross,
+    }
+
+
+@dataclass(frozen=True)
+class AbstentionModel:
+    """A fitted logistic regression P(answerable | features) and its two thresholds.
+
+    Attributes:
+        features: input names (a subset of :data:`CANDIDATES`; :data:`FEATURES` when shipped).
+        mean: per-feature mean of the training data, shape ``(n_features,)``.
+        scale: per-feature standard deviation (standardisation), same shape.
+        coef: logistic-regression coefficients on the standardised features, same shape.
+        intercept: its intercept.
+        thresholds: ``{"same": p, "cross": p}``: abstain when P(answerable) is below ``p``.
+        provenance: how and on what it was fitted (free-form, from the calibration script).
+    """
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    thresholds: dict
+    provenance: dict
+
+    @classmethod
+    def from_json(cls, data: dict) -> AbstentionModel:
+        """Build from the JSON written by ``scripts/calibrate_abstention.py``.
+
+        Raises:
+            ValueError: the file's features differ from :data:`FEATURES` or a shape is wrong.
+        """
+        feats = tuple(data["features"])
+        if not feats or not set(feats) <= set(CANDIDATES):
+            raise ValueError("abstention model uses features this code does not compute")
+        arrays = [np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
+        if any(a.shape != (len(feats),) for a in arrays):
+            raise ValueError("abstention model arrays have the wrong shape")
+        return cls(feats, *arrays, float(data["intercept"]), dict(data["thresholds"]), dict(data.get("provenance", {})))
+
+    def probability(self, feats: dict[str, float]) -> float:
+        """P(answerable) in 0..1 for one question's :func:`answer_features`."""
+        x = np.array([feats[k] for k in self.features], dtype=np.float64)
+        z = float(((x - self.mean) / self.scale) @ self.coef + self.intercept)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def threshold(self, cross: bool) -> float:
+        """The calibrated probability threshold of the question's group."""
+        return float(self.thresholds["cross" if cross else "same"])
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> AbstentionModel | None:
+    try:
+        return AbstentionModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def get_model(path: Path | None = None) -> AbstentionModel | None:
+    """The fitted model at ``path`` (default :data:`MODEL_PATH`), or None when it is missing or
+    unreadable (then the old rule is used). Read once per file version (cached by modification time)."""
+    path = path or MODEL_PATH
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    return _load(str(path), mtime)
+
+
+def answerability(doc, evidence, model: AbstentionModel | None = None) -> float | None:
+    """P(answerable) of ``evidence`` (cached on it as ``evidence.answerable_p``), or None
+    without a model or without a question text on the evidence."""
+    cached = getattr(evidence, "answerable_p", None)
+    if cached is not None:
+        return cached
+    model = model or get_model()
+    question = getattr(evidence, "question", "")
+    if model is None or not question or not evidence.scores:
+        return None
+    p = model.probability(answer_features(doc, question, evidence))
+    evidence.answerable_p = p
+    return p
+
+
+def should_abstain(doc, evidence, threshold: float | tuple | None = None,
+                   model: AbstentionModel | None = None) -> bool:
+    """Whether the Reader should say "not in this document" (the one call from qa.py).
+
+    With the model (the default): abstain when P(answerable) (:func:`answerability`) is below
+    the threshold of the question's group, the model's calibrated one unless ``threshold``
+    gives a number (``MARGO_ABSTAIN_THRESHOLD`` / ``..._CROSSLINGUAL``, on P in 0..1). Without
+    it: the old rule, :func:`rule_score` below ``threshold`` or
+    :data:`FALLBACK_THRESHOLDS`.
+
+    Args:
+        doc: the open document.
+        evidence: from :func:`core.reader.qa.find_evidence` (carries ``question``).
+        threshold: None (calibrated), one number, or ``(same_language, cross_lingual)``
+            (either may be None). A negative number never abstains (benchmarks use -10).
+        model: a model to use instead of the saved one (tests).
+
+    Returns:
+        True to abstain. A question with no candidate sentence always abstains.
+    """
+    if not evidence.scores:
+        return True
+    cross = bool(evidence.cross_lingual)
+    if isinstance(threshold, tuple):
+        threshold = threshold[1] if cross else threshold[0]
+    p = answerability(doc, evidence, model)  # computed (and cached) even when abstention is off
+    if threshold is not None and threshold < 0:
+        return False
+    if p is not None:
+        limit = threshold if threshold is not None else (model or get_model()).threshold(cross)
+        return p < limit
+    limit = threshold if threshold is not None else FALLBACK_THRESHOLDS[1 if cross else 0]
+    return rule_score(evidence) < limit
