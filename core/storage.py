@@ -44,6 +44,7 @@ __all__ = [
     "integrity_check",
     "migrate",
     "named_lock",
+    "database_exists",
     "transaction",
     "use_database",
     "database_url",
@@ -115,6 +116,17 @@ def _url_for(path: Path) -> str:
     if url and database_key(path).startswith(SERVER_LOCAL_PREFIXES):
         return ""
     return url
+
+
+def database_exists(path: Path) -> bool:
+    """True when the database at ``path`` has been created: the SQLite file exists, or (on
+    PostgreSQL) the server holds its schema."""
+    url = _url_for(path)
+    if not url:
+        return Path(path).is_file()
+    from . import storage_pg
+
+    return storage_pg.exists(url, database_key(path))
 
 
 def named_lock(path: Path) -> contextlib.AbstractContextManager[None]:

@@ -401,6 +401,22 @@ def _ensure_schema(url: str, key: str) -> str:
     return schema
 
 
+def exists(url: str, key: str) -> bool:
+    """True when the server holds the database ``key`` (its schema was created)."""
+    if (url, schema_for(key)) in _KNOWN_SCHEMAS:
+        return True
+    con = PgConnection(url, "public")
+    try:
+        row = con.raw.execute("SELECT to_regclass('public.margo_databases') IS NOT NULL").fetchone()
+        if not row[0]:
+            return False
+        return con.raw.execute("SELECT 1 FROM public.margo_databases WHERE key = %s", (key,)).fetchone() is not None
+    except Exception as exc:  # noqa: BLE001
+        raise _error(exc, "Database error") from exc
+    finally:
+        con.close()
+
+
 def connect(url: str, key: str, read_only: bool = False) -> PgConnection:
     """A connection to the database ``key`` (its schema created when missing).
 

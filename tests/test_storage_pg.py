@@ -140,7 +140,9 @@ def test_migrations_are_versioned_and_newer_schema_refused(backend, tmp_path):
     path = tmp_path / "x" / "db.sqlite"
     migrations = ("CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);",
                   "ALTER TABLE a ADD COLUMN n INTEGER;")
+    assert not storage.database_exists(path)
     assert storage.migrate(path, migrations[:1]) == 1
+    assert storage.database_exists(path)
     with storage.transaction(path) as con:
         con.execute("INSERT INTO a (v) VALUES (?)", ("kept",))
     assert storage.migrate(path, migrations) == 2

@@ -38,6 +38,7 @@ from ..limits import LRUCache
 from ..llm import LLMClient, llm_from_settings
 from ..reader import Reader, ReaderDocument, answer_json
 from ..settings import Settings
+from ..storage import database_exists
 from ..text import detect_lang
 from ..workspace import LOCAL_USER, Workspace, local_workspace, shared_dir
 
@@ -84,7 +85,7 @@ class Services:
     def catalog(self, user: str) -> ChannelCatalog:
         """What the user searches: their channels plus those an administrator published (#11h)."""
         shared = None
-        if (shared_dir(self.settings) / "channels" / "channels.sqlite").exists():
+        if database_exists(shared_dir(self.settings) / "channels" / "channels.sqlite"):  # #11p: file or PostgreSQL
             shared = self._libraries.get_or_create("\x00published", lambda: published_library(self.settings,
                                                                                                self.embedder))
         return ChannelCatalog(self.library(user), shared)

@@ -27,7 +27,7 @@ from ..embeddings import Embedder
 from ..errors import InputError
 from ..identity import Identity, require_admin
 from ..settings import Settings
-from ..storage import atomic_replace_dir, database_url
+from ..storage import atomic_replace_dir, database_exists
 from ..workspace import shared_dir
 from .index import copy_channel_index
 from .search import ChannelLibrary, ImportReport, PostHit
@@ -184,7 +184,6 @@ def catalog_for(settings: Settings, user_settings: Settings, embedder: Embedder,
                 factory: Callable[[Settings, Embedder], ChannelLibrary] = ChannelLibrary) -> ChannelCatalog:
     """The catalogue of a user: ``user_settings`` names their workspace, ``settings`` the server's data folder."""
     shared_root = Path(shared_dir(settings)) / "channels"
-    # #11p: on PostgreSQL the shared library's database is on the server; its folder marks it
-    exists = (shared_root / "channels.sqlite").exists() or (bool(database_url()) and shared_root.is_dir())
-    shared = published_library(settings, embedder) if exists else None
+    # #11p: the file, or on PostgreSQL the schema on the server
+    shared = published_library(settings, embedder) if database_exists(shared_root / "channels.sqlite") else None
     return ChannelCatalog(factory(user_settings, embedder), shared)
