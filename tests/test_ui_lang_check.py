@@ -9,6 +9,7 @@ def test_glosses_and_field_names_are_not_foreign_but_english_words_are():
     assert not is_foreign("Что такое компромисс между смещением и разбросом (bias-variance trade-off)?", "ru")
     assert not is_foreign("Лучшая модель: ALS, NDCG@10 в 1,62× выше", "ru")
     assert is_foreign("Лучшая модель: hybrid", "ru")
+    assert not is_foreign("Чем отличаются полный градиентный спуск, SGD и мини-батчевый?", "ru")  # an acronym
     assert is_foreign("Train and evaluate (new)", "ru")  # brackets after English are no gloss
     assert is_foreign("Обучить", "en") and not is_foreign("Train", "en")
 

@@ -30,6 +30,8 @@ _URL = re.compile(r"https?://\S+|\(?https?://[^)]*\)?|<[^>]+>|`[^`]*`|\{[^}]*\}"
 _FORMAT_TOKENS = re.compile(r"\b\w*_\w*\b|\.?\b(?:mp3|m4a|wav|ogg|flac|mp4|webm|mkv|srt|vtt|pdf|json|csv|html)\b",
                             re.IGNORECASE)
 """Identifiers and file extensions (``item_id``, ``.srt``, ``mp4``): names, not words of a language."""
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}s?\b")
+"""Acronyms (SGD, ROC, ALS): a Russian technical text writes them in Latin letters."""
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
@@ -43,7 +45,7 @@ def _strip(text: str) -> str:
     text = _FORMAT_TOKENS.sub(" ", _URL.sub(" ", _ICON.sub(" ", _GLOSS.sub(" ", text))))
     for name in sorted(SAME_IN_BOTH, key=len, reverse=True):
         text = text.replace(name, " ")
-    return text
+    return _ACRONYM.sub(" ", text)  # after the names: "LM Studio" is a name, not "LM" and an English word
 
 
 def is_foreign(text: str, lang: str) -> bool:

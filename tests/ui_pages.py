@@ -80,7 +80,7 @@ def _text_of_pdf(path: Path) -> str:
 
 
 def flow_reader(page, url: str, lang: str, shared_data: Path, tmp: Path):
-    """Reader: upload the Attention paper, wait for the summary, ask one question in ``lang``."""
+    """Reader: upload the Attention paper, wait for the summary, ask one question in the interface language."""
     open_page(page, url, "", "reader.title", lang)
     pdf = shared_data / "papers" / "attention_is_all_you_need_1706.03762.pdf"
     upload(page, pdf)
@@ -127,7 +127,7 @@ def flow_channels(page, url: str, lang: str, shared_data: Path, tmp: Path):
 
 
 def flow_interview(page, url: str, lang: str, shared_data: Path, tmp: Path):
-    """Interview: start, answer the first question in ``lang``, see the score, open Progress."""
+    """Interview: start, answer the first question in the interface language, see the score, open Progress."""
     open_page(page, url, "interview", "interview.title", lang)
     yield "setup"
     page.get_by_role("button", name=t("interview.setup.start", lang)).click()
@@ -146,7 +146,7 @@ def flow_interview(page, url: str, lang: str, shared_data: Path, tmp: Path):
 
 
 def flow_lectures(page, url: str, lang: str, shared_data: Path, tmp: Path):
-    """Lectures: upload the Hugging Face course subtitles in ``lang``, ask one question."""
+    """Lectures: upload the Hugging Face course subtitles in the interface language, ask one question."""
     open_page(page, url, "lectures", "lectures.title", lang)
     srt = shared_data / "media" / "subtitles" / f"hf_course_07_transformer-models-encoder-decoders_{lang}.srt"
     upload(page, srt)
