@@ -57,6 +57,7 @@ class Row:
     cross: bool = False
     feats: dict | None = None
     old: float = 0.0  # the model-free Evidence.confidence
+    feature_s: float = 0.0  # seconds to compute the features (the abstention call's own cost)
 
 
 def load_rows() -> list[Row]:
@@ -103,7 +104,9 @@ def compute_features(rows: list[Row], index_dir: Path) -> None:
         doc = docs[r.paper]
         ev = find_evidence(doc, r.question, embedder)
         r.cross = bool(ev.cross_lingual)
+        t = time.perf_counter()
         r.feats = answer_features(doc, r.question, ev)
+        r.feature_s = time.perf_counter() - t
         r.old = float(ev.best + ev.coverage_weight * ev.coverage + ev.margin_weight * ev.margin) if ev.scores else 0.0
 
 
@@ -253,6 +256,7 @@ def main() -> None:
         aucs[group] = (_auc(prob[idx], y[idx]), _auc(prob_all[idx], y[idx]), _auc(old[idx], y[idx]), len(idx))
     counts = {s: sum(1 for r in rows if r.source == s) for s in ("qasper_dev", "next_paper", "on_topic", "inhouse")}
     mean, scale, coef, b = final
+    feat_ms = np.array([r.feature_s * 1000 for r in rows])
     data = {
         "features": list(FEATURES),
         "mean": mean.tolist(),
@@ -311,7 +315,9 @@ def main() -> None:
         "",
         f"Small n: one unanswerable question of one language is about {100 / max(1, counts['on_topic'] // 2):.1f} "
         "points of the on-topic row; one answerable qasper_dev question about 3 points. "
-        f"Run time {time.perf_counter() - t0:.0f} s.",
+        f"Cost of the decision (features + model, after retrieval): p50 {np.percentile(feat_ms, 50):.1f} ms, "
+        f"p95 {np.percentile(feat_ms, 95):.1f} ms per question (n={len(rows)}, shared 2-core machine under other "
+        f"agents' load). Run time {time.perf_counter() - t0:.0f} s.",
     ]
     print("\n".join(lines))
     if not args.no_write:
