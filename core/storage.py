@@ -45,6 +45,7 @@ __all__ = [
     "migrate",
     "named_lock",
     "database_exists",
+    "database_bytes_under",
     "transaction",
     "use_database",
     "database_url",
@@ -127,6 +128,18 @@ def database_exists(path: Path) -> bool:
     from . import storage_pg
 
     return storage_pg.exists(url, database_key(path))
+
+
+def database_bytes_under(folder: Path) -> int:
+    """Bytes the databases and vector collections kept for paths under ``folder`` take on
+    the PostgreSQL server (tables, indexes, BM25 blobs); 0 on SQLite, where they are files
+    in the folder (counted by :func:`dir_size_bytes`)."""
+    url = database_url()
+    if not url:
+        return 0
+    from . import storage_pg
+
+    return storage_pg.bytes_under(url, database_key(folder))
 
 
 def named_lock(path: Path) -> contextlib.AbstractContextManager[None]:

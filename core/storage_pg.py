@@ -554,6 +554,31 @@ def advisory_lock(url: str, key: str) -> Iterator[None]:
         con.close()
 
 
+def bytes_under(url: str, prefix: str) -> int:
+    """Bytes on the server (``pg_total_relation_size``: rows, indexes, TOAST) of the schemas
+    and vector collections whose key is under ``prefix``."""
+    like = prefix.rstrip("/").replace("%", r"\%").replace("_", r"\_") + "/%"
+    con = PgConnection(url, "public")
+    try:
+        raw = con.raw
+        total = 0
+        if raw.execute("SELECT to_regclass('public.margo_databases') IS NOT NULL").fetchone()[0]:
+            total += int(raw.execute(
+                "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname IN "
+                "(SELECT schema_name FROM public.margo_databases WHERE key LIKE %s)", (like,)).fetchone()[0])
+        if raw.execute("SELECT to_regclass('margo_vectors.collections') IS NOT NULL").fetchone()[0]:
+            total += int(raw.execute(
+                "SELECT COALESCE(SUM(COALESCE(pg_total_relation_size(to_regclass(tbl)), 0) + "
+                "COALESCE(length(bm25), 0) + COALESCE(length(bm25_pos), 0)), 0) FROM margo_vectors.collections "
+                "WHERE key LIKE %s", (like,)).fetchone()[0])
+        return total
+    except Exception as exc:  # noqa: BLE001
+        raise _error(exc, "Database error") from exc
+    finally:
+        con.close()
+
+
 def drop_under(url: str, prefix: str) -> int:
     """Drop every database whose key is ``prefix`` or under it (a workspace being deleted);
     returns how many. Vector collections (:mod:`core.retrieval.pg_collection`) are dropped by

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .errors import AccessError, QuotaError
 from .settings import Settings
-from .storage import dir_size_bytes, drop_databases_under, file_lock
+from .storage import database_bytes_under, dir_size_bytes, drop_databases_under, file_lock
 
 __all__ = [
     "ANON_PREFIX",
@@ -117,8 +117,9 @@ class Workspace:
         return self.user_id.startswith(ANON_PREFIX)
 
     def usage_bytes(self) -> int:
-        """Bytes the workspace uses on disk."""
-        return dir_size_bytes(self.root)
+        """Bytes the workspace uses on disk, plus (#11p, ``MARGO_DATABASE_URL``) what its
+        stores and channel vectors take on the PostgreSQL server."""
+        return dir_size_bytes(self.root) + database_bytes_under(self.root)
 
     def check_quota(self, settings: Settings, incoming_bytes: int = 0) -> None:
         """Refuse a save that would take the workspace over ``settings.workspace_quota_mb``.

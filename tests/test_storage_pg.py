@@ -187,6 +187,10 @@ def test_postgres_stores_are_per_workspace_and_deleted_with_it(pg_url, tmp_path)
         col.save()
         assert [r["score"] for r in ProgressStore(a.root, "p").attempts()] == [11]
         assert not (a.root / "interview" / "progress.sqlite3").exists()  # nothing on disk: it is on the server
+        on_server = storage.database_bytes_under(a.root)
+        assert on_server > 8192 and a.usage_bytes() >= on_server  # the quota counts the server's share
+        with pytest.raises(StorageError, match="MARGO_WORKSPACE_QUOTA_MB"):
+            a.check_quota(settings.model_copy(update={"workspace_quota_mb": 1}), incoming_bytes=999_000)
         a.delete()  # "delete my data": the server's schemas and vector tables of that workspace go too
         assert ProgressStore(a.root, "p").attempts() == []
         assert PgVectorCollection.read_meta(a.root / "channels" / "index" / "1") is None
