@@ -11,6 +11,10 @@ lang = ui_lang()
 st.title(f":material/help: {t('help.title', lang)}")
 sidebar_status()
 st.markdown(t("help.intro", lang))
+st.subheader(t("help.pages.head", lang))
+st.markdown(t("help.pages.body", lang, reader=t("app.nav.reader", lang), channels=t("app.nav.channels", lang),
+              interview=t("app.nav.interview", lang), lectures=t("lectures.nav.title", lang),
+              recommend=t("recommend.page.title", lang)))
 for part in ("llm", "voice", "lang", "data"):
     st.subheader(t(f"help.{part}.head", lang))
     if part == "llm":

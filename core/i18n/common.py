@@ -94,6 +94,29 @@ STRINGS: dict[str, dict[str, str]] = {
               "questions and always shows where an answer comes from. A language model is optional: it only "
               "makes answers and summaries more fluent.",
     },
+    "help.pages.head": {"ru": "Что где", "en": "What is where"},
+    "help.pages.body": {
+        "ru": "- **{reader}**: загрузите PDF, скан или фото (или найдите статью на arXiv) — сразу появится "
+              "конспект; задавайте вопросы, в каждом ответе указаны страницы.\n"
+              "- **{channels}**: загрузите экспорт Telegram-канала (JSON или HTML из Telegram Desktop) и "
+              "спрашивайте; ответ ссылается на посты. «Новый разговор» начинает тему заново.\n"
+              "- **{interview}**: пробное собеседование по ML — ответ текстом или голосом, оценка по эталону, "
+              "что добавить, прогресс по темам.\n"
+              "- **{lectures}**: запись лекции, её субтитры или ссылка на YouTube превращаются в ключевые "
+              "моменты с временем и ответы, которые проигрываются с нужной секунды.\n"
+              "- **{recommend}**: что тренировать и читать дальше, а также рекомендательные модели для вашего "
+              "журнала взаимодействий (CSV), честно сравнённые с самым популярным.",
+        "en": "- **{reader}**: upload a PDF, a scan or a photo (or find a paper on arXiv) and a summary appears "
+              "at once; ask questions, every answer names its pages.\n"
+              "- **{channels}**: upload a Telegram channel export (JSON or HTML from Telegram Desktop) and ask; "
+              "the answer links its posts. “New conversation” starts a topic afresh.\n"
+              "- **{interview}**: a mock ML interview: answer by text or voice, get a score against a reference "
+              "answer, what to add, progress by topic.\n"
+              "- **{lectures}**: a lecture recording, its subtitles or a YouTube link become key moments with "
+              "times and answers that play from the right second.\n"
+              "- **{recommend}**: what to practise and read next, and recommender models for your own "
+              "interactions log (CSV), compared fairly with the most popular.",
+    },
     "help.llm.head": {"ru": "Как подключить языковую модель", "en": "How to connect a language model"},
     "help.llm.local": {
         "ru": "**Своя модель на этом компьютере.** Запустите Ollama, LM Studio или сервер llama.cpp — Марго "
