@@ -54,7 +54,9 @@ POOL_MAX_CONNECTIONS = 10
 """Connections one process keeps open at most: the Streamlit server's sessions share
 them; PostgreSQL's default ``max_connections`` is 100, so ten app servers fit."""
 CONNECT_TIMEOUT_S = 10.0
-"""How long to wait for a pooled connection (or for the server) before giving up."""
+"""How long to wait for a pooled connection (or for the server) before giving up: not
+measured; long enough for a server across a network under load, short enough that a page
+shows the storage error instead of hanging (the LLM's default timeout is 30 s)."""
 
 _POOLS: dict[str, object] = {}
 _POOLS_LOCK = threading.Lock()
