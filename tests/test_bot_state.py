@@ -43,3 +43,31 @@ def test_chosen_channel_survives_a_restart(shared_data, tmp_path):
                 return dict(app.user_data)
 
         assert asyncio.run(restarted())[EN_USER]["channel"] == "ai_newz"
+
+
+def test_forget_deletes_the_conversation_and_the_progress(shared_data, tmp_path):
+    from core.interview.progress import Attempt, ProgressStore
+    from core.workspace import Workspace
+
+    with FakeBotAPI() as api:
+        settings = Settings(data_dir=tmp_path / "data", llm_base_url=None, llm_model=None, telegram_api_url=api.url)
+        services = Services(settings, embedder=get_embedder())
+        posts = parse_export(shared_data / "telegram" / "ai_newz_ru_telethon_dump" / "1.json").posts
+        services.library(BOT_USER).import_posts(posts, "ai_newz", "ai_newz")
+        ws = Workspace.for_user(settings, f"tg-{EN_USER}")
+        ProgressStore(ws.scoped(settings).data_dir).record(
+            Attempt("s", "q1", "classic_ml", "junior", "en", "Q?", "my answer", 50, 50, 50, 50))
+        api.message(EN_USER, "/start", "en")
+
+        def script() -> None:
+            api.wait_sent(1)
+            api.press(EN_USER, "ch:1", "en")
+            api.wait_sent(2)
+            api.message(EN_USER, "/forget", "en")
+            api.wait_sent(3)
+
+        run_bot(settings, services, script)
+        assert "are deleted" in api.sent[2]["text"]
+        assert not ws.root.exists()  # the progress went with the workspace
+        assert EN_USER not in asyncio.run(bot_persistence(settings).get_user_data())
+        assert services.library(BOT_USER).channels()  # the bot's shared channels stay

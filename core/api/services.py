@@ -78,6 +78,12 @@ class Services:
         ws = local_workspace(self.settings) if user == LOCAL_USER else Workspace.for_user(self.settings, user)
         return ws.scoped(self.settings)
 
+    def delete_user(self, user: str) -> None:
+        """Delete the user's workspace and forget their open objects ("delete my data", bot ``/forget``)."""
+        self._libraries.pop(user)
+        ws = local_workspace(self.settings) if user == LOCAL_USER else Workspace.for_user(self.settings, user)
+        ws.delete()
+
     def library(self, user: str) -> ChannelLibrary:
         """The user's channel library."""
         return self._libraries.get_or_create(user, lambda: ChannelLibrary(self.user_settings(user), self.embedder))

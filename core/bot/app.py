@@ -325,6 +325,23 @@ class MargoBot:
         mean = f"{sum(scores) / len(scores):.0f}" if scores else "—"
         await update.effective_message.reply_text(t("bot.interview.stopped", lang, n=len(scores), mean=mean))
 
+    async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/forget``: delete what the bot keeps about this user (#11h): the conversation
+        (chosen channel, last turns, a running drill; also in the persisted state) and the
+        interview progress (workspace ``tg-<id>``)."""
+        if not await self._guarded(update, update.effective_message.text or "/forget"):
+            return
+        lang = _lang(update)
+        user_id = update.effective_user.id
+        context.user_data.clear()
+        context.application.drop_user_data(user_id)  # gone from the persisted state at the next flush
+        try:
+            await asyncio.to_thread(self.services.delete_user, f"tg-{user_id}")
+        except Exception as exc:  # noqa: BLE001
+            await self._fail(update, exc)
+            return
+        await update.effective_message.reply_text(t("bot.forget.done", lang))
+
     async def voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A voice message: transcribed offline and scored as the drill's answer."""
         message = update.effective_message
@@ -458,6 +475,7 @@ def build_application(settings: Settings, services: Services | None = None, toke
     app.add_handler(CommandHandler("add", bot.add))
     app.add_handler(CommandHandler("interview", bot.interview))
     app.add_handler(CommandHandler("stop", bot.stop))
+    app.add_handler(CommandHandler("forget", bot.forget))
     app.add_handler(CallbackQueryHandler(bot.button))
     app.add_handler(MessageHandler(filters.VOICE | filters.AUDIO, bot.voice))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, bot.text))

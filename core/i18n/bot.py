@@ -7,11 +7,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Привет! Я Марго. Спросите меня о канале — отвечу со ссылками на посты, а если ответа "
               "в канале нет, так и скажу.\n\n"
               "/channel — выбрать канал\n/add @имя — подключить публичный канал\n"
-              "/interview — тренировка ML-собеседования (можно отвечать голосом)\n/stop — закончить тренировку",
+              "/interview — тренировка ML-собеседования (можно отвечать голосом)\n/stop — закончить тренировку\n"
+              "/forget — удалить мои данные (разговор и прогресс тренировок)",
         "en": "Hi! I'm Margo. Ask me about a channel: I answer with links to its posts, and say so when "
               "the channel has no answer.\n\n"
               "/channel: choose a channel\n/add @name: connect a public channel\n"
-              "/interview: ML interview practice (voice answers work too)\n/stop: end the practice",
+              "/interview: ML interview practice (voice answers work too)\n/stop: end the practice\n"
+              "/forget: delete my data (the conversation and practice progress)",
     },
     "bot.channels.none": {
         "ru": "Пока нет ни одного канала. Подключите публичный канал: /add @имя_канала",
@@ -59,6 +61,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "bot.interview.done": {
         "ru": "Вопросы по выбранным темам закончились. Отличная работа!",
         "en": "No questions left on these topics. Well done!",
+    },
+    "bot.forget.done": {  # #11h
+        "ru": "Готово: ваш разговор со мной и прогресс тренировок удалены.",
+        "en": "Done: your conversation with me and your practice progress are deleted.",
     },
     "bot.interview.stopped": {
         "ru": "Тренировка закончена. Ответов: {n}, средняя оценка {mean}.",
