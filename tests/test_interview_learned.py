@@ -128,3 +128,25 @@ def test_alternative_references_pick_the_closest_and_spare_the_paraphrase(sc):
     r_many = finalize(sc.analyse(question, refs[0], answer, "en", distractors=dis, distractor_ids=["q2", "q3"],
                                  alt_references=refs), sc.calibration, sc.model)
     assert not r_many.off_topic and r_many.score > r.score
+
+
+def test_boosted_trees_export_matches_sklearn():
+    """The numpy/Python evaluator of the exported trees gives scikit-learn's probabilities (batch and one row,
+    NaN routed as sklearn routes it), so the model file needs no pickle."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from core.interview.model import BoostedTrees
+
+    rng = np.random.default_rng(0)
+    X = rng.random((600, 5))
+    X[::13, 3] = np.nan
+    y = (X[:, 0] - 0.5 * X[:, 1] + 0.3 * rng.random(600) > 0.3).astype(int)
+    clf = HistGradientBoostingClassifier(max_iter=40, max_leaf_nodes=15, monotonic_cst=[1, -1, 0, 0, 0]).fit(X, y)
+    trees = BoostedTrees.from_json(BoostedTrees.from_sklearn(clf).to_json())
+    want = clf.predict_proba(X)[:, 1]
+    assert np.abs(trees.p_correct(X) - want).max() < 1e-6
+    assert max(abs(trees.p_correct(X[i]) - want[i]) for i in range(0, 600, 37)) < 1e-6
+    model = load_model()
+    if model is not None and model.boost is not None:
+        p = model.proba(np.vstack([model.mean, model.mean + model.scale]))
+        assert np.allclose(p.sum(axis=1), 1.0) and 0 < model.boost_weight <= 1
