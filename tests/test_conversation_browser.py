@@ -33,12 +33,13 @@ CASES = {  # interface language: (paper, spoken request, engine, words the trans
     "en": ("attention_is_all_you_need_1706.03762.pdf", "Please summarize this paper.", PiperEngine, ("summar",)),
     "ru": ("sokolov_hse_lecture07_deeplearning_ru.pdf", "Перескажи эту статью.", FestivalEngine, ("перескаж", "стат")),
 }
-LOOP_S = 16.0
+LOOP_S = 14.0
 """Silence after the request (s): the loop brings it back while Margo reads the summary aloud."""
 
 
 def request_wav(path, text: str, lang: str, engine_cls, tmp) -> float:
-    """Write the fake microphone's WAV (48 kHz mono 16-bit): 0.6 s silence, the request, silence."""
+    """Write the fake microphone's WAV (48 kHz mono 16-bit): 4 s of silence (the WebRTC connection is
+    made while the file already plays), the request, then silence until the loop repeats it."""
     engine = engine_cls()
     if not engine.available():
         pytest.skip(engine.unavailable_reason())
@@ -47,7 +48,7 @@ def request_wav(path, text: str, lang: str, engine_cls, tmp) -> float:
     samples, sr = read_wav(utt.wav)
     t_new = np.arange(int(samples.size * 48000 / sr)) / 48000
     speech = np.interp(t_new, np.arange(samples.size) / sr, samples).astype(np.float32)
-    audio = np.concatenate([np.zeros(int(0.6 * 48000), np.float32), 0.8 * speech / max(1e-6, np.abs(speech).max()),
+    audio = np.concatenate([np.zeros(int(4.0 * 48000), np.float32), 0.8 * speech / max(1e-6, np.abs(speech).max()),
                             np.zeros(int(LOOP_S * 48000), np.float32)])
     path.write_bytes(pcm_to_wav(audio, 48000))
     return audio.size / 48000
@@ -159,6 +160,7 @@ def test_live_talk_on_the_reader(tmp_path, shared_data, app_url, lang):
             last: dict[object, dict] = {}
             t_start = t_last_start = time.monotonic()
             restarts = 0
+            heard_all: set[str] = set()
             events: dict[str, float] = {}
             deadline = t_start + 300
             while time.monotonic() < deadline and not (heard and spoke and stopped_early):
@@ -167,8 +169,8 @@ def test_live_talk_on_the_reader(tmp_path, shared_data, app_url, lang):
                     _start_microphone(page, lang)
                     t_last_start = time.monotonic()
                 body = page.inner_text("body")
-                found = heard_re.search(body)
-                heard = heard or (found.group(2) if found else None)
+                heard_all.update(m.group(2) for m in heard_re.finditer(body))
+                heard = next((h for h in sorted(heard_all) if any(w in h.lower() for w in words)), heard)
                 if heard and "heard" not in events:
                     events["heard"] = time.monotonic() - t_start
                 states = _avatar_states(page)
@@ -188,7 +190,7 @@ def test_live_talk_on_the_reader(tmp_path, shared_data, app_url, lang):
                     if flag and name not in events:
                         events[name] = time.monotonic() - t_start
                 time.sleep(0.15)
-            print(f"live talk {lang}: heard {heard!r}; seconds after Start: {events}; Start pressed again: {restarts}; "
+            print(f"live talk {lang}: heard {sorted(heard_all)}; seconds after Start: {events}; Start pressed again: {restarts}; "
                   f"browser errors: {console[-8:]}")
             _shots(page, f"reader_live_{lang}")
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
@@ -196,8 +198,7 @@ def test_live_talk_on_the_reader(tmp_path, shared_data, app_url, lang):
             ctx.close()
         finally:
             browser.close()
-    assert heard, "the spoken request was never shown as heard"
-    assert any(w in heard.lower() for w in words), heard
+    assert heard, f"the spoken request was never heard as said (heard: {sorted(heard_all)})"
     assert n_msgs >= 2  # the request and Margo's answer in the chat
     assert spoke, "Margo did not start speaking her answer by herself"
     assert stopped_early, "Margo's playback was not stopped when the request came again over her answer"
