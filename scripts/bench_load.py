@@ -291,26 +291,47 @@ def fault_runs(tmp: Path) -> list[dict]:
     return rows
 
 
+RESULTS = ROOT / "scripts" / "bench_load_results.json"
+"""The last results of each part (core, faults, each browser run by contexts and pool), so a
+``--browser-only`` run adds a browser run without repeating the rest; the section shows all."""
+
+UNBOUNDED = {"MARGO_HEAVY_WORKERS": "16", "MARGO_HEAVY_NICE": "0"}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--contexts", type=int, default=20)
     ap.add_argument("--skip-browser", action="store_true")
     ap.add_argument("--no-baseline", action="store_true", help="skip the unbounded-pool browser run")
+    ap.add_argument("--browser-only", action="store_true",
+                    help=f"run only the browser runs; core and fault results are read from {RESULTS.name}")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="margo-load-"))
-    core = core_load(tmp)
-    faults = fault_runs(tmp)
-    browser = None if args.skip_browser else browser_load(tmp, args.contexts, label="-bounded")
-    unbounded = None
-    if browser and not args.no_baseline:  # the baseline: long work not queued (as before #11h)
-        unbounded = browser_load(tmp, args.contexts, env={"MARGO_HEAVY_WORKERS": "16", "MARGO_HEAVY_NICE": "0"},
-                                 label="-unbounded")
+    saved = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+    if args.browser_only:
+        core, faults, core_run = saved["core"], saved["faults"], saved["core_run"]
+        browsers = dict(saved.get("browser", {}))
+    else:
+        core, faults, core_run, browsers = core_load(tmp), fault_runs(tmp), machine_line(), {}
+    if not args.skip_browser:
+        browsers[f"{args.contexts}-bounded"] = {**browser_load(tmp, args.contexts, label="-bounded"),
+                                                "run": machine_line()}
+        if not args.no_baseline:  # the baseline: long work not queued (as before #11h)
+            browsers[f"{args.contexts}-unbounded"] = {
+                **browser_load(tmp, args.contexts, env=UNBOUNDED, label="-unbounded"), "run": machine_line()}
+    RESULTS.write_text(json.dumps({"core": core, "faults": faults, "core_run": core_run, "browser": browsers},
+                                  indent=1), encoding="utf-8")
+    write_section("load", render(core, faults, core_run, browsers))
+
+
+def render(core: dict, faults: list[dict], core_run: str, browsers: dict[str, dict]) -> str:
+    """The section's Markdown from the results of each part."""
     p, s = core["pool50"], core["sequential"]
     md = [
         "## Load and faults (scripts/bench_load.py)",
         "",
-        f"{machine_line()}. Loopback only; the machine (2 cores) was shared with other agents' work while this "
-        "ran, so latencies are upper bounds.",
+        f"Core and fault runs: {core_run}. Loopback only; the machine (2 cores) was shared with other agents' "
+        "work while this ran, so latencies are upper bounds.",
         "",
         f"**Core, {core['requests']} requests from {core['users']} users** (2/3 channel questions answered from the "
         "user's own channel, 1/3 interview progress write + read), each in the user's own workspace; isolation "
@@ -327,43 +348,45 @@ def main() -> None:
         + (f" First error: `{p['first_error'] or s['first_error']}`." if p["errors"] or s["errors"] else ""),
         "",
     ]
-    if browser:
-        b, u = browser, unbounded
-        cols = "| step | bounded pool p50 (s) | p95 (s) | n |" + (" unbounded p50 (s) | p95 (s) | n |" if u else "")
+    if browsers:
+        order = sorted(browsers, key=lambda k: (int(k.split("-")[0]), k.split("-")[1]))
+        label = {k: f"{k.split('-')[0]} sessions, {'bounded pool' if k.split('-')[1] == 'bounded' else 'unbounded'}"
+                 for k in order}
         md += [
-            f"**Browser, {b['contexts']} concurrent Playwright contexts on one multi-user server** (each: open the "
-            "app, check it sees no saved paper, upload the 11-page Russian lecture PDF, ask one question). "
-            "Bounded pool: long work (ingest, OCR, import, transcription) through `core.jobs` with "
-            "`MARGO_HEAVY_WORKERS=1` at nice +10 (the defaults); baseline, run right after on a fresh server: "
-            "`MARGO_HEAVY_WORKERS=16`, nice 0, i.e. every upload indexed at once as before the pool.",
+            "**Browser: concurrent Playwright contexts on one multi-user server** (each: open the app, check it "
+            "sees no saved paper, upload the 11-page Russian lecture PDF, ask one question). Bounded pool: long "
+            "work (ingest, OCR, import, transcription) through `core.jobs` with `MARGO_HEAVY_WORKERS=1` at nice "
+            "+10 (the defaults); baseline: `MARGO_HEAVY_WORKERS=16`, nice 0, i.e. every upload indexed at once as "
+            "before the pool. Each run on a fresh server. Cells: p50 / p95 in seconds (n).",
             "",
-            cols,
-            "|---|---|---|---|" + ("---|---|---|" if u else ""),
-            *[f"| {name} | {b[k][0]:.1f} | {b[k][1]:.1f} | {b[k][2]} |"
-              + (f" {u[k][0]:.1f} | {u[k][1]:.1f} | {u[k][2]} |" if u else "")
-              for name, k in (("open the app", "open_s"), ("upload + index the paper", "upload_s"),
-                              ("answer", "answer_s"))],
+            "| step | " + " | ".join(label[k] for k in order) + " |",
+            "|---|" + "---|" * len(order),
+            *[f"| {name} | " + " | ".join(
+                f"{browsers[k][step][0]:.1f} / {browsers[k][step][1]:.1f} ({browsers[k][step][2]})" for k in order)
+              + " |" for name, step in (("open the app", "open_s"), ("upload + index the paper", "upload_s"),
+                                        ("answer", "answer_s"))],
             "",
         ]
-        for tag, r in (("bounded", b), ("unbounded", u)):
-            if r is None:
-                continue
-            md += [f"{tag}: errors {r['errors']}" + (f" (first: `{r['first_error']}`)" if r["errors"] else "")
+        for k in order:
+            r = browsers[k]
+            md += [f"{label[k]} ({r.get('run', '')}): errors {r['errors']}"
+                   + (f" (first: `{r['first_error'].splitlines()[0][:120]}`)" if r["errors"] else "")
                    + f"; sessions that saw another's paper: {r['saw_other']}; anonymous workspaces created: "
                    f"{r['workspaces']}; server peak RSS {r['server_peak_rss_mb']:.0f} MB; wall {r['wall_s']:.0f} s; "
                    f"1-min load average {r['load_before']:.1f} before, {r['load_after']:.1f} after "
                    "(other agents' work included).", ""]
         md += ["Reading: the pool trades upload latency for answer latency. Uploads wait their turn, one "
-               "ingest at a time on one core, so the last of 20 finishes later; the worker at nice +10 also "
+               "ingest at a time on one core, so the last one finishes later; the worker at nice +10 also "
                "yields to the other agents' processes on this shared machine (load average above), which a "
-               "dedicated server does not have. Answers no longer queue behind 20 ingests. "
+               "dedicated server does not have. Answers no longer queue behind all the ingests. "
                "Baseline for one session alone: the Reader section's figures (about 5 s to open a paper, 1 s to "
-               "answer). 50 contexts were not run: 20 already queue every upload behind two cores.", ""]
+               "answer). 50 sessions were not run here: 50 Chromium renderers take about 10 GB (190 MB each, "
+               "measured) of this 24 GB machine shared by eight agents.", ""]
     md += ["**Fault runs** (SIGKILL mid-way, then restart and redo):", "",
            "| run | integrity_check | saved data kept | index / rows load | redo | verdict |", "|---|---|---|---|---|---|"]
     md += [f"| {r['what']} | {r['integrity']} | {r['saved_kept']} | {r['index_loads']} | {r['redo']} | "
            f"{'PASS' if r['pass'] else 'FAIL'} |" for r in faults]
-    write_section("load", "\n".join(md))
+    return "\n".join(md)
 
 
 if __name__ == "__main__":
