@@ -140,18 +140,23 @@ with st.expander(f":material/list: {t('channels.list.head', lang, n=len(channels
         st.caption(t("hosting.publish.shared_list", lang, names=", ".join(library.published_names())))
     if identity().is_admin and settings().multi_user:  # #11: an admin publishes a channel to all users
         p1, p2, p3 = st.columns([3, 1, 1])
-        to_publish = p1.selectbox(t("hosting.publish.pick", lang), [""] + [c.name for c in channels],
-                                  key="channels_publish_pick", format_func=lambda n: n or "—")
-        picked = next((c for c in channels if c.name == to_publish), None)
-        if p2.button(t("hosting.publish.withdraw" if picked and picked.published else "hosting.publish.button", lang),
-                     key="channels_publish", disabled=picked is None):
+        # own channels to publish; every published one (also those the admin's own copy hides) to withdraw
+        everyone = [c.name for c in library.shared.channels()] if library.shared else []
+        options = [""] + [f"own:{c.name}" for c in channels if not c.published] + [f"pub:{n}" for n in everyone]
+        to_publish = p1.selectbox(
+            t("hosting.publish.pick", lang), options, key="channels_publish_pick",
+            format_func=lambda v: "—" if not v else v[4:] if v.startswith("own:")
+            else t("hosting.publish.published_item", lang, name=v[4:]))
+        withdraw = to_publish.startswith("pub:")
+        if p2.button(t("hosting.publish.withdraw" if withdraw else "hosting.publish.button", lang),
+                     key="channels_publish", disabled=not to_publish):
             try:
                 shared = library.shared or published_library(settings(), library.embedder)
-                if picked.published:
-                    unpublish_channel(identity(), shared, to_publish)
-                    st.success(t("hosting.publish.withdrawn", lang, name=to_publish), icon=":material/check:")
+                if withdraw:
+                    unpublish_channel(identity(), shared, to_publish[4:])
+                    st.success(t("hosting.publish.withdrawn", lang, name=to_publish[4:]), icon=":material/check:")
                 else:
-                    info = publish_channel(identity(), library.own, shared, to_publish)
+                    info = publish_channel(identity(), library.own, shared, to_publish[4:])
                     st.success(t("hosting.publish.done", lang, name=info.name, n=info.n_posts),
                                icon=":material/campaign:")
             except MargoError as exc:

@@ -63,6 +63,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "hosting.publish.pick": {"ru": "Опубликовать канал для всех", "en": "Publish a channel to everyone"},
     "hosting.publish.button": {"ru": "Опубликовать", "en": "Publish"},
     "hosting.publish.withdraw": {"ru": "Снять с публикации", "en": "Withdraw"},
+    "hosting.publish.published_item": {"ru": "{name} (опубликован для всех)", "en": "{name} (published to everyone)"},
     "hosting.publish.help": {
         "ru": "Копия канала станет видна всем пользователям (только для поиска); изменить её может только "
               "администратор.",
