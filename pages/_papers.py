@@ -12,7 +12,7 @@ from core.papers import ArxivClient, fetch_paper
 from core.reader.documents import list_documents
 from core.reader.ocr import LOW_CONFIDENCE, load_ocr_report
 from core.reader.router import OfflineRouter, RoutedAnswer, dispatch, route_with_llm
-from pages._common import embedder, error_text, show_error, ui_lang
+from pages._common import embedder, error_text, heavy_run, show_error, ui_lang
 
 __all__ = ["chat_answer", "citation_prefix", "citation_pdf", "ocr_notes", "ocr_progress", "remember_ocr", "open_papers",
            "search_panel", "turn_extras"]
@@ -34,7 +34,7 @@ def _import(reader, cfg, arxiv_id: str) -> None:
     lang = ui_lang()
     try:
         with st.spinner(t("papers.search.importing", lang, id=arxiv_id)):
-            paper = fetch_paper(arxiv_id, reader, _client(cfg))
+            paper = heavy_run(fetch_paper, arxiv_id, reader, _client(cfg))  # #11h: download + ingest in the pool
         _set_doc(paper.document)
         st.session_state.papers_imported = t("papers.search.imported", lang, title=paper.document.title,
                                              pages=paper.document.n_pages)
