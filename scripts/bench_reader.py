@@ -300,8 +300,8 @@ def main() -> None:
     lines += [
         f"| bench process peak memory | {peak_rss_mb():.0f} MB | ≤ 1.5 GB |",
         "",
-        f"Ingest per page is far above the 0.5 s target under this load (load average {os.getloadavg()[0]:.0f} "
-        "when this section was written). Where it goes (cProfile, 4 qasper_dev papers, 34 pages, model loaded, "
+        f"Ingest per page (the table above; target 0.5 s) depends on the load (load average "
+        f"{os.getloadavg()[0]:.0f} when this section was written). Where it goes (cProfile, 4 qasper_dev papers, 34 pages, model loaded, "
         "load average about 30, 2026-12-02): USE sentence embeddings 30%, PyMuPDF `find_tables` on the 11 pages "
         "with a table caption 23%, sentence splitting (pysbd) 23%, the rest of the layout pass and the FAISS/BM25 "
         "build 24%. `find_tables` was 46% (25.5 of 55 s at load average 6) before its per-character list was "
