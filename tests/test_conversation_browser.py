@@ -12,101 +12,14 @@ playback is stopped before its end when the user speaks over her. Screenshots at
 
 from __future__ import annotations
 
-import re
-import time
-
-import numpy as np
 import pytest
 
-from core.settings import PROJECT_ROOT, Settings
-from core.speech.lipsync import read_wav
-from core.speech.tts import FestivalEngine, PiperEngine, Speaker, pcm_to_wav
-from tests.hosting_browser import open_app, upload_paper
-from tests.speech_browser import CHROMIUM, CHROMIUM_FLAGS, browser_missing_reason, demo_server
+from core.settings import PROJECT_ROOT
+from tests.conversation_browser import CASES, run_live_talk
+from tests.speech_browser import browser_missing_reason, demo_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.shared,
               pytest.mark.skipif(bool(browser_missing_reason()), reason=browser_missing_reason() or "ok")]
-
-SHOTS = PROJECT_ROOT / "artifacts" / "conversation"
-LONG_MS = 240_000
-CASES = {  # interface language: (paper, spoken request, engine, words the transcript must contain)
-    "en": ("attention_is_all_you_need_1706.03762.pdf", "Please summarize this paper.", PiperEngine, ("summar",)),
-    "ru": ("sokolov_hse_lecture07_deeplearning_ru.pdf", "Перескажи эту статью.", FestivalEngine, ("перескаж", "стат")),
-}
-LOOP_S = 14.0
-"""Silence after the request (s): the loop brings it back while Margo reads the summary aloud."""
-
-
-def request_wav(path, text: str, lang: str, engine_cls, tmp) -> float:
-    """Write the fake microphone's WAV (48 kHz mono 16-bit): 4 s of silence (the WebRTC connection is
-    made while the file already plays), the request, then silence until the loop repeats it."""
-    engine = engine_cls()
-    if not engine.available():
-        pytest.skip(engine.unavailable_reason())
-    utt, _ = Speaker(Settings(data_dir=tmp), engines=[engine], use_cache=False).speak_sentence(text, lang)
-    assert utt is not None
-    samples, sr = read_wav(utt.wav)
-    t_new = np.arange(int(samples.size * 48000 / sr)) / 48000
-    speech = np.interp(t_new, np.arange(samples.size) / sr, samples).astype(np.float32)
-    audio = np.concatenate([np.zeros(int(4.0 * 48000), np.float32), 0.8 * speech / max(1e-6, np.abs(speech).max()),
-                            np.zeros(int(LOOP_S * 48000), np.float32)])
-    path.write_bytes(pcm_to_wav(audio, 48000))
-    return audio.size / 48000
-
-
-def _webrtc_frame(page, timeout_s: float = 120):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.locator("button").count() and "streamlit_webrtc" in (frame.url or ""):
-                    return frame
-            except Exception:  # frames come and go while Streamlit re-renders
-                pass
-        time.sleep(0.2)
-    raise AssertionError("the live-talk (WebRTC) component did not appear")
-
-
-def _start_microphone(page, lang: str, timeout_s: float = 120) -> None:
-    """Press the component's Start (the fake device then plays the WAV) until it offers Stop."""
-    from core.i18n import t
-
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        rtc = _webrtc_frame(page)
-        try:
-            start = rtc.get_by_role("button", name=t("talk.start", lang))
-            if start.count() and start.first.is_enabled():
-                start.first.click(timeout=5000)
-            rtc.get_by_role("button", name=t("talk.stop", lang)).first.wait_for(timeout=15000)
-            return
-        except Exception:  # re-rendered or still connecting: look again
-            time.sleep(1)
-    raise AssertionError("the microphone did not start")
-
-
-def _start_offered(page, lang: str) -> bool:
-    from core.i18n import t
-
-    try:
-        start = _webrtc_frame(page, 10).get_by_role("button", name=t("talk.start", lang))
-        return bool(start.count()) and start.first.is_visible()
-    except Exception:
-        return False
-
-
-def _avatar_states(page) -> list[tuple[object, dict]]:
-    out = []
-    for frame in page.frames:
-        try:
-            st = frame.evaluate("() => window.margoStats ? Object.assign({n: JSON.parse("
-                                "document.getElementById('margo-data').textContent).sentences.length}, "
-                                "window.margoStats) : null")
-        except Exception:
-            continue
-        if st:
-            out.append((frame, st))
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -116,90 +29,13 @@ def app_url(tmp_path_factory):
         yield url
 
 
-def _shots(page, name: str) -> None:
-    """Screenshots with the live-talk switch and Margo's answer in view, desktop then phone."""
-    for width, height in ((1440, 900), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(1200)
-        page.locator(".st-key-reader_talk_on").first.scroll_into_view_if_needed()
-        page.mouse.wheel(0, -height // 3)  # the answer and its avatar above the switch
-        page.wait_for_timeout(400)
-        page.screenshot(path=str(SHOTS / f"{name}_{width}.png"))
-
-
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_live_talk_on_the_reader(tmp_path, shared_data, app_url, lang):
-    from playwright.sync_api import sync_playwright
-
-    paper, request, engine_cls, words = CASES[lang]
-    wav = tmp_path / f"request_{lang}.wav"
-    request_wav(wav, request, lang, engine_cls, tmp_path / "tts")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    # Chromium's own autoplay policy (no --autoplay-policy flag): the clicks on the switch and on the
-    # microphone's Start are the user's gestures that let Margo's answer play by itself, as in a real browser.
-    flags = [f for f in CHROMIUM_FLAGS if not f.startswith("--autoplay-policy")]
-    flags += ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-              f"--use-file-for-fake-audio-capture={wav}"]
-    url = app_url
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=flags)
-        try:
-            ctx = browser.new_context(viewport={"width": 1440, "height": 900},
-                                      locale={"ru": "ru-RU", "en": "en-US"}[lang], permissions=["microphone"])
-            page = ctx.new_page()
-            console: list[str] = []
-            page.on("console", lambda m: console.append(f"{m.type}: {m.text[:160]}") if m.type in ("error", "warning")
-                    else None)
-            open_app(page, url)
-            upload_paper(page, shared_data / "papers" / paper)
-            page.get_by_role("tab").nth(1).click()  # Ask
-            page.locator(".st-key-reader_talk_on label").first.click()
-            _start_microphone(page, lang)
-            heard_re = re.compile(r"(Heard|Услышала): [“«](.+?)[”»]")
-            heard, spoke, stopped_early = None, False, False
-            last: dict[object, dict] = {}
-            t_start = t_last_start = time.monotonic()
-            restarts = 0
-            heard_all: set[str] = set()
-            events: dict[str, float] = {}
-            deadline = t_start + 300
-            while time.monotonic() < deadline and not (heard and spoke and stopped_early):
-                if not heard and time.monotonic() - t_last_start > 20 and _start_offered(page, lang):
-                    restarts += 1  # the connection dropped (seen on a heavily loaded machine): press Start again
-                    _start_microphone(page, lang)
-                    t_last_start = time.monotonic()
-                body = page.inner_text("body")
-                heard_all.update(m.group(2) for m in heard_re.finditer(body))
-                heard = next((h for h in sorted(heard_all) if any(w in h.lower() for w in words)), heard)
-                if heard and "heard" not in events:
-                    events["heard"] = time.monotonic() - t_start
-                states = _avatar_states(page)
-                for frame, st in states:
-                    spoke = spoke or (st["firstSound"] is not None and st["t0"] is not None)
-                    prev = last.get(frame)
-                    if prev and prev["playing"] and prev["segment"] < prev["n"] - 1 and (
-                            (not st["playing"] and not st["ended"]) or st["t0"] != prev["t0"]):
-                        stopped_early = True  # stopped before its last sentence: in place, or the panel re-rendered
-                    last[frame] = st
-                for frame, st in list(last.items()):
-                    if frame.is_detached():  # re-rendered silent (or replaced by the next answer) while playing
-                        if st["playing"] and st["segment"] < st["n"] - 1:
-                            stopped_early = True
-                        del last[frame]
-                for name, flag in (("spoke", spoke), ("stopped", stopped_early)):
-                    if flag and name not in events:
-                        events[name] = time.monotonic() - t_start
-                time.sleep(0.15)
-            print(f"live talk {lang}: heard {sorted(heard_all)}; seconds after Start: {events}; Start pressed again: {restarts}; "
-                  f"browser errors: {console[-8:]}")
-            _shots(page, f"reader_live_{lang}")
-            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-            n_msgs = page.locator("[data-testid='stChatMessage']").count()
-            ctx.close()
-        finally:
-            browser.close()
-    assert heard, f"the spoken request was never heard as said (heard: {sorted(heard_all)})"
-    assert n_msgs >= 2  # the request and Margo's answer in the chat
-    assert spoke, "Margo did not start speaking her answer by herself"
-    assert stopped_early, "Margo's playback was not stopped when the request came again over her answer"
-    assert overflow <= 2
+    if not CASES[lang][2]().available():
+        pytest.skip(CASES[lang][2]().unavailable_reason())
+    r = run_live_talk(app_url, lang, tmp_path, shared_data)
+    assert r["heard"], f"the spoken request was never heard as said (heard: {r['heard_all']})"
+    assert r["n_msgs"] >= 2  # the request and Margo's answer in the chat
+    assert r["spoke"], "Margo did not start speaking her answer by herself"
+    assert r["stopped_early"], "Margo's playback was not stopped when the request came again over her answer"
+    assert r["overflow"] <= 2
