@@ -82,8 +82,8 @@ questions with evidence paragraphs): evidence among the cited passages 0.31 (chu
 SUPPORT_PASSAGES = 2
 """This many more retrieved passages (the best ones no answer sentence came from) are cited as
 :attr:`Answer.support`, not quoted in the answer text. Chosen on qasper_dev (EN: 19 questions
-with located pages, 13 with evidence paragraphs; and their RU versions): evidence among the
-cited passages EN 0.69 (answer passages only) -> 0.92, RU->EN 0.69 -> 0.85; any cited page EN
+with located pages, 13 with evidence paragraphs; and their RU versions; counted before
+abstention, which scripts/bench_reader.py counts as a miss): evidence among the cited passages EN 0.69 (answer passages only) -> 0.92, RU->EN 0.69 -> 0.85; any cited page EN
 0.84 -> 0.95, RU 0.84 -> 0.84; about 1,100 words shown in all, no chunk twice (the LlamaIndex
 starter shows 1,300-1,500). 3 passages: the same hit rates with about 1,450 words; "the top 3 hits minus the
 cited ones" (fewer passages): EN 0.92 / RU 0.69 evidence. Re-querying with the best answer
