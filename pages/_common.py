@@ -380,7 +380,8 @@ def account_panel(lang: Lang) -> None:
             st.login()
     with st.expander(t("hosting.data.title", lang)):
         ws = workspace()
-        st.caption(t("hosting.data.usage", lang, used=f"{ws.usage_bytes() / 1e6:.1f}",
+        used = f"{ws.usage_bytes() / 1e6:.1f}"
+        st.caption(t("hosting.data.usage", lang, used=used.replace(".", ",") if lang == "ru" else used,
                      quota=settings().workspace_quota_mb))
         sure = st.checkbox(t("hosting.data.confirm", lang), key="hosting_delete_sure")
         if st.button(t("hosting.data.delete", lang), key="hosting_delete", disabled=not sure, type="primary"):
