@@ -400,3 +400,37 @@ def test_channels_of_the_file_layout_are_searchable_after_the_switch(pg_url, tmp
         report = after.import_posts([Post("ml", 4, "2024-02-05T10:00:00", "Квантизация моделей до 4 бит.")], "ml")
         assert (report.added, report.unchanged, report.total_posts) == (1, 0, 4)
         assert after.search("квантизация", k=1)[0].post_id == 4
+
+
+def test_concurrent_imports_on_postgres_add_each_post_once(pg_url, tmp_path, embedder):
+    """Two imports of the same newer export at once (the advisory lock serialises them) and a
+    third channel beside them: every post stored once, every channel searchable."""
+    from core.channels import ChannelLibrary
+
+    base = [Post("c", i, f"2024-03-{i:02d}T10:00:00", f"Post {i} about model {i} and GPU {i * 7}.") for i in range(1, 9)]
+    newer = base + [Post("c", i, f"2024-04-{i - 8:02d}T10:00:00", f"Newer post {i} on quantization.")
+                    for i in range(9, 13)]
+    with storage.use_database(pg_url):
+        lib = ChannelLibrary(Settings(data_dir=tmp_path, llm_base_url=None, llm_model=None, database_url=pg_url,
+                                      vector_backend="pgvector"), embedder)
+        lib.import_posts(base, "c")
+        errors: list[BaseException] = []
+
+        def run(fn):
+            try:
+                fn()
+            except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+                errors.append(exc)
+
+        jobs = [lambda: lib.import_posts(newer, "c"), lambda: lib.import_posts(newer, "c"),
+                lambda: lib.import_posts([Post("d", 1, "2024-01-01T00:00:00", "Другой канал про квантизацию.")], "d")]
+        threads = [threading.Thread(target=run, args=(j,)) for j in jobs]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert {c.name: c.n_posts for c in lib.channels()} == {"c": 12, "d": 1}
+        with lib.store.connect() as con:
+            assert con.execute("SELECT COUNT(*) FROM chunks WHERE active = 1").fetchone()[0] == 13
+        assert {h.channel for h in lib.search("quantization квантизация", k=5)} == {"c", "d"}
