@@ -379,9 +379,9 @@ class PgConnection:
         return self._conn
 
 
-def _ensure_schema(url: str, key: str) -> str:
+def _ensure_schema(url: str, key: str, force: bool = False) -> str:
     schema = schema_for(key)
-    if (url, schema) in _KNOWN_SCHEMAS:
+    if not force and (url, schema) in _KNOWN_SCHEMAS:
         return schema
     con = PgConnection(url, "public")
     try:
@@ -444,7 +444,9 @@ def migrate(url: str, key: str, migrations: Sequence[str], statements, adopt=Non
         StorageError: a script or the copy failed (the schema stays at the previous
             version), or the schema is from a newer Margo.
     """
-    con = connect(url, key)
+    # the schema is checked on the server, not from this process's cache: another app server
+    # may have dropped it ("delete my data") since
+    con = PgConnection(url, _ensure_schema(url, key, force=True))
     try:
         for target in range(1, len(migrations) + 1):
             con.begin()
