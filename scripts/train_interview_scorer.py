@@ -326,7 +326,7 @@ def main() -> int:
         C, lab_w, f1_h = float(meta["C"]), float(meta["labelled_weight"]), meta.get("hgb_oof_macro_f1")
         Y[~sem] *= lab_w
     else:
-        meta, (C, lab_w, f1_h) = {}, search_lr(X, Y, groups, sem, gold2)
+        C, lab_w, f1_h, meta = search_lr(X, Y, groups, sem, gold2)
     P_lr, P_b = oof_blend_parts(X, Y, groups, C)
     w, by_boost = choose_boost_weight(P_lr, P_b, Y, sem, gold2)
     P = (1 - w) * P_lr + w * P_b
@@ -361,9 +361,10 @@ def main() -> int:
     return 0
 
 
-def search_lr(X, Y, groups, sem, gold2) -> tuple[float, float, float | None]:
+def search_lr(X, Y, groups, sem, gold2) -> tuple[float, float, float | None, dict]:
     """C by OOF log-loss, then the labelled-set weight (see :data:`LAB_W_GRID`); scales ``Y``'s
-    labelled rows by that weight in place. Returns (C, labelled weight, HGB OOF macro-F1 or None)."""
+    labelled rows by that weight in place. Returns (C, labelled weight, HGB OOF macro-F1 or None,
+    the cross-validation record for the model file)."""
     from scipy.stats import spearmanr
     from sklearn.metrics import log_loss
 
@@ -401,7 +402,11 @@ def search_lr(X, Y, groups, sem, gold2) -> tuple[float, float, float | None]:
         P_h = oof(X, Y, groups, fit_hgb)
         f1_h = round(best_threshold(P_h[sem, 0], gold2[sem])[1], 4)
         print(f"HGB (3-class, unconstrained): 2-way macro-F1 {f1_h}", flush=True)
-    return C, lab_w, f1_h
+    record = {"labelled_weight_cv": {str(w): {"semeval_oof_macro_f1": round(v[0], 4),
+                                              "labelled_oof_spearman": round(v[1], 4)} for w, v in by_w.items()},
+              "cv": "5-fold GroupKFold by question, OOF log-loss per C: "
+                    + ", ".join(f"{k}: {v:.4f}" for k, v in cv.items())}
+    return C, lab_w, f1_h, record
 
 
 if __name__ == "__main__":

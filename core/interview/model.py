@@ -1,5 +1,6 @@
 """The learned part of the interview scorer: a multinomial logistic regression over
-:data:`core.interview.features.FEATURE_NAMES`, stored as plain JSON.
+:data:`core.interview.features.FEATURE_NAMES`, optionally blended with a monotone
+gradient-boosted tree model of P(correct) (:class:`BoostedTrees`), stored as plain JSON.
 
 Classes follow SemEval-2013 Task 7's 3-way labels (Dzikovska et al. 2013):
 ``correct``, ``contradictory``, ``incorrect``. The overall score is

@@ -878,7 +878,8 @@ class Scorer:
     # -- public API -------------------------------------------------------------------
     def score(self, question: str, reference: str, answer: str, lang: Lang | None = None,
               key_points: list[str] | None = None, question_id: str | None = None,
-              distractors: np.ndarray | None = None, distractor_ids: list[str] | None = None) -> ScoreResult:
+              distractors: np.ndarray | None = None, distractor_ids: list[str] | None = None,
+              alt_references: list[str] | None = None) -> ScoreResult:
         """Score ``answer`` to ``question`` against ``reference``.
 
         Args:
@@ -893,12 +894,14 @@ class Scorer:
             distractors: extra reference embeddings ``(m, dim)`` to test off-topic against
                 (e.g. the other items of a batch).
             distractor_ids: ids for ``distractors`` rows.
+            alt_references: other correct reference answers of the question; the one closest
+                to the answer is scored against (see :meth:`analyse`).
 
         Returns:
             A :class:`ScoreResult`; never raises on odd answers.
         """
         return finalize(self.analyse(question, reference, answer, lang, key_points, question_id,
-                                     distractors, distractor_ids), self.calibration, self.model)
+                                     distractors, distractor_ids, alt_references), self.calibration, self.model)
 
     def score_question(self, q: Question, answer: str, lang: Lang) -> ScoreResult:
         """Score an answer to bank question ``q`` in ``lang`` (uses its cached embeddings)."""
