@@ -121,3 +121,17 @@ def test_subtitles_drop_markdown_and_keep_citations_with_their_sentence():
                                      "Self-attention relates positions of one sequence. [p. 5]",
                                      "Третий пункт списка здесь."]
     assert subtitles("[p. 3]", "en") == ["[p. 3]"]  # nothing before it: kept (spoken silently, as before)
+
+
+def test_a_new_text_does_not_wait_for_an_older_texts_long_sentence(settings):
+    engine = PiperEngine()
+    if not engine.available():
+        pytest.skip(engine.unavailable_reason())
+    speaker = Speaker(settings, engines=[engine], use_cache=False)
+    streamer = SpeechStreamer(speaker, settings.data_dir / "static", background=True)
+    old = streamer.prepare("Here is the older answer. " + " ".join([LONG_EN.rstrip(".")] * 2) + ".", "en")
+    assert streamer.wait(old, 0, timeout_s=60) is not None  # the main worker is now in the long sentence
+    new = streamer.prepare("A new question was asked.", "en")
+    assert streamer.wait(new, 0, timeout_s=60) is not None
+    assert streamer.wait(old, 1, timeout_s=60) is not None
+    assert (new.folder / "0.json").stat().st_mtime_ns < (old.folder / "1.json").stat().st_mtime_ns

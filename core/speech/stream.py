@@ -2,7 +2,8 @@
 
 When a text is shown, :meth:`SpeechStreamer.prepare` queues it and returns at once with a
 :class:`StreamPlan` (its sentences and the folder they will appear in). One background
-worker per process speaks the queued texts sentence by sentence, newest text first, and
+worker per process speaks the queued texts sentence by sentence, newest text first (a second
+one only speaks first chunks, so a new text never waits for an older text's sentence), and
 writes for sentence ``i`` (0-based) ``<i>.wav`` and then ``<i>.json`` (its mouth timeline,
 duration and engine; or ``{"silent": true, ...}`` when no engine could speak it) into
 ``<static_dir>/<digest>/``. The avatar's player (``core/speech/avatar.py``) fetches
@@ -231,7 +232,7 @@ class SpeechStreamer:
         self.background = background
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Condition()
-        self._worker: threading.Thread | None = None
+        self._workers: dict[str, threading.Thread] = {}
         self._last_sweep = 0.0
 
     def plan(self, text: str, lang: Lang, prefer: str | None = None, user: str = "") -> StreamPlan:
@@ -280,7 +281,7 @@ class SpeechStreamer:
             job.added = time.monotonic()  # shown again: it is the newest
             if not job.done and self.background:
                 self._ensure_worker()
-                self._lock.notify()
+                self._lock.notify_all()
         self._maybe_sweep()
         return plan
 
@@ -302,23 +303,30 @@ class SpeechStreamer:
 
     # ------------------------------------------------------------------ worker
     def _ensure_worker(self) -> None:
-        if self._worker is None or not self._worker.is_alive():
-            self._worker = threading.Thread(target=self._run, daemon=True, name="margo-speech-stream")
-            self._worker.start()
+        # Two threads (#10v): "main" speaks every sentence, newest text first; "starter" speaks only
+        # first chunks, so a new text's first sound does not wait for the sentence "main" is in the
+        # middle of (measured: up to one whole previous sentence, about 1 s with Piper).
+        for name, first_only in (("main", False), ("starter", True)):
+            worker = self._workers.get(name)
+            if worker is None or not worker.is_alive():
+                worker = threading.Thread(target=self._run, args=(name, first_only), daemon=True,
+                                          name=f"margo-speech-{name}")
+                self._workers[name] = worker
+                worker.start()
 
-    def _next_job(self) -> _Job | None:
-        pending = [j for j in self._jobs.values() if not j.done]
+    def _next_job(self, first_only: bool = False) -> _Job | None:
+        pending = [j for j in self._jobs.values() if not j.done and (not first_only or j.next_index == 0)]
         return max(pending, key=lambda j: j.added) if pending else None
 
-    def _run(self) -> None:
+    def _run(self, name: str = "main", first_only: bool = False) -> None:
         while True:
             with self._lock:
-                job = self._next_job()
+                job = self._next_job(first_only)
                 while job is None:
                     if not self._lock.wait(timeout=60.0):
-                        self._worker = None
+                        self._workers.pop(name, None)
                         return
-                    job = self._next_job()
+                    job = self._next_job(first_only)
                 index = job.next_index
                 job.next_index += 1
                 if job.next_index >= len(job.plan.sentences):
