@@ -233,6 +233,7 @@ class SpeechStreamer:
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Condition()
         self._workers: dict[str, threading.Thread] = {}
+        self._first_busy = 0  # first chunks being spoken now
         self._last_sweep = 0.0
 
     def plan(self, text: str, lang: Lang, prefer: str | None = None, user: str = "") -> StreamPlan:
@@ -321,18 +322,28 @@ class SpeechStreamer:
     def _run(self, name: str = "main", first_only: bool = False) -> None:
         while True:
             with self._lock:
-                job = self._next_job(first_only)
-                while job is None:
-                    if not self._lock.wait(timeout=60.0):
+                while True:
+                    job = self._next_job(first_only)
+                    # a first chunk being spoken has the CPU to itself: later sentences wait for it
+                    if job is not None and (first_only or job.next_index == 0 or not self._first_busy):
+                        break
+                    if not self._lock.wait(timeout=60.0 if job is None else 0.5) and job is None:
                         self._workers.pop(name, None)
                         return
-                    job = self._next_job(first_only)
                 index = job.next_index
                 job.next_index += 1
                 if job.next_index >= len(job.plan.sentences):
                     job.done = True
-            if index < len(job.plan.sentences):
-                self._speak_one(job, index)
+                first = index == 0
+                self._first_busy += first
+            try:
+                if index < len(job.plan.sentences):
+                    self._speak_one(job, index)
+            finally:
+                if first:
+                    with self._lock:
+                        self._first_busy -= 1
+                        self._lock.notify_all()
 
     def _speak_one(self, job: _Job, index: int) -> None:
         plan = job.plan
