@@ -332,7 +332,9 @@ def language_subsection(share_rows: list[str], browser_rows: list[str]) -> str:
         "(paper sentences, posts, titles, CSV column and file names: a word counts as material when it stands "
         "in a pair of consecutive words of the material), \"+N data\" strings. Baseline: the AppTest "
         "first-screen measure above (what was measured before; the browser also sees library texts and data "
-        "screens it cannot). Screenshots: artifacts/bench_ui/ (git-ignored).",
+        "screens it cannot). Screenshots: artifacts/bench_ui/ (git-ignored). The interview's first question is "
+        "drawn at random, so its row changes from run to run: the Russian question bank names methods in Latin "
+        "letters (Adam, dropout, staging → production), which this measure counts as English.",
         "",
         *browser_rows,
         "",
