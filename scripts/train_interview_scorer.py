@@ -21,12 +21,13 @@ on the same folds and blended with the logistic regression by a weight from
 :data:`BOOST_W_GRID`: the weight with the best SemEval OOF 2-way macro-F1, ties within
 0.003 going to the higher labelled-set OOF Spearman (rule fixed before the run). The trees
 are stored in the JSON file and evaluated with numpy (``core.interview.model.BoostedTrees``).
-``--boost-only`` keeps the saved C and labelled weight and redoes only this step.
+``--boost-only`` keeps the saved C and labelled weight and redoes only this step;
+``--guard-report`` prints which correct training answers the guards still flag (writes nothing).
 With ``--hgb`` a histogram gradient-boosting classifier is cross-validated beside it for the record.
 With ``--candidates`` nothing is written: the candidate features of :data:`CANDIDATES` are
 cross-validated beside the current ones (#9b).
 
-Usage: ``.venv/bin/python -m scripts.train_interview_scorer [--hgb | --candidates | --boost-only]``
+Usage: ``.venv/bin/python -m scripts.train_interview_scorer [--hgb | --candidates | --boost-only | --guard-report]``
 """
 
 from __future__ import annotations
@@ -321,6 +322,9 @@ def main() -> int:
     from core.interview.model import load_model
 
     saved = load_model()
+    if "--guard-report" in sys.argv:  # #9c: which correct *train* answers the guards still flag; nothing written
+        guard_report(analyses, gold2, groups, saved)
+        return 0
     if "--boost-only" in sys.argv and saved is not None:  # #9c: keep C and the labelled weight, redo the trees
         meta = dict(saved.meta)
         C, lab_w, f1_h = float(meta["C"]), float(meta["labelled_weight"]), meta.get("hgb_oof_macro_f1")
@@ -359,6 +363,23 @@ def main() -> int:
     MODEL_FILE.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in model.to_json().items() if k not in ("mean", "scale", "boost")}, indent=1))
     return 0
+
+
+def guard_report(analyses, gold2, groups, model: ScorerModel | None, show: int = 15) -> None:
+    """Print, per training corpus, the share of correct train answers each guard flags under the
+    saved model, and the first ``show`` flagged ones (answer, question, reference, cosines)."""
+    from collections import Counter
+
+    cal = Calibration.load()
+    for corpus in sorted({g.split(":")[0] for g in groups}):
+        idx = [i for i, g in enumerate(groups) if g.startswith(corpus + ":") and gold2[i]]
+        res = [(analyses[i], finalize(analyses[i], cal, model)) for i in idx]
+        counts = Counter(r.flag for _, r in res if r.flag)
+        print(f"{corpus}: {len(idx)} correct train answers; flagged "
+              + (", ".join(f"{k} {v / len(idx):.1%}" for k, v in counts.items()) or "none"))
+        for a, r in [x for x in res if x[1].flag][:show]:
+            print(f"  [{r.flag}] ref {a.sim_ref:.2f} other {a.sim_other:.2f} q {a.sim_question:.2f} | "
+                  f"A: {a.answer[:80]} | Q: {a.question[:60]} | R: {a.reference[:60]}")
 
 
 def search_lr(X, Y, groups, sem, gold2) -> tuple[float, float, float | None, dict]:
