@@ -132,6 +132,11 @@ def test_channels_import_ask_new_conversation_follow_up(browser, app_url, shared
     page.wait_for_timeout(800)
     page.get_by_role("button", name="Спросить").click()
     page.get_by_text(re.compile("Разговор:")).wait_for(timeout=LONG)
+    from tests.ui_lang_check import browser_strings
+
+    shown = browser_strings(page)  # Streamlit's own English: the date field's segments, the file size
+    short = [s for s in shown if len(s) < 12]
+    assert not {"dd", "mm", "yyyy"} & set(short) and "дд" in short and not any("KB" in s for s in shown), " | ".join(short)
     page.screenshot(path=str(SHOTS / "channels_answer.png"), full_page=True)
     ask.fill("А что в неё входит?")
     ask.press("Enter")

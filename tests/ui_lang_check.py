@@ -114,13 +114,13 @@ def language_share(at, lang: str, skip: tuple[str, ...] = ()) -> tuple[float, li
 BROWSER_TEXT_JS = r"""() => {
   const blocks = 'p,li,h1,h2,h3,h4,h5,h6,label,button,summary,th,td,a,[role=option],[role=tab],'
     + '[data-testid=stCaptionContainer],[data-testid=stMarkdownContainer],[data-testid=stFileChip],text';
-  const shown = (el) => {
+  const shown = (el, pseudo) => {
     for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
       const s = getComputedStyle(e);
       if (s.display === 'none' || s.visibility === 'hidden' || parseFloat(s.opacity) < 0.05) return false;
       if (e.getAttribute('aria-hidden') === 'true' && e.tagName !== 'svg') return false;
     }
-    const s = getComputedStyle(el);
+    const s = getComputedStyle(el, pseudo);  // a text put in by CSS has its own font size
     const r = el.getBoundingClientRect();
     return parseFloat(s.fontSize) >= 2 && r.width > 1 && r.height > 1 && r.right > 0 && r.bottom > 0
       && !(s.position === 'absolute' && s.clip && s.clip.startsWith('rect(0'));
@@ -144,7 +144,7 @@ BROWSER_TEXT_JS = r"""() => {
   for (const el of document.body.querySelectorAll('*')) {  // texts put in by CSS (the uploader's)
     for (const pseudo of ['::before', '::after']) {
       const c = getComputedStyle(el, pseudo).content;
-      if (c && c.startsWith('"') && c.length > 3 && shown(el)) out.push(JSON.parse(c));
+      if (c && c.startsWith('"') && c.length > 2 && shown(el, pseudo)) out.push(JSON.parse(c));
     }
   }
   for (const el of document.body.querySelectorAll('input[placeholder],textarea[placeholder]')) {
