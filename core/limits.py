@@ -142,6 +142,14 @@ class LRUCache(Generic[K, V]):
         with self._lock:
             self._data.pop(key, None)
 
+    def pop_where(self, predicate: Callable[[K], bool]) -> int:
+        """Forget every key for which ``predicate(key)`` is true (a deleted user's entries); returns how many."""
+        with self._lock:
+            doomed = [k for k in self._data if predicate(k)]
+            for k in doomed:
+                del self._data[k]
+            return len(doomed)
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._data)

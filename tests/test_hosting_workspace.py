@@ -182,3 +182,12 @@ def test_ocr_cache_is_per_workspace_and_goes_with_delete_my_data(tmp_path):
     alice.delete()
     assert load_ocr_report(png, alice.root / "ocr") is None
     assert load_ocr_report(png, bob.root / "ocr") is not None  # bob's copy is his
+
+
+def test_lru_forgets_a_deleted_users_entries():
+    cache: LRUCache[tuple[str, str], int] = LRUCache(10)
+    for user in ("alice", "bob"):
+        for doc in ("d1", "d2"):
+            cache.put((user, doc), 1)
+    assert cache.pop_where(lambda key: key[0] == "alice") == 2
+    assert len(cache) == 2 and cache.get(("alice", "d1")) is None and cache.get(("bob", "d2")) == 1

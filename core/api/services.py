@@ -81,6 +81,7 @@ class Services:
     def delete_user(self, user: str) -> None:
         """Delete the user's workspace and forget their open objects ("delete my data", bot ``/forget``)."""
         self._libraries.pop(user)
+        self._docs.pop_where(lambda key: key[0] == user)  # their open papers too
         ws = local_workspace(self.settings) if user == LOCAL_USER else Workspace.for_user(self.settings, user)
         ws.delete()
 
