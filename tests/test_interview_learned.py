@@ -130,23 +130,39 @@ def test_alternative_references_pick_the_closest_and_spare_the_paraphrase(sc):
     assert not r_many.off_topic and r_many.score > r.score
 
 
-def test_boosted_trees_export_matches_sklearn():
-    """The numpy/Python evaluator of the exported trees gives scikit-learn's probabilities (batch and one row,
-    NaN routed as sklearn routes it), so the model file needs no pickle."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    from core.interview.model import BoostedTrees
+def test_blend_rule_keeps_the_simpler_model_on_a_tie_and_takes_a_real_gain():
+    """The #9c rule of scripts/train_interview_scorer.choose_variant: a blend that grouped CV cannot tell from
+    LR alone loses to it (unless the paraphrase check favours it by PARA_TIE_POINTS), a clearly better one wins."""
+    from scripts.train_interview_scorer import BOOST_W_GRID, PARA_TIE_POINTS, choose_variant
 
     rng = np.random.default_rng(0)
-    X = rng.random((600, 5))
-    X[::13, 3] = np.nan
-    y = (X[:, 0] - 0.5 * X[:, 1] + 0.3 * rng.random(600) > 0.3).astype(int)
-    clf = HistGradientBoostingClassifier(max_iter=40, max_leaf_nodes=15, monotonic_cst=[1, -1, 0, 0, 0]).fit(X, y)
-    trees = BoostedTrees.from_json(BoostedTrees.from_sklearn(clf).to_json())
-    want = clf.predict_proba(X)[:, 1]
-    assert np.abs(trees.p_correct(X) - want).max() < 1e-6
-    assert max(abs(trees.p_correct(X[i]) - want[i]) for i in range(0, 600, 37)) < 1e-6
-    model = load_model()
-    if model is not None and model.boost is not None:
-        p = model.proba(np.vstack([model.mean, model.mean + model.scale]))
-        assert np.allclose(p.sum(axis=1), 1.0) and 0 < model.boost_weight <= 1
+    n = 2000
+    gold = rng.random(n) < 0.5
+    groups = np.array([f"q{i % 100}" for i in range(n)])
+    sem = np.ones(n, dtype=bool)
+    sem[:100] = False
+    Y = np.c_[gold, ~gold, np.zeros(n)].astype(float)
+    noisy = np.clip(gold * 0.3 + rng.random(n) * 0.7, 0, 1)  # LR: a weak signal
+    P_lr = np.c_[noisy, 1 - noisy, np.zeros(n)]
+    flat = {w: 50.0 for w in BOOST_W_GRID}
+    w, rec = choose_variant(P_lr, noisy.copy(), Y, sem, gold.astype(int), groups, flat)
+    assert w == 0.0 and rec["0.0"]["tied_with_best"]  # identical trees: a tie, the simpler model
+    favour = {**flat, 0.25: 50.0 + PARA_TIE_POINTS}
+    assert choose_variant(P_lr, noisy.copy(), Y, sem, gold.astype(int), groups, favour)[0] == 0.25
+    sharp = np.clip(gold * 0.8 + rng.random(n) * 0.2, 0, 1)  # trees: a much better signal
+    w, rec = choose_variant(P_lr, sharp, Y, sem, gold.astype(int), groups, flat)
+    assert w > 0 and not rec["0.0"]["tied_with_best"]
+
+
+def test_shipped_model_is_the_logistic_regression_and_old_blends_are_refused():
+    import json
+
+    from core.interview.model import MODEL_FILE, ScorerModel
+
+    raw = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert raw["trained_on"]["boost_weight"] == 0.0 and "boost" not in raw
+    assert raw["trained_on"]["paraphrase_check"]["n"] >= 20
+    worst = max(v["flagged"] for k, v in raw["trained_on"]["guard_heldout_false_flags"].items() if k != "labelled")
+    assert worst <= 0.01  # the fitting rule, on held-out judgements
+    with pytest.raises(ValueError):
+        ScorerModel.from_json(dict(raw, boost={"baseline": 0.0, "trees": []}, boost_weight=0.5))
