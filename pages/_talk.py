@@ -9,7 +9,8 @@ frames go through :class:`core.speech.conversation.LiveConversation` (VAD segmen
 turn-taking); a fragment polls it twice a second, transcribes each finished utterance
 offline and returns its text once (after a rerun) so the page treats it like typed text.
 ``margo_autoplay(key)`` tells the page to play Margo's answer at once; when the user starts
-speaking over her (barge-in) it turns False and the page's re-rendered avatar is silent.
+speaking over her (barge-in) the fragment stops every avatar player on the page at once (a tiny
+same-origin script) and ``margo_autoplay`` turns False, so the next run renders her silent.
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ from pages._common import settings, ui_lang
 
 _TRANSLATION_KEYS = ("start", "stop", "select_device", "media_api_not_available", "device_ask_permission",
                      "device_not_available", "device_access_denied")
+
+
+_STOP_MARGO = """<!doctype html><script>
+for (const f of window.parent.document.querySelectorAll('iframe')) {
+  try { if (f.contentWindow && f.contentWindow.margoStop) f.contentWindow.margoStop(); } catch (e) {}
+}
+</script>"""
+"""Stops every avatar player on the page (same-origin iframes; ``window.margoStop`` of core/speech/avatar.py)."""
 
 
 def _live(key: str) -> LiveConversation:
@@ -43,8 +52,10 @@ def _watch(key: str, lang_hint: str | None, playing: bool) -> None:
     if live.turns.playback_epoch != state.get(f"_{key}_epoch", 0):  # barge-in: stop Margo
         state[f"_{key}_epoch"] = live.turns.playback_epoch
         if state.get(f"_{key}_speak"):
-            state[f"_{key}_speak"] = False
-            st.rerun(scope="app")
+            state[f"_{key}_speak"] = False  # the next full run renders her answer silent
+            # #10v: stop her at once in the browser from this fragment (a whole-app rerun took 3-4 s
+            # on the Reader under load, measured in docs/BENCHMARKS.md "Speech", live talk)
+            st.iframe(_STOP_MARGO, height=1)
     utterance = live.turns.next_utterance()
     if utterance is not None:
         try:

@@ -11,7 +11,9 @@ Run: ``.venv/bin/python -m scripts.bench_speech`` (about 2 minutes).
 
 from __future__ import annotations
 
+import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -188,13 +190,52 @@ def live_talk(tmp: Path) -> list[str]:
                 f"{r['period_s']:.1f} s); seconds after Start: heard as said {ev.get('heard', float('nan')):.1f}, "
                 f"Margo's first sound {ev.get('spoke', float('nan')):.1f}, her playback stopped "
                 f"{ev.get('stopped', float('nan')):.1f}"
-                + (f" ({stop:.1f} s after the repeated request's onset)" if stop is not None else "")
+                + (f" ({stop:.1f} s after the repeated request's onset; the microphone track started "
+                   f"{r['mic_after_start_s']:.1f} s after Start)" if stop is not None else "")
                 + f"; chat messages {r['n_msgs']}; sideways overflow at 390 px {r['overflow']} px; "
                 f"Start pressed again {r['restarts']}×.")
     return lines
 
 
+LIVE_HEAD = "**Live talk on the Reader**"
+
+
+def live_md(lines: list[str]) -> str:
+    """The live-talk paragraph of the section, around ``lines``."""
+    return "\n".join([
+        f"{LIVE_HEAD} (#10v; `tests/conversation_browser.py`, also run by "
+        "`tests/test_conversation_browser.py`): `streamlit run app.py`, Debian chromium with its fake media "
+        "devices playing a WAV synthesized offline (Piper EN \"Please summarize this paper.\", festival RU "
+        "\"Перескажи эту статью.\"), its own autoplay policy (no autoplay flag: the user's clicks on the switch "
+        "and on Start let the answer play). WebRTC with an empty ICE server list on loopback, Silero VAD, offline "
+        "Whisper; the file loops, so the request comes again while Margo reads her answer: a barge-in. One run "
+        f"per language on a machine shared with other agents (load average {os.getloadavg()[0]:.1f}; times are "
+        "upper bounds; a check, not a latency benchmark, so no baseline).",
+        "",
+        *lines,
+        "- Verified: the request is heard and sent as a question, answered in the chat, spoken at once by the "
+        "avatar without a click on Play, and stopped when the user speaks over her (the panel is re-rendered "
+        "silent). Not verified: a physical microphone and speakers (echo of Margo's own voice into the "
+        "microphone is left to the browser's echoCancellation), other browsers, a TURN/STUN set-up across "
+        "networks. The first request of a run is sometimes cut at its start (the connection is made while the "
+        "file already plays); the looped repeat is heard whole.",
+    ])
+
+
 def main() -> None:
+    if "--live-only" in sys.argv:  # refresh only the live-talk paragraph of the section
+        import re
+
+        from scripts.benchlib import BENCHMARKS_MD
+
+        with tempfile.TemporaryDirectory(prefix="margo-bench-speech-") as d:
+            block = live_md(live_talk(Path(d)))
+        text = BENCHMARKS_MD.read_text(encoding="utf-8")
+        section = re.search(r"<!-- BEGIN speech -->\n(.*?)\n<!-- END speech -->", text, re.S).group(1)
+        cut = section.find(LIVE_HEAD)
+        write_section("speech", (section[:cut].rstrip() if cut >= 0 else section.rstrip()) + "\n\n" + block)
+        print(block)
+        return
     with tempfile.TemporaryDirectory(prefix="margo-bench-speech-") as d:
         tmp = Path(d)
         fa = first_audio(tmp)
@@ -234,21 +275,7 @@ def main() -> None:
         "",
         *web,
         "",
-        "**Live talk on the Reader** (#10v; `tests/conversation_browser.py`, also run by "
-        "`tests/test_conversation_browser.py`): `streamlit run app.py`, Debian chromium with its fake media "
-        "devices playing a WAV synthesized offline (Piper EN \"Please summarize this paper.\", festival RU "
-        "\"Перескажи эту статью.\"), its own autoplay policy (no autoplay flag: the user's clicks on the switch "
-        "and on Start let the answer play). WebRTC with an empty ICE server list on loopback, Silero VAD, offline "
-        "Whisper; the file loops, so the request comes again while Margo reads her answer: a barge-in. One run "
-        "per language on a machine shared with other agents (times are upper bounds; not a latency benchmark).",
-        "",
-        *live,
-        "- Verified: the request is heard and sent as a question, answered in the chat, spoken at once by the "
-        "avatar without a click on Play, and stopped when the user speaks over her (the panel is re-rendered "
-        "silent). Not verified: a physical microphone and speakers (echo of Margo's own voice into the "
-        "microphone is left to the browser's echoCancellation), other browsers, a TURN/STUN set-up across "
-        "networks. The first request of a run is sometimes cut at its start (the connection is made while the "
-        "file already plays); the looped repeat is heard whole.",
+        live_md(live),
     ])
     write_section("speech", md)
     print(md)

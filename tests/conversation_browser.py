@@ -131,6 +131,7 @@ def run_live_talk(url: str, lang: str, tmp_path: Path, shared_data: Path, shots:
     from playwright.sync_api import sync_playwright
 
     paper, request, engine_cls, words = CASES[lang]
+    tmp_path.mkdir(parents=True, exist_ok=True)
     wav = tmp_path / f"request_{lang}.wav"
     period_s = request_wav(wav, request, lang, engine_cls, tmp_path / "tts")
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -144,6 +145,11 @@ def run_live_talk(url: str, lang: str, tmp_path: Path, shared_data: Path, shots:
         try:
             ctx = browser.new_context(viewport={"width": 1440, "height": 900},
                                       locale={"ru": "ru-RU", "en": "en-US"}[lang], permissions=["microphone"])
+            # when the fake microphone's track starts (the file plays from then on), in wall-clock ms
+            ctx.add_init_script("""(() => { const md = navigator.mediaDevices; if (!md || !md.getUserMedia) return;
+                const orig = md.getUserMedia.bind(md);
+                md.getUserMedia = c => orig(c).then(s => { window.top.__margoMicAt = window.top.__margoMicAt
+                    || Date.now(); return s; }); })();""")
             page = ctx.new_page()
             console: list[str] = []
             page.on("console", lambda m: console.append(f"{m.type}: {m.text[:160]}") if m.type in ("error", "warning")
@@ -152,7 +158,7 @@ def run_live_talk(url: str, lang: str, tmp_path: Path, shared_data: Path, shots:
             upload_paper(page, shared_data / "papers" / paper)
             page.get_by_role("tab").nth(1).click()  # Ask
             page.locator(".st-key-reader_talk_on label").first.click()
-            t_click = time.monotonic()
+            t_click, t_click_wall = time.monotonic(), time.time()
             _start_microphone(page, lang)
             heard_re = re.compile(r"(Heard|Услышала): [“«](.+?)[”»]")
             heard, spoke, stopped_early = None, False, False
@@ -195,14 +201,17 @@ def run_live_talk(url: str, lang: str, tmp_path: Path, shared_data: Path, shots:
                 _shots(page, f"reader_live_{lang}")
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             n_msgs = page.locator("[data-testid='stChatMessage']").count()
+            mic_at = page.evaluate("() => window.__margoMicAt || null")
             ctx.close()
         finally:
             browser.close()
-    onsets = [LEAD_S + k * period_s for k in range(40)]  # request onsets in the file, s after Start
+    mic_s = (mic_at / 1000 - t_click_wall) if mic_at else 0.0  # the track started this long after Start
+    onsets = [mic_s + LEAD_S + k * period_s for k in range(40)]  # request onsets in the file, s after Start
     stop_after_onset = None
     if "stopped" in events:
         before = [o for o in onsets if o <= events["stopped"]]
         stop_after_onset = events["stopped"] - before[-1] if before else None
     return {"heard": heard, "heard_all": sorted(heard_all), "spoke": spoke, "stopped_early": stopped_early,
             "events": events, "overflow": overflow, "n_msgs": n_msgs, "restarts": restarts, "period_s": period_s,
-            "stop_after_onset_s": stop_after_onset}
+            "stop_after_onset_s": stop_after_onset,
+            "mic_after_start_s": mic_s}
