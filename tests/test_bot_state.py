@@ -12,7 +12,7 @@ from core.channels import parse_export
 from core.embeddings import get_embedder
 from core.settings import Settings
 from tests.fake_telegram import TOKEN, FakeBotAPI
-from tests.test_bot_e2e import EN_USER, run_bot
+from tests.test_bot_e2e import EN_USER, RU_USER, run_bot
 
 
 def test_chosen_channel_survives_a_restart(shared_data, tmp_path):
@@ -63,11 +63,17 @@ def test_forget_deletes_the_conversation_and_the_progress(shared_data, tmp_path)
             api.wait_sent(1)
             api.press(EN_USER, "ch:1", "en")
             api.wait_sent(2)
+            api.message(EN_USER, "What can the GitVerse platform do?", "en")
+            api.message(RU_USER, "Что умеет платформа GitVerse?", "ru")
+            api.wait_sent(4)
             api.message(EN_USER, "/forget", "en")
-            api.wait_sent(3)
+            api.wait_sent(5)
 
         run_bot(settings, services, script)
-        assert "are deleted" in api.sent[2]["text"]
+        assert "are deleted" in api.sent[4]["text"]
+        # the bot's answer log keeps the other user's question, not the forgotten one's
+        logged = [r[2] for r in services.library(BOT_USER).store.query_rows()]
+        assert logged == ["Что умеет платформа GitVerse?"]
         assert not ws.root.exists()  # the progress went with the workspace
         assert EN_USER not in asyncio.run(bot_persistence(settings).get_user_data())
         assert services.library(BOT_USER).channels()  # the bot's shared channels stay

@@ -85,6 +85,11 @@ class Services:
         ws = local_workspace(self.settings) if user == LOCAL_USER else Workspace.for_user(self.settings, user)
         ws.delete()
 
+    def forget_asker(self, user: str, asker: str) -> int:
+        """Delete the questions ``asker`` asked of ``user``'s channels (their answers and votes
+        too) from that user's log; returns how many rows went."""
+        return self.library(user).store.forget_asker(asker)
+
     def library(self, user: str) -> ChannelLibrary:
         """The user's channel library."""
         return self._libraries.get_or_create(user, lambda: ChannelLibrary(self.user_settings(user), self.embedder))
@@ -168,13 +173,17 @@ class Services:
         return {"results": [h.as_json() for h in hits]}
 
     def answer(self, user: str, question: str, channels: list[str] | None = None, k: int = 5,
-               history: list[tuple[str, str]] | None = None, **kw) -> dict:
+               history: list[tuple[str, str]] | None = None, asker: str | None = None, **kw) -> dict:
         """The CLI's ``search`` shape (``answer, abstained, results``) plus ``cited``, ``mode``,
-        ``notice``, ``lang`` and ``query_id`` (for feedback)."""
+        ``notice``, ``lang`` and ``query_id`` (for feedback).
+
+        ``asker``: who asked when it is not ``user`` (a bot user asking the bot's channels);
+        their logged questions can then be deleted with :meth:`forget_asker`.
+        """
         lib = self.catalog(user)
         turns = [Turn(q, a) for q, a in (history or [])]
         ans, hits = answer_question(lib, question, channels=channels, k=k, history=turns, llm=self.llm, **kw)
-        query_id = log_answer(lib.store, question, list(channels or []), ans)
+        query_id = log_answer(lib.store, question, list(channels or []), ans, asker=asker)
         return {**ans.as_json(hits), "cited": ans.cited, "mode": ans.mode, "notice": ans.notice, "lang": ans.lang,
                 "query_id": query_id}
 

@@ -241,7 +241,8 @@ class MargoBot:
                 return
             self.limiter.check(f"tg-{update.effective_user.id}", "question")
             result = await asyncio.to_thread(self.services.answer, BOT_USER, question,
-                                             [channel] if channel else None, 5, list(history))
+                                             [channel] if channel else None, 5, list(history),
+                                             asker=f"tg-{update.effective_user.id}")
         except Exception as exc:  # noqa: BLE001
             await self._fail(update, exc)
             return
@@ -327,8 +328,9 @@ class MargoBot:
 
     async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/forget``: delete what the bot keeps about this user (#11h): the conversation
-        (chosen channel, last turns, a running drill; also in the persisted state) and the
-        interview progress (workspace ``tg-<id>``)."""
+        (chosen channel, last turns, a running drill; also in the persisted state), the
+        interview progress (workspace ``tg-<id>``) and their questions in the bot's answer
+        log (with their answers and votes)."""
         if not await self._guarded(update, update.effective_message.text or "/forget"):
             return
         lang = _lang(update)
@@ -337,6 +339,7 @@ class MargoBot:
         context.application.drop_user_data(user_id)  # gone from the persisted state at the next flush
         try:
             await asyncio.to_thread(self.services.delete_user, f"tg-{user_id}")
+            await asyncio.to_thread(self.services.forget_asker, BOT_USER, f"tg-{user_id}")
         except Exception as exc:  # noqa: BLE001
             await self._fail(update, exc)
             return

@@ -36,11 +36,15 @@ class FeedbackStats:
     recent_disliked: list[str]
 
 
-def log_answer(store: ChannelStore, question: str, channels: list[str], answer: ChannelAnswer) -> int:
-    """Store a shown answer with the cited posts; returns the id a vote refers to."""
+def log_answer(store: ChannelStore, question: str, channels: list[str], answer: ChannelAnswer,
+               asker: str | None = None) -> int:
+    """Store a shown answer with the cited posts; returns the id a vote refers to.
+
+    ``asker``: who asked, when not the store's owner (see :meth:`ChannelStore.log_query`).
+    """
     cited = [{"n": n, "channel": answer.citations[n - 1].channel, "post_id": answer.citations[n - 1].post_id,
               "url": answer.citations[n - 1].url} for n in answer.cited]
-    return store.log_query(question, channels, answer.text, answer.abstained, cited, answer.mode)
+    return store.log_query(question, channels, answer.text, answer.abstained, cited, answer.mode, asker=asker)
 
 
 def record_vote(store: ChannelStore, query_id: int, up: bool | None) -> None:

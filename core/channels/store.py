@@ -182,7 +182,7 @@ class ChannelStore:
         StorageError: the database cannot be opened or written.
     """
 
-    MIGRATIONS = (_SCHEMA,)
+    MIGRATIONS = (_SCHEMA, "ALTER TABLE queries ADD COLUMN asker TEXT;")
     """Schema scripts by version (``PRAGMA user_version``); add new ones, never edit old ones."""
 
     def __init__(self, path: Path) -> None:
@@ -333,15 +333,26 @@ class ChannelStore:
 
     # ------------------------------------------------------------------ queries
     def log_query(self, query: str, channels: list[str], answer: str, abstained: bool,
-                  cited: list[dict], mode: str) -> int:
-        """Record an answered query; returns its id (for a later vote)."""
+                  cited: list[dict], mode: str, asker: str | None = None) -> int:
+        """Record an answered query; returns its id (for a later vote).
+
+        ``asker`` names who asked when that is not the store's owner (a bot user
+        ``tg-<id>`` asking the bot's shared channels), so :meth:`forget_asker` can delete
+        their questions; ``None`` for the workspace's own user.
+        """
         with self.connect() as con:
             cur = con.execute(
-                "INSERT INTO queries(ts, query, channels, answer, abstained, cited, mode) VALUES (?,?,?,?,?,?,?)",
+                "INSERT INTO queries(ts, query, channels, answer, abstained, cited, mode, asker)"
+                " VALUES (?,?,?,?,?,?,?,?)",
                 (time.time(), query, json.dumps(channels, ensure_ascii=False), answer, int(abstained),
-                 json.dumps(cited, ensure_ascii=False), mode),
+                 json.dumps(cited, ensure_ascii=False), mode, asker),
             )
             return int(cur.lastrowid)
+
+    def forget_asker(self, asker: str) -> int:
+        """Delete every logged query (question, answer, vote) of ``asker``; returns how many."""
+        with self.connect() as con:
+            return int(con.execute("DELETE FROM queries WHERE asker = ?", (asker,)).rowcount)
 
     def set_vote(self, query_id: int, vote: int) -> None:
         """Store +1 (thumbs up), -1 (down) or 0 (withdrawn) on a logged query."""
