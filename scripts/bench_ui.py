@@ -362,9 +362,12 @@ def main() -> None:
         write_section("ui", splice_language(current, sub))
         print(sub)
         return
+    # #10v: the first-sound table lives in scripts/bench_first_sound.py (also run alone)
+    from scripts import bench_first_sound
+
     with tempfile.TemporaryDirectory(prefix="margo-bench-ui-") as d:
         tmp = Path(d)
-        fs = first_sound(tmp)
+        fs = bench_first_sound.first_sound(tmp)
         pw = page_weight(tmp)
         browser_share = browser_language_share(tmp)
     fu = follow_ups()
@@ -377,15 +380,7 @@ def main() -> None:
         f"{machine_line()}; load average at the end {load[0]:.1f} (other agents were using the 2 cores: latencies "
         "are upper bounds).",
         "",
-        "### Time to first sound",
-        "Real browser (Debian chromium, Playwright) on a page with one avatar panel; each text is new (no cache). "
-        "\"Play at once\": Play pressed the moment the panel appears (the worst case: synthesis of the first "
-        "sentence has only just started); \"after 2 s\": the user reads first. Voices: piper (EN), festival (RU), "
-        "engines warmed by one earlier sentence. Baseline: the previous panel synthesized the whole text before "
-        f"its first sound (same engines, warm, cache off; page transfer not added). {RUNS} runs per cell. "
-        "No published figure applies.",
-        "",
-        *fs,
+        bench_first_sound.first_sound_md(fs),
         "",
         "### Follow-up detection (Channel search conversations)",
         "`data/channel_eval/followups.jsonl`: 104 pairs (previous question, new question) written for the two "
