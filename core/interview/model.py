@@ -52,9 +52,12 @@ class ScorerModel:
         threshold_2way: P(correct)·100 at or above which the answer is "correct" (2-way),
             fitted on the training split.
         off_margin: cosine by which another question's reference must beat the own
-            reference for the off-topic guard.
+            reference for the off-topic guard; fitted so that the worst SemEval train corpus
+            flags at most 1% of its correct answers judged out-of-fold (see the training
+            script's ``fit_guards``; the fit is recorded in ``trained_on``).
         unrelated_sim: answer-reference and answer-question cosine below which an answer
-            with no covered key point is "unrelated".
+            with no covered key point is "unrelated"; fitted after ``off_margin`` by the same
+            1% rule; -1 means that rule is off (no value kept the worst corpus within 1%).
         meta: how it was trained (free-form, kept for the record).
     """
 
