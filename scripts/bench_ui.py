@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -33,9 +32,6 @@ SENTENCES = {
            "Finally she suggests what to read next."],
 }
 
-RUNS = 3
-"""Runs per cell of the first-sound table (median / max reported)."""
-
 DEMO = '''
 import sys
 sys.path.insert(0, {root!r})
@@ -45,72 +41,6 @@ lang = st.query_params.get("lang", "en")
 st.session_state["ui_lang"] = lang
 avatar_panel(st.query_params.get("text", ""), lang, key="bench", height=200)
 '''
-
-
-def _text(lang: str, n: int, k: int) -> str:
-    return " ".join(SENTENCES[lang][:n]).replace("{k}", str(k))
-
-
-def first_sound(tmp: Path) -> list[str]:
-    """Browser: press Play as soon as the panel appears (worst case) and after 2 s of reading."""
-    from urllib.parse import quote
-
-    from tests.speech_browser import (
-        CHROMIUM,
-        CHROMIUM_FLAGS,
-        avatar_frame,
-        browser_missing_reason,
-        demo_server,
-    )
-
-    reason = browser_missing_reason()
-    if reason:
-        return [f"Not measured: {reason}."]
-    from playwright.sync_api import sync_playwright
-
-    from core.settings import Settings
-    from core.speech.tts import Speaker
-
-    script = tmp / "bench_demo.py"
-    script.write_text(DEMO.format(root=str(ROOT)), encoding="utf-8")
-    rows = ["| language | sentences | first sound, Play at once: median / max, ms | "
-            "Play after 2 s: median / max, ms | baseline: whole text synthesized first (previous panel), "
-            "median, ms |", "|---|---|---|---|---|"]
-    base_speaker = Speaker(Settings(data_dir=tmp / "baseline"), use_cache=False)
-    k = int(time.time()) % 100000
-    with demo_server(tmp, tmp / "web", script=script) as url, sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        try:
-            page = b.new_page(viewport={"width": 1000, "height": 600})
-            for lang in ("en", "ru"):  # warm the engines once (piper model, festival process)
-                page.goto(f"{url}/?lang={lang}&text={quote(_text(lang, 1, k))}")
-                frame = avatar_frame(page)
-                frame.evaluate("() => window.margoPlay()")
-                _wait_sound(frame)
-                base_speaker.speak(_text(lang, 1, k), lang)  # the baseline's engines warm too
-            for lang in ("ru", "en"):
-                for n in (1, 2, 7):
-                    cells = []
-                    for delay in (0.0, 2.0):
-                        runs = []
-                        for _ in range(RUNS):
-                            k += 1
-                            page.goto(f"{url}/?lang={lang}&text={quote(_text(lang, n, k))}")
-                            frame = avatar_frame(page)
-                            time.sleep(delay)
-                            frame.evaluate("() => window.margoPlay()")
-                            runs.append(_wait_sound(frame))
-                        cells.append(f"{statistics.median(runs):.0f} / {max(runs):.0f}")
-                    base = []
-                    for _ in range(RUNS):
-                        k += 1
-                        t0 = time.perf_counter()
-                        base_speaker.speak(_text(lang, n, k), lang)
-                        base.append((time.perf_counter() - t0) * 1000)
-                    rows.append(f"| {lang} | {n} | {cells[0]} | {cells[1]} | {statistics.median(base):.0f} |")
-        finally:
-            b.close()
-    return rows
 
 
 def _wait_sound(frame, timeout_s: float = 30.0) -> float:
