@@ -15,6 +15,8 @@ same-origin script) and ``margo_autoplay`` turns False, so the next run renders 
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from core.errors import MargoError
@@ -75,6 +77,16 @@ def _watch(key: str, lang_hint: str | None, playing: bool) -> None:
     st.caption(f":material/graphic_eq: {t(f'talk.state.{label}', ui)}")
 
 
+@st.cache_resource(show_spinner=False)
+def _warm_transcriber() -> bool:
+    """Load the offline Whisper model in the background once the switch is on (#10v: about 0.8 s
+    that the first utterance would otherwise wait for)."""
+    cfg = settings()
+    threading.Thread(target=get_transcriber, args=(str(cfg.data_dir), cfg.threads), daemon=False,
+                     name="margo-stt-warm").start()
+    return True
+
+
 def live_talk(key: str, lang_hint: str | None = None) -> str | None:
     """The live-talk switch and microphone stream; the text of a newly heard utterance, once.
 
@@ -92,6 +104,7 @@ def live_talk(key: str, lang_hint: str | None = None) -> str | None:
         return None
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
+    _warm_transcriber()
     live = _live(key)
 
     async def on_frames(frames):  # every queued frame (a plain frame callback would drop all but the newest)

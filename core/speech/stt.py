@@ -163,11 +163,20 @@ class Transcriber:
         return Transcript(text, info.language, float(info.language_probability), float(info.duration), words)
 
 
-@lru_cache(maxsize=2)
+_TRANSCRIBER_LOCK = threading.Lock()
+
+
 def get_transcriber(data_dir: str, threads: int = 1) -> Transcriber:
-    """The process-wide transcriber for ``data_dir`` (model assembled on first call).
+    """The process-wide transcriber for ``data_dir`` (model assembled and loaded on first call,
+    about 0.8 s; a warm-up thread and a page asking at once share one load).
 
     Raises:
         SpeechError: no model installed (the message says how to install it).
     """
+    with _TRANSCRIBER_LOCK:
+        return _load_transcriber(data_dir, threads)
+
+
+@lru_cache(maxsize=2)
+def _load_transcriber(data_dir: str, threads: int = 1) -> Transcriber:
     return Transcriber(prepare_model(Path(data_dir)), threads)
