@@ -108,8 +108,9 @@ def main() -> None:
         "set.", "",
         "| file | audio s | streaming utterances | offline utterances | |Δ| s | CPU s/s streaming | CPU s/s offline |",
         "|---|---|---|---|---|---|---|", *rows, "", *[f"- {c}" for c in checks],
-        "- Browser: checked once in headless Chromium with a fake microphone playing the JFK clip (see the",
-        "  live-talk notes in the report); not a timed measurement.",
+        "- Browser: the live-talk path on the Reader page is driven in headless Chromium",
+        "  with a fake microphone by tests/test_conversation_browser.py (RU and EN, barge-in included); its",
+        "  timings are in the Speech section (scripts/bench_speech.py --live-only).",
         f"- {machine_line()}",
     ])
     write_section("conversation", "## Live conversation segmenter (scripts/bench_conversation.py)\n\n" + md)
