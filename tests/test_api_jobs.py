@@ -4,6 +4,7 @@ results and reports unfinished ones as interrupted), bounded in number, run on t
 from __future__ import annotations
 
 import threading
+import time
 
 from core.api import jobs as jobs_mod
 from core.api.jobs import INTERRUPTED, JobRunner
@@ -22,6 +23,9 @@ def test_finished_job_survives_a_restart_and_unfinished_one_reads_interrupted(tm
     stuck = runner.submit("reader.ingest", "alice", lambda progress: gate.wait(30) and {})
     queued = runner.submit("reader.ingest", "bob", lambda progress: {})
     assert runner.get(stuck.id, "alice").status in ("queued", "running")
+    deadline = time.monotonic() + 30  # the old server has saved it as running before it "restarts"
+    while runner._read(stuck.id).status != "running" and time.monotonic() < deadline:
+        time.sleep(0.02)
     # the server "restarts": a new runner on the same database, the old one never finished
     again = JobRunner(db, HeavyPool(workers=1, nice=0))
     assert again.get(done.id, "alice").result == {"added": 3}

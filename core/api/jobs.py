@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -186,21 +186,24 @@ class JobRunner:
 
         def run() -> None:
             job.status = "running"
+            status, result, error = "failed", None, None
             try:
                 self._write(job)
-                job.result = work(progress)
-                job.status = "done"
+                result = work(progress)
+                status = "done"
             except MargoError as exc:
-                job.error = {"type": type(exc).__name__, "message": str(exc), "message_ru": exc.localized("ru")}
-                job.status = "failed"
+                error = {"type": type(exc).__name__, "message": str(exc), "message_ru": exc.localized("ru")}
             except Exception as exc:  # noqa: BLE001 - a job must always finish with a state
-                job.error = {"type": "InternalError", "message": f"The job failed unexpectedly ({type(exc).__name__})."}
-                job.status = "failed"
+                error = {"type": "InternalError", "message": f"The job failed unexpectedly ({type(exc).__name__})."}
             finally:
-                job.finished_ts = time.time()
+                # saved before the live job shows it finished: whoever sees "done" here
+                # (``wait``, a poll) finds it in the database too
+                final = replace(job, status=status, result=result, error=error, finished_ts=time.time())
                 try:
-                    self._write(job)
+                    self._write(final)
                 finally:
+                    job.result, job.error, job.finished_ts = final.result, final.error, final.finished_ts
+                    job.status = final.status
                     with self._lock:
                         self._live.pop(job.id, None)
                         self._futures.pop(job.id, None)
