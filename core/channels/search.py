@@ -365,10 +365,18 @@ class ChannelLibrary:
                 # rows beyond what SQLite knows (a crash after a save) are dead: mask them
                 n_active = con.execute("SELECT COUNT(*) FROM chunks WHERE channel_id = ? AND active = 1",
                                        (cid,)).fetchone()[0]
-                if index.ntotal and 1 - n_active / index.ntotal > _COMPACT_DEAD_SHARE:
+                compacted = bool(index.ntotal and 1 - n_active / index.ntotal > _COMPACT_DEAD_SHARE)
+                if compacted:
                     self._compact(con, cid, index)
-                live = con.execute("SELECT pos, text FROM chunks WHERE channel_id = ? AND active = 1 ORDER BY pos",
-                                   (cid,)).fetchall()
+                if not old and not compacted:
+                    # #11L: a first import's live chunks are exactly the rows just written (chunks
+                    # only exist beside their posts), so BM25 is built from memory instead of
+                    # reading every text back from SQLite (same rows, same order: index.add
+                    # returns increasing positions)
+                    live = [(int(r), text) for r, (_, _, text) in zip(rows, chunk_rows, strict=True)]
+                else:
+                    live = con.execute("SELECT pos, text FROM chunks WHERE channel_id = ? AND active = 1 "
+                                       "ORDER BY pos", (cid,)).fetchall()
                 index.rebuild_bm25([r[0] for r in live], [r[1] for r in live])
                 index.save()
             if username:
