@@ -83,7 +83,8 @@ PROFILE_10K = (
     "BM25 about 10%; the import already embeds in batches of 256 texts, writes every row in one transaction with "
     "`executemany` and saves the index once. A first import now builds BM25 from the rows it just wrote instead of "
     "reading them back (same posts, chunks and BM25 scores: `tests/test_channels_import_equiv.py`): 4.87 s CPU "
-    "against 5.05 s for the read-back path (median of 3 each, alternating, load average about 4), within noise. "
+    "against 5.05 s for the read-back path (median of 3 each, alternating, load average about 4; "
+    "`scripts/profile_channel_import.py --before 436e3ff~1`), within noise. "
     "The 22.5 s and 32 s walls of earlier full runs are this same ~5 s of CPU at 1-min load averages of 14-45 on "
     "2 cores: the case's time tracks the machine's load, not waste in the import.")
 """Measured once by hand (see the text); kept in the section so a full run does not drop it."""
