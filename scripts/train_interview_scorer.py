@@ -8,7 +8,10 @@ Training data (and only this):
   English comparison is on unseen questions);
 * the team's ``data/interview_eval/labelled.jsonl`` (160 RU/EN answers to bank questions,
   grades 0-100 used as soft labels: weight g/100 on "correct", the rest on
-  "contradictory" for the ``swapped`` answers and on "incorrect" otherwise).
+  "contradictory" for the ``swapped`` answers and on "incorrect" otherwise);
+* (#9d) ``data/interview_eval/paraphrase_dev.jsonl``: 60 short RU/EN answers of our own in other words
+  than the reference (30 correct, grade 85; 30 wrong but on topic, grade 10) to 15 bank questions that
+  are not in the paraphrase check, as labelled rows with the same soft labels and weight.
 
 Model: scikit-learn ``LogisticRegression`` (multinomial, L2) on standardised features of
 :mod:`core.interview.features`. The regularisation C is chosen by 5-fold cross-validation
@@ -105,25 +108,30 @@ def training_set(scorer: Scorer):
             gold2.append(int(r["label_2way"] == "correct"))
             analyses.append(an[i])
     bank = load_bank()
-    lab = read_jsonl(EVAL_DIR / "labelled.jsonl")
-    lab_rows = []
-    for it in lab:
-        q = bank.get(it["question_id"])
-        lab_rows.append({"qid": it["question_id"], "question": q.text(it["lang"]), "reference": q.ref(it["lang"]),
-                         "answer": it["answer"], "lang": it["lang"]})
-    an = analyse_rows(lab_rows, scorer, "labelled")
-    x, ok = features_matrix(an, cal)
-    for j, it in enumerate(lab):
-        if not ok[j]:
-            continue
-        g = it["grade"] / 100.0
-        wrong = "contradictory" if it["kind"] == "swapped" else "incorrect"
-        X.append(x[j])
-        Y.append([g, (1 - g) * (wrong == "contradictory"), (1 - g) * (wrong == "incorrect")])
-        groups.append(f"labelled:{it['question_id']}")
-        sem.append(False)
-        gold2.append(int(it["grade"] >= 50))
-        analyses.append(an[j])
+    # #9d: the 60 short own-words answers of paraphrase_dev.jsonl (30 correct, 30 wrong but on topic) are
+    # labelled rows like labelled.jsonl's, same soft labels and weight: that set's correct answers are all
+    # near-copies of the reference, so without these the model learnt "correct = the reference's words".
+    # Each file is analysed on its own (its questions are its off-topic distractors, as before).
+    for fname, tag in (("labelled.jsonl", "labelled"), (DEV_FILE.name, "paraphrase_dev")):
+        lab = read_jsonl(EVAL_DIR / fname)
+        lab_rows = []
+        for it in lab:
+            q = bank.get(it["question_id"])
+            lab_rows.append({"qid": it["question_id"], "question": q.text(it["lang"]), "reference": q.ref(it["lang"]),
+                             "answer": it["answer"], "lang": it["lang"]})
+        an = analyse_rows(lab_rows, scorer, tag)
+        x, ok = features_matrix(an, cal)
+        for j, it in enumerate(lab):
+            if not ok[j]:
+                continue
+            g = it["grade"] / 100.0
+            wrong = "contradictory" if it["kind"] == "swapped" else "incorrect"
+            X.append(x[j])
+            Y.append([g, (1 - g) * (wrong == "contradictory"), (1 - g) * (wrong == "incorrect")])
+            groups.append(f"labelled:{it['question_id']}")
+            sem.append(False)
+            gold2.append(int(it["grade"] >= 50))
+            analyses.append(an[j])
     return np.vstack(X), np.array(Y), np.array(groups), np.array(sem), np.array(gold2), analyses
 
 
@@ -167,6 +175,9 @@ PARA_TIE_POINTS = 5.0
 simplest one to replace it: a fifth of the 25-point spread between the 'partial' and 'excellent' bands of
 data/interview_eval/labelled.jsonl, set before the run."""
 PARAPHRASE_FILE = EVAL_DIR / "paraphrase_check.jsonl"
+DEV_FILE = EVAL_DIR / "paraphrase_dev.jsonl"
+"""#9d: 60 short answers in one's own words (15 bank questions not in the check set, RU and EN, one correct
+and one wrong-but-on-topic answer each), trained on as labelled rows; the check set stays a check."""
 
 
 def fit_boost(X, Y):
