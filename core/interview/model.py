@@ -20,6 +20,11 @@ P(correct) blended with this one, was tied on SemEval train (OOF macro-F1 0.7048
 blend weights 0.25-0.5 against 0.7050) and scored the paraphrases lower (31.8 at weight 0.5
 against 39.3), so the logistic regression alone ships; the alternative stays measured and
 reported by the training script (``trained_on.boost_weight_cv``), not evaluated here.
+
+Training data (#9d): besides SemEval train and ``data/interview_eval/labelled.jsonl``, the 60 short
+RU/EN answers in one's own words of ``data/interview_eval/paraphrase_dev.jsonl`` (30 correct, 30 wrong
+but on topic, to 15 bank questions outside the paraphrase check) are labelled rows: every correct
+labelled answer was a near-copy of its reference, so short correct paraphrases scored like wrong ones.
 """
 
 from __future__ import annotations
