@@ -448,7 +448,7 @@ def main() -> int:
            "4096 texts), the answer's units were embedded even when equal to the answer, and stems and "
            "antonym sides of the question-side texts were recomputed. Scores are unchanged (720 analyses "
            "compared before/after: 0 differing scores, flags or key points, largest cosine difference "
-           "1.8e-7; `tests/test_interview_latency.py` checks 1e-6). Pre-#9b code in a separate process on "
+           "1.8e-7; `tests/test_interview_memo.py` checks 1e-6). Pre-#9b code in a separate process on "
            "the same 360 answers: CPU mean 26-32 ms vs 13-14 ms after (load average ~36 at the time).",
            f"Target p95 ≤ 150 ms (wall). Whole benchmark run: {time.time() - t_start:.0f} s with cached analyses.", ""]
     md += [CANDIDATES_NOTE, "", choices_note(model), ""]

@@ -824,7 +824,7 @@ class Scorer:
     question-demoted copy, duplicates embedded once) go to the embedder; the reference,
     question, key points and demoted reference are embedded once per question and kept in
     an LRU memo. Each text is embedded independently by USE, so scores are unchanged
-    (``tests/test_interview_latency.py`` checks 1e-6).
+    (``tests/test_interview_memo.py`` checks 1e-6).
     """
 
     def __init__(self, embedder: Embedder, bank: Bank | None = None, cache_dir: Path | None = None,
