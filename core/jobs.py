@@ -20,19 +20,17 @@ shared by the pages, the HTTP API's job runner and the bot.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import queue
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from pathlib import Path
 from typing import Any, TypeVar
 
 from .settings import Settings
 
-__all__ = ["HeavyPool", "heavy_pool", "paper_is_saved"]
+__all__ = ["HeavyPool", "heavy_pool"]
 
 T = TypeVar("T")
 
@@ -179,10 +177,3 @@ def heavy_pool(settings: Settings) -> HeavyPool:
         if _POOL is None:
             _POOL = HeavyPool(settings.heavy_workers, settings.heavy_nice)
         return _POOL
-
-
-def paper_is_saved(settings: Settings, data: bytes) -> bool:
-    """True when opening ``data`` in the Reader is a quick reload: the PDF's index is saved, or
-    the scan's recognised PDF is in the workspace's OCR cache (``data_dir/ocr/<sha256>.pdf``)."""
-    digest = hashlib.sha256(data).hexdigest()
-    return (Path(settings.index_dir) / digest).is_dir() or (Path(settings.data_dir) / "ocr" / f"{digest}.pdf").is_file()

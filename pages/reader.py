@@ -8,7 +8,6 @@ import streamlit as st
 
 from core.errors import MargoError
 from core.i18n import t
-from core.jobs import paper_is_saved
 from core.reader import Reader
 from core.reader.documents import list_documents
 from core.reader.notes import notes_markdown
@@ -51,7 +50,7 @@ PARTS = ("problem", "method", "results")
 def _open(data: bytes) -> None:
     with st.spinner(t("reader.reading", ui)):
         doc = heavy_run(reader.open, data, ocr_progress=_papers.ocr_progress(),  # #11h: bounded pool
-                        light=paper_is_saved(cfg, data))
+                        light=reader.is_saved(data))
     _papers.remember_ocr(cfg, data, doc)
     if state.reader_doc is None or state.reader_doc.doc_id != doc.doc_id:
         state.reader_qa = []

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from core.jobs import HeavyPool, heavy_pool, paper_is_saved
+from core.jobs import HeavyPool, heavy_pool
 from core.settings import Settings
 
 
@@ -90,13 +90,22 @@ def test_waiting_caller_is_told_its_place_in_the_queue():
     pool.shutdown()
 
 
-def test_one_pool_per_process_from_settings_and_saved_paper_check(tmp_path):
-    cfg = Settings(data_dir=tmp_path, heavy_workers=1)
+def test_one_pool_per_process_from_settings():
+    cfg = Settings(heavy_workers=1)
     assert heavy_pool(cfg) is heavy_pool(cfg)
-    data = b"%PDF-1.4 not really"
-    assert not paper_is_saved(cfg, data)
-    import hashlib
 
-    (tmp_path / "ocr").mkdir()
-    (tmp_path / "ocr" / f"{hashlib.sha256(data).hexdigest()}.pdf").write_bytes(b"x")
-    assert paper_is_saved(cfg, data)
+
+def test_saved_paper_check_follows_the_saved_index(shared_data, tmp_path):
+    """Only a paper whose index is saved with today's embedder and chunking counts as a quick
+    reopen (run at once, not behind the queue); a changed chunk size makes it a full ingest."""
+    from core.embeddings import get_embedder
+    from core.reader import Reader
+
+    cfg = Settings(data_dir=tmp_path, llm_base_url=None, llm_model=None)
+    data = (shared_data / "papers" / "attention_is_all_you_need_1706.03762.pdf").read_bytes()
+    reader = Reader(settings=cfg, embedder=get_embedder())
+    assert not reader.is_saved(data)
+    reader.open(data)
+    assert reader.is_saved(data)
+    changed = Reader(settings=cfg.model_copy(update={"chunk_chars": cfg.chunk_chars + 200}), embedder=get_embedder())
+    assert not changed.is_saved(data)

@@ -87,6 +87,22 @@ class Reader:
         return open_with_ocr(data, open_pdf, cfg.data_dir / "ocr", cfg.ocr_langs, cfg.ocr_dpi, ocr_progress,
                              max_pages=cfg.max_pages)
 
+    def is_saved(self, data: bytes) -> bool:
+        """True when :meth:`open` of ``data`` is a quick reload: the PDF's index (or, for a
+        scan, its recognised PDF's index) is saved with the current embedder and chunking,
+        so nothing is parsed, recognised or embedded again."""
+        from .documents import index_params, saved_index_matches
+        from .ocr import cached_pdf_path
+        from .pdf import content_hash
+
+        cfg = self.settings
+        params = index_params(cfg.chunk_chars, cfg.chunk_overlap_sentences)
+        if saved_index_matches(cfg.index_dir / content_hash(data), self.embedder.name, params):
+            return True
+        ocr_pdf = cached_pdf_path(data, cfg.data_dir / "ocr")
+        return ocr_pdf.is_file() and saved_index_matches(cfg.index_dir / content_hash(ocr_pdf.read_bytes()),
+                                                         self.embedder.name, params)
+
     def summarize(self, doc: ReaderDocument, n_sentences: int | None = None, lang: Lang | None = None) -> Summary:
         """Summarise ``doc`` (LLM when configured, else extractive).
 

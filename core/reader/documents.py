@@ -208,6 +208,14 @@ def _load(target: Path, embedder: Embedder) -> ReaderDocument:
     )
 
 
+def saved_index_matches(target: Path, embedder_name: str, params: dict) -> bool:
+    """True when the document folder ``target`` holds an index built by ``embedder_name``
+    with these chunking ``params`` (so opening the PDF again reloads it, no re-embedding)."""
+    meta = HybridIndex.read_meta(target)
+    return (meta is not None and meta.get("embedder") == embedder_name
+            and meta.get("extra", {}).get("params") == params)
+
+
 def open_document(
     data: bytes,
     embedder: Embedder,
@@ -235,10 +243,8 @@ def open_document(
     """
     check_size(data, max_bytes)  # before a saved index of an oversized file is reopened
     target = index_dir / content_hash(data)
-    meta = HybridIndex.read_meta(target)
     params = index_params(chunk_chars, overlap_sentences)
-    if (meta is not None and meta.get("embedder") == embedder.name
-            and meta.get("extra", {}).get("params") == params):
+    if saved_index_matches(target, embedder.name, params):
         try:
             return _load(target, embedder)
         except StorageError as exc:

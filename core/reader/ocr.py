@@ -362,6 +362,12 @@ def ocr_pdf(
     return ocr_pdf_report(data, langs, dpi, progress, only_missing)[0]
 
 
+def cached_pdf_path(data: bytes, cache_dir: Path) -> Path:
+    """Where :func:`open_with_ocr` keeps the recognised PDF of the upload ``data``
+    (``cache_dir/<sha256 of data>.pdf``; it may not exist yet)."""
+    return Path(cache_dir) / (hashlib.sha256(data).hexdigest() + ".pdf")
+
+
 def open_with_ocr(
     data: bytes,
     open_pdf: Callable[[bytes], T],
@@ -399,8 +405,7 @@ def open_with_ocr(
                 return open_pdf(data)
             except NeedsOCRError:
                 pass  # every page is an image: recognise it (or say what is missing)
-    key = hashlib.sha256(data).hexdigest()
-    cached = Path(cache_dir) / (key + ".pdf")
+    cached = cached_pdf_path(data, cache_dir)
     if cached.is_file():
         return open_pdf(cached.read_bytes())
     if max_pages is not None and not is_image(data):
