@@ -121,6 +121,10 @@ class Settings(BaseSettings):
 
     # Speech.
     tts_timeout_s: float = Field(default=5.0, gt=0)
+    gtts_url: str | None = Field(
+        default=None,
+        description="gTTS endpoint (Google's batchexecute URL when unset); tests point it at a loopback fake.",
+    )
     speech_background: bool = Field(
         default=True,
         description="Synthesize the texts that avatar panels show, sentence by sentence, in the background "

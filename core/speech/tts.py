@@ -440,7 +440,7 @@ class GTTSEngine(TTSEngine):
     ``_prepare_requests``, same ``jQ1olc`` reply parsing) with ``timeout=`` and ``url``.
 
     Args:
-        url: the batchexecute endpoint (default Google's; tests use a loopback fake).
+        url: the batchexecute endpoint (``settings.gtts_url``; None: Google's).
         timeout_s: connect/read timeout of each request, seconds.
     """
 
@@ -449,7 +449,7 @@ class GTTSEngine(TTSEngine):
     offline = False
 
     def __init__(self, url: str | None = None, timeout_s: float = 5.0):
-        self.url = url or os.environ.get("MARGO_GTTS_URL") or DEFAULT_GTTS_URL
+        self.url = url or DEFAULT_GTTS_URL
         self.timeout_s = timeout_s
 
     def voice(self, lang: Lang) -> str:
@@ -523,7 +523,7 @@ def default_engines(settings: Settings) -> list[TTSEngine]:
     """
     timeout = settings.tts_timeout_s
     return [
-        GTTSEngine(url=getattr(settings, "gtts_url", None), timeout_s=timeout),
+        GTTSEngine(url=settings.gtts_url, timeout_s=timeout),
         PiperEngine(threads=settings.threads),
         _shared_festival(FestivalEngine),
         _shared_festival(FestivalSltEngine),
