@@ -1,0 +1,316 @@
+"""S1 (#9 follow-up): cross-validation of interview-scorer variants on the *training* data only.
+
+Step ``prep`` analyses the training rows once (as ``scripts/train_interview_scorer.py`` does), the
+Russian/English check set (``data/interview_eval/ru_semeval.jsonl``, held out of training) and the
+paraphrase check, and stores features plus the USE vectors of answer, reference and question in
+``var/bench_cache/s1_prep.pkl``. Step ``cv`` (default) evaluates the variants.
+
+Splits that imitate the report's, on train rows only (5-fold ``GroupKFold``):
+
+* **by question** (groups ``corpus:qid``, as the shipped model's CV) ≈ unseen questions;
+* **by module** (SciEntsBank qid prefix, ``EM_45b`` → ``EM``, 12 modules; Beetle and our labelled rows keep
+  their question groups) ≈ SciEntsBank unseen domains; scored on the SciEntsBank rows with the 2-way
+  threshold fitted on the by-question OOF scores (as the shipped threshold is);
+* **Mohler proxy**: Pearson, by-question OOF, of the 0-100 score with SemEval's 3-way label as a grade
+  (:data:`MAP3`), both corpora pooled.
+
+Decision rule, fixed before any variant was run (S1, 2026-12-02 04:35 UTC). A variant replaces the
+shipped model (28 features, LR C = 0.01, labelled weight 20) only when all hold:
+
+1. gain: by-module SciEntsBank OOF 2-way macro-F1 +0.01 or more with the 95% group-bootstrap interval
+   (200 question resamples) of the paired difference excluding 0, **or** Mohler-proxy Pearson +0.01 or
+   more with its interval excluding 0;
+2. no loss elsewhere: by-question SemEval OOF macro-F1, by-module macro-F1 and proxy Pearson each no
+   lower than the baseline by more than 0.005 (point estimate); labelled OOF Spearman no lower by more
+   than 0.02;
+3. RU/EN parity on ``ru_semeval.jsonl`` (model fitted on all train rows, those questions held out):
+   |AUC_RU − AUC_EN| ≤ 0.05 and |macro-F1_RU − macro-F1_EN| ≤ 0.05;
+4. p95 latency per answer ≤ 150 ms.
+
+Among the variants that pass, the largest by-module gain wins; a variant whose gain is within the
+winner's interval and is simpler (fewer parameters) wins instead; the paraphrase check mean is a
+tie-breaker only (≥ 5 points, as #9c). Hyper-parameters of a variant (C, rank, dense weight) are read
+off the by-question CV only.
+
+Usage: ``.venv/bin/python -m scripts.interview_scorer_cv [prep | cv [VARIANT ...]]``
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.embeddings import USEEmbedder  # noqa: E402
+from core.interview.scoring import Calibration, Scorer  # noqa: E402
+from scripts.interview_data import (  # noqa: E402
+    CACHE_DIR,
+    RU_FILE,
+    CachingEmbedder,
+    analyse_rows,
+    read_jsonl,
+    semeval,
+)
+from scripts.train_interview_scorer import features_matrix, paraphrase_rows, training_set  # noqa: E402
+
+PREP = CACHE_DIR / "s1_prep.pkl"
+
+
+def vectors(emb, analyses) -> dict[str, np.ndarray]:
+    """USE vectors ``(n, 512)`` of each analysis's answer, reference and question (zeros for flagged ones)."""
+    out = {}
+    for key in ("answer", "reference", "question"):
+        texts = [getattr(a, key) or "" for a in analyses]
+        ok = [i for i, t in enumerate(texts) if t.strip()]
+        v = np.zeros((len(texts), 512), dtype=np.float32)
+        if ok:
+            v[ok] = emb.embed([texts[i] for i in ok])
+        out[key] = v
+    return out
+
+
+def prep() -> None:
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+    t0 = time.time()
+    emb = CachingEmbedder(USEEmbedder())
+    scorer = Scorer(emb, None, None, model=None)
+    X, Y, groups, sem, gold2, analyses = training_set(scorer)
+    print(f"train {len(X)} rows {time.time() - t0:.0f}s", flush=True)
+    data = {"train": {"X": X, "Y": Y, "groups": groups, "sem": sem, "gold2": gold2, "vec": vectors(emb, analyses),
+                      "kind": [getattr(a, "lang", "en") for a in analyses]}}
+    cal = Calibration.load()
+    ru = read_jsonl(RU_FILE)
+    src = {r["id"]: r for c in ("sciEntsBank", "beetle") for r in semeval(c)}
+    en = [src[r["source_id"]] for r in ru]
+    for tag, rows, alt in (("ru", ru, "references"), ("en", en, None)):
+        an = analyse_rows(rows, scorer, "ru-semeval" if tag == "ru" else "ru-semeval-en", alt_key=alt)
+        x, ok = features_matrix(an, cal)
+        data[tag] = {"X": x, "ok": ok, "vec": vectors(emb, an), "gold2": np.array([r["label_2way"] == "correct" for r in rows]),
+                     "label3": [r["label_3way"] for r in rows]}
+    an = analyse_rows(paraphrase_rows(), scorer, "paraphrase")
+    x, ok = features_matrix(an, cal)
+    data["para"] = {"X": x, "ok": ok, "vec": vectors(emb, an)}
+    PREP.write_bytes(pickle.dumps(data))
+    print(f"prep done {time.time() - t0:.0f}s", flush=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# CV
+
+MAP3 = {"correct": 1.0, "incorrect": 0.5, "contradictory": 0.0}
+"""Continuous target of the Mohler proxy: SemEval's 3-way label as a grade. "incorrect" merges
+SemEval's 5-way partially_correct_incomplete, irrelevant and non_domain (Dzikovska et al. 2013), mostly
+the first, so it sits between a contradiction and a correct answer."""
+
+
+def dense(vec: dict[str, np.ndarray], kind: str) -> np.ndarray:
+    u, v = vec["answer"], vec["reference"]
+    if kind == "absdiff_prod":
+        return np.hstack([np.abs(u - v), u * v])
+    if kind == "prod":
+        return u * v
+    raise ValueError(kind)
+
+
+class PCA:
+    """Low-rank projection fitted on the training fold only."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+
+    def fit(self, Z: np.ndarray) -> PCA:
+        self.mu = Z.mean(axis=0)
+        _, _, vt = np.linalg.svd(Z - self.mu, full_matrices=False)
+        self.W = vt[: self.k].T
+        return self
+
+    def __call__(self, Z: np.ndarray) -> np.ndarray:
+        return (Z - self.mu) @ self.W
+
+
+def make_fit(variant: dict):
+    """A function (Xtr, Ztr, Ytr) -> predict(X, Z) -> (n, 3) probabilities for ``variant``."""
+    from scripts.train_interview_scorer import expand
+
+    def fit(X, Z, Y):
+        from sklearn.linear_model import LogisticRegression
+
+        parts_tr = [X]
+        proj = None
+        if variant.get("dense"):
+            if variant.get("pca"):
+                proj = PCA(variant["pca"]).fit(Z)
+                parts_tr.append(proj(Z))
+            else:
+                parts_tr.append(Z)
+        A = np.hstack(parts_tr)
+        mean, scale = A.mean(axis=0), A.std(axis=0)
+        scale[scale < 1e-9] = 1.0
+        nd = A.shape[1] - X.shape[1]
+        # Dense block shrunk harder: its columns are scaled by dense_w (< 1 is a stronger L2 penalty
+        # on them relative to the 28 features).
+        colw = np.r_[np.ones(X.shape[1]), np.full(nd, variant.get("dense_w", 1.0))]
+        xe, ye, we = expand((A - mean) / scale * colw, Y)
+        if variant.get("model") == "mlp":
+            from sklearn.neural_network import MLPClassifier
+
+            m = MLPClassifier(hidden_layer_sizes=(variant.get("hidden", 32),), alpha=variant.get("alpha", 1.0),
+                              max_iter=300, early_stopping=False, random_state=0)
+            # MLP has no sample weights in older sklearn: resample by weight
+            rng = np.random.default_rng(0)
+            idx = rng.choice(len(ye), size=len(ye), p=we / we.sum())
+            m.fit(xe[idx], ye[idx])
+        elif variant.get("model") == "hgb":
+            from sklearn.ensemble import HistGradientBoostingClassifier
+
+            m = HistGradientBoostingClassifier(max_iter=150, learning_rate=0.05, max_leaf_nodes=15,
+                                               min_samples_leaf=100, l2_regularization=1.0, random_state=0)
+            m.fit(xe, ye, sample_weight=we)
+        else:
+            cw = None
+            if variant.get("balanced"):
+                tot = np.bincount(ye, weights=we, minlength=3)
+                cw = {c: float(tot.sum() / (3 * tot[c])) for c in range(3)}
+            m = LogisticRegression(C=variant.get("C", 0.01), max_iter=3000, class_weight=cw)
+            m.fit(xe, ye, sample_weight=we)
+
+        def predict(Xn, Zn):
+            parts = [Xn]
+            if variant.get("dense"):
+                parts.append(proj(Zn) if proj is not None else Zn)
+            return m.predict_proba((np.hstack(parts) - mean) / scale * colw)
+
+        return predict
+
+    return fit
+
+
+def module_groups(groups: np.ndarray) -> np.ndarray:
+    """SciEntsBank questions grouped by module (``sciEntsBank:EM_45b`` -> ``sciEntsBank:EM``): unseen domains.
+    Other rows keep their question group."""
+    return np.array([g.split("_")[0] if g.startswith("sciEntsBank:") else g for g in groups])
+
+
+def oof(fit, X, Z, Y, groups, folds: int = 5) -> np.ndarray:
+    from sklearn.model_selection import GroupKFold
+
+    P = np.zeros_like(Y)
+    for tr, te in GroupKFold(n_splits=folds).split(X, groups=groups):
+        P[te] = fit(X[tr], Z[tr] if Z is not None else None, Y[tr])(X[te], Z[te] if Z is not None else None)
+    return P
+
+
+def readout(P: np.ndarray, X: np.ndarray, how: str) -> np.ndarray:
+    """0-100 score as the app computes it (contradiction factor of ``finalize`` included)."""
+    from scripts.train_interview_scorer import penalty
+
+    base = P[:, 0] if how == "pc" else P[:, 0] + 0.5 * P[:, 2]
+    return 100 * base * penalty(X, Calibration.load())
+
+
+def boot(fn, groups, n: int = 200, seed: int = 0) -> tuple[float, float]:
+    """95% percentile interval of ``fn(idx)`` over group-bootstrap resamples (questions with replacement)."""
+    rng = np.random.default_rng(seed)
+    uniq, inv = np.unique(groups, return_inverse=True)
+    members = [np.flatnonzero(inv == g) for g in range(len(uniq))]
+    d = [fn(np.concatenate([members[g] for g in rng.integers(0, len(uniq), len(uniq))])) for _ in range(n)]
+    return float(np.percentile(d, 2.5)), float(np.percentile(d, 97.5))
+
+
+def evaluate(name: str, variant: dict, D: dict, base: dict | None = None) -> dict:
+    from scipy.stats import pearsonr, spearmanr
+    from sklearn.metrics import roc_auc_score
+
+    from scripts.train_interview_scorer import best_threshold, macro_f1
+
+    T = D["train"]
+    X, Y, groups, sem, gold2 = T["X"], T["Y"].copy(), T["groups"], T["sem"], T["gold2"]
+    Y[~sem] *= 20.0  # the shipped labelled weight (scorer_model.json trained_on.labelled_weight)
+    Z = dense(T["vec"], variant["dense"]) if variant.get("dense") else None
+    how = variant.get("readout", "pc")
+    fit = make_fit(variant)
+    t0 = time.time()
+    Pq = oof(fit, X, Z, Y, groups)
+    Pm = oof(fit, X, Z, Y, module_groups(groups))
+    sq, sm = readout(Pq, X, how), readout(Pm, X, how)
+    thr, f1q = best_threshold(sq[sem] / 100, gold2[sem])
+    sci = np.array([g.startswith("sciEntsBank:") for g in groups])
+    lab3 = np.array([MAP3[["correct", "contradictory", "incorrect"][int(np.argmax(y))]] for y in T["Y"]])
+    r = {"name": name, "thr": thr, "byq_f1": f1q,
+         "bymod_f1": macro_f1(sm[sci] >= thr, gold2[sci].astype(bool)),
+         "bymod_f1_ownthr": best_threshold(sm[sci] / 100, gold2[sci])[1],
+         "pearson3": float(pearsonr(sq[sem], lab3[sem]).statistic),
+         "pearson3_bymod_sci": float(pearsonr(sm[sci], lab3[sci]).statistic),
+         "lab_spearman": float(spearmanr(sq[~sem], T["Y"][~sem, 0]).statistic),
+         "sq": sq, "sm": sm}
+    # fit on all rows: RU/EN parity (questions held out of training) and paraphrase check
+    full = fit(X, Z, Y)
+    for lang in ("ru", "en"):
+        E = D[lang]
+        Ze = dense(E["vec"], variant["dense"]) if variant.get("dense") else None
+        s = np.where(E["ok"], readout(full(E["X"], Ze), E["X"], how), 0.0)
+        g = E["gold2"].astype(int)
+        r[f"auc_{lang}"] = float(roc_auc_score(g, s))
+        r[f"f1_{lang}"] = macro_f1(s >= thr, g.astype(bool))
+        r[f"s_{lang}"] = s
+    r["ru_en_abs"] = float(np.mean(np.abs(r["s_ru"] - r["s_en"])))
+    Pp = D["para"]
+    Zp = dense(Pp["vec"], variant["dense"]) if variant.get("dense") else None
+    r["para_mean"] = float(np.mean(np.where(Pp["ok"], readout(full(Pp["X"], Zp), Pp["X"], how), 0.0)))
+    r["secs"] = time.time() - t0
+    if base is not None:
+        gs, gsci = groups[sem], groups[sci]
+        bq, bm, bt = base["sq"][sem], base["sm"][sci], base["thr"]
+        gq2, gm2 = gold2[sem].astype(bool), gold2[sci].astype(bool)
+        # indices inside the subsets
+        r["d_bymod_ci"] = boot(lambda i: macro_f1(sm[sci][i] >= thr, gm2[i]) - macro_f1(bm[i] >= bt, gm2[i]), gsci)
+        r["d_byq_ci"] = boot(lambda i: macro_f1(sq[sem][i] >= thr, gq2[i]) - macro_f1(bq[i] >= bt, gq2[i]), gs)
+        l3 = lab3[sem]
+        r["d_pearson_ci"] = boot(lambda i: pearsonr(sq[sem][i], l3[i]).statistic - pearsonr(bq[i], l3[i]).statistic,
+                                 gs)
+    keys = ("thr", "byq_f1", "bymod_f1", "bymod_f1_ownthr", "pearson3", "pearson3_bymod_sci", "lab_spearman",
+            "auc_ru", "auc_en", "f1_ru", "f1_en", "ru_en_abs", "para_mean", "d_bymod_ci", "d_byq_ci",
+            "d_pearson_ci", "secs")
+    print(name, {k: (tuple(round(x, 4) for x in r[k]) if isinstance(r[k], tuple) else round(r[k], 4))
+                 for k in keys if k in r}, flush=True)
+    return r
+
+
+VARIANTS: dict[str, dict] = {
+    "baseline": {},
+    "balanced": {"balanced": True},
+    "readout_ev": {"readout": "ev"},
+    "dense_pca32": {"dense": "absdiff_prod", "pca": 32},
+    "dense_pca64": {"dense": "absdiff_prod", "pca": 64},
+    "dense_full_w0.1": {"dense": "absdiff_prod", "dense_w": 0.1},
+    "dense_full_w0.3": {"dense": "absdiff_prod", "dense_w": 0.3},
+    "mlp_pca32": {"dense": "absdiff_prod", "pca": 32, "model": "mlp"},
+    "hgb_pca32": {"dense": "absdiff_prod", "pca": 32, "model": "hgb"},
+}
+
+
+def cv(names: list[str]) -> None:
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+    D = pickle.loads(PREP.read_bytes())
+    print(f"rows {len(D['train']['X'])}", flush=True)
+    base = evaluate("baseline", VARIANTS["baseline"], D)
+    for n in names:
+        if n != "baseline":
+            evaluate(n, VARIANTS[n], D, base)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["prep"]:
+        prep()
+    else:
+        cv(sys.argv[2:] if sys.argv[1:2] == ["cv"] else list(VARIANTS))
