@@ -11,6 +11,10 @@ Question sets (each item: ``paper``, ``question``, ``answerable``, ``pages`` 1-b
   When present, #8a's on-topic unanswerable questions (data/eval/qasper_dev_unanswerable.jsonl:
   questions about a dev paper that it does not answer, EN + our RU) are added as further
   unanswerable rows (ids ``unans-<n>``).
+  When present, R1's extra pool (data/eval/qasper_dev_extra.jsonl: questions written from each
+  dev paper's title and abstract only, as QASPER's were, then located in the full text; EN +
+  our RU; answerable ones with pages and a short evidence quote, unanswerable ones with
+  ``answerable`` false) is added too (ids ``extra-<n>``, ``extra-<n>-ru``).
 * ``qasper_test``: ../shared/data/benchmarks/qasper_test (report only, never tuned on).
 * ``inhouse``: data/eval/reader_questions.jsonl (the team's own questions).
 
@@ -50,6 +54,7 @@ INHOUSE = ROOT / "data" / "eval" / "reader_questions.jsonl"
 RU_FILES = {"qasper_dev": ROOT / "data" / "eval" / "qasper_dev_ru.jsonl",
             "qasper_test": ROOT / "data" / "eval" / "qasper_test_ru.jsonl"}
 DEV_UNANSWERABLE = ROOT / "data" / "eval" / "qasper_dev_unanswerable.jsonl"
+DEV_EXTRA = ROOT / "data" / "eval" / "qasper_dev_extra.jsonl"
 _PLACEHOLDER = re.compile(r"(BIBREF|TABREF|FIGREF|SECREF|INLINEFORM|DISPLAYFORM)\d*|\$[^$]*\$")
 
 
@@ -105,6 +110,14 @@ def load_set(name: str) -> list[Item]:
             if q.get("question_ru"):
                 items.append(Item(f"unans-{n}-ru", base / "papers" / q["paper"], q["question_ru"], "ru", False, [],
                                   cross=True))
+    if name == "qasper_dev" and DEV_EXTRA.is_file():
+        for n, q in enumerate(_jsonl(DEV_EXTRA)):
+            ok = bool(q.get("answerable", True))
+            pages = q["pages"] if ok else []
+            evidence = [q["evidence_quote"]] if ok and q.get("evidence_quote") else []
+            paper = base / "papers" / q["paper"]
+            items.append(Item(f"extra-{n}", paper, q["question"], "en", ok, pages, evidence))
+            items.append(Item(f"extra-{n}-ru", paper, q["question_ru"], "ru", ok, pages, evidence, cross=True))
     return items
 
 
