@@ -32,6 +32,11 @@ winner's interval and is simpler (fewer parameters) wins instead; the paraphrase
 tie-breaker only (≥ 5 points, as #9c). Hyper-parameters of a variant (C, rank, dense weight) are read
 off the by-question CV only.
 
+Clarified at 04:40 UTC, after the first dense runs but before any log-loss was printed: the
+hyper-parameter of a family is the one with the lowest by-question OOF 3-way log-loss (the metric
+``search_lr`` chooses C by); "simpler" means fewer numbers fitted in the model file (a projection's
+matrix counts).
+
 Usage: ``.venv/bin/python -m scripts.interview_scorer_cv [prep | cv [VARIANT ...]]``
 """
 
@@ -143,6 +148,7 @@ def make_fit(variant: dict):
     def fit(X, Z, Y):
         from sklearn.linear_model import LogisticRegression
 
+        X = augment(X, variant)
         parts_tr = [X]
         proj = None
         if variant.get("dense"):
@@ -168,6 +174,13 @@ def make_fit(variant: dict):
             rng = np.random.default_rng(0)
             idx = rng.choice(len(ye), size=len(ye), p=we / we.sum())
             m.fit(xe[idx], ye[idx])
+        elif variant.get("model") == "ridge":
+            from sklearn.linear_model import Ridge
+
+            t = np.array([1.0, 0.0, 0.5])[ye]  # MAP3 grades of the expanded rows
+            m = Ridge(alpha=variant.get("alpha", 10.0)).fit(xe, t, sample_weight=we)
+            m.predict_proba = lambda a, m=m: (lambda p: np.c_[p, np.zeros_like(p), 1 - p])(
+                np.clip(m.predict(a), 0, 1))
         elif variant.get("model") == "hgb":
             from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -183,7 +196,7 @@ def make_fit(variant: dict):
             m.fit(xe, ye, sample_weight=we)
 
         def predict(Xn, Zn):
-            parts = [Xn]
+            parts = [augment(Xn, variant)]
             if variant.get("dense"):
                 parts.append(proj(Zn) if proj is not None else Zn)
             return m.predict_proba((np.hstack(parts) - mean) / scale * colw)
@@ -191,6 +204,21 @@ def make_fit(variant: dict):
         return predict
 
     return fit
+
+
+def augment(X: np.ndarray, variant: dict) -> np.ndarray:
+    """Per-question relative features (``variant["rel"]``): the answer's similarity to the reference relative
+    to how close the reference itself is to the question, and demoted recall scaled by the share of the
+    answer that is not the question's words."""
+    if not variant.get("rel"):
+        return X
+    from core.interview.features import FEATURE_NAMES as F
+
+    c = {n: X[:, i] for i, n in enumerate(F)}
+    rel = (c["sim_ref"] - c["ref_q"]) / np.maximum(1 - c["ref_q"], 0.05)
+    rel_d = c["sim_demoted"] - c["sim_q"]
+    rec_n = c["lex_rec_demoted"] * (1 - c["q_overlap"])
+    return np.c_[X, rel, rel_d, rec_n]
 
 
 def module_groups(groups: np.ndarray) -> np.ndarray:
@@ -244,7 +272,11 @@ def evaluate(name: str, variant: dict, D: dict, base: dict | None = None) -> dic
     thr, f1q = best_threshold(sq[sem] / 100, gold2[sem])
     sci = np.array([g.startswith("sciEntsBank:") for g in groups])
     lab3 = np.array([MAP3[["correct", "contradictory", "incorrect"][int(np.argmax(y))]] for y in T["Y"]])
+    from sklearn.metrics import log_loss
+
+    hard = T["Y"].argmax(axis=1)
     r = {"name": name, "thr": thr, "byq_f1": f1q,
+         "byq_logloss": float(log_loss(hard, np.clip(Pq, 1e-6, 1), labels=[0, 1, 2])),
          "bymod_f1": macro_f1(sm[sci] >= thr, gold2[sci].astype(bool)),
          "bymod_f1_ownthr": best_threshold(sm[sci] / 100, gold2[sci])[1],
          "pearson3": float(pearsonr(sq[sem], lab3[sem]).statistic),
@@ -276,7 +308,7 @@ def evaluate(name: str, variant: dict, D: dict, base: dict | None = None) -> dic
         l3 = lab3[sem]
         r["d_pearson_ci"] = boot(lambda i: pearsonr(sq[sem][i], l3[i]).statistic - pearsonr(bq[i], l3[i]).statistic,
                                  gs)
-    keys = ("thr", "byq_f1", "bymod_f1", "bymod_f1_ownthr", "pearson3", "pearson3_bymod_sci", "lab_spearman",
+    keys = ("thr", "byq_f1", "byq_logloss", "bymod_f1", "bymod_f1_ownthr", "pearson3", "pearson3_bymod_sci", "lab_spearman",
             "auc_ru", "auc_en", "f1_ru", "f1_en", "ru_en_abs", "para_mean", "d_bymod_ci", "d_byq_ci",
             "d_pearson_ci", "secs")
     print(name, {k: (tuple(round(x, 4) for x in r[k]) if isinstance(r[k], tuple) else round(r[k], 4))
@@ -288,10 +320,17 @@ VARIANTS: dict[str, dict] = {
     "baseline": {},
     "balanced": {"balanced": True},
     "readout_ev": {"readout": "ev"},
+    "rel": {"rel": True},
+    "ridge": {"model": "ridge"},
     "dense_pca32": {"dense": "absdiff_prod", "pca": 32},
     "dense_pca64": {"dense": "absdiff_prod", "pca": 64},
     "dense_full_w0.1": {"dense": "absdiff_prod", "dense_w": 0.1},
     "dense_full_w0.3": {"dense": "absdiff_prod", "dense_w": 0.3},
+    "dense_full_w0.03": {"dense": "absdiff_prod", "dense_w": 0.03},
+    "dense_full_w0.05": {"dense": "absdiff_prod", "dense_w": 0.05},
+    "dense_full_w0.15": {"dense": "absdiff_prod", "dense_w": 0.15},
+    "dense_prod_w0.1": {"dense": "prod", "dense_w": 0.1},
+    "dense_pca16": {"dense": "absdiff_prod", "pca": 16},
     "mlp_pca32": {"dense": "absdiff_prod", "pca": 32, "model": "mlp"},
     "hgb_pca32": {"dense": "absdiff_prod", "pca": 32, "model": "hgb"},
 }
