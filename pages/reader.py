@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.errors import MargoError
 from core.i18n import t
+from core.i18n.reader_answers import page_marks
 from core.reader import Reader
 from core.reader.documents import list_documents
 from core.reader.notes import notes_markdown
@@ -118,7 +119,7 @@ with tab_summary:
         if summary.notice:
             st.warning(summary.notice, icon=":material/info:")
         if summary.mode == "llm":
-            st.markdown(summary.text)
+            st.markdown(page_marks(summary.text, ui))
         else:
             for s in summary.sentences:
                 st.markdown(f"- {_md(s.text)} *({t('reader.page_ref', ui, page=s.page)})*")
@@ -143,7 +144,7 @@ with tab_ask:
             if answer.abstained:
                 st.markdown(f"**{answer.text}**")
             else:
-                st.markdown(answer.text)
+                st.markdown(page_marks(answer.text, ui))  # U1: "[с. N]" in a Russian interface
                 for j, c in enumerate(answer.citations):
                     quote = f"{c.quote[:90]}…" if len(c.quote) > 90 else c.quote
                     with st.expander(f"{_papers.citation_prefix(c)}{t('reader.page_ref', ui, page=c.page)}: {quote}"):
