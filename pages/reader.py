@@ -13,6 +13,7 @@ from core.reader import Reader
 from core.reader.documents import list_documents
 from core.reader.notes import notes_markdown
 from core.reader.pdf import render_page_highlight
+from core.reader.qa import NOT_IN_DOCUMENT
 from core.recommend.next import reader_next
 from core.text import detect_lang
 from pages import _papers  # #12: arXiv search, OCR, several papers, routed chat
@@ -143,6 +144,8 @@ with tab_ask:
             _papers.turn_extras(reader, cfg, answer, i, len(docs))
             if answer.abstained:
                 st.markdown(f"**{answer.text}**")
+                if answer.text in NOT_IN_DOCUMENT.values():  # U1: say why nothing is quoted, what to try
+                    st.caption(f":material/info: {t('reader.abstain.hint', ui)}")
             else:
                 st.markdown(page_marks(answer.text, ui))  # U1: "[с. N]" in a Russian interface
                 for j, c in enumerate(answer.citations):

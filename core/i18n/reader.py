@@ -42,6 +42,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "reader.part.method": {"ru": "Метод", "en": "Method"},
     "reader.part.results": {"ru": "Результаты", "en": "Results"},
     "reader.page_ref": {"ru": "с. {page}", "en": "p. {page}"},
+    # U1: under "the document does not answer this": why nothing is shown and what to try (interface language).
+    "reader.abstain.hint": {
+        "ru": "Марго не нашла в статье фрагмента, который отвечает на этот вопрос, и не стала придумывать ответ. "
+              "Спросите другими словами, ближе к словам статьи, или о том, о чём в ней говорится.",
+        "en": "Margo found no passage in this paper that answers the question, so she does not make an answer up. "
+              "Ask in other words, closer to the paper's own, or about something the paper covers.",
+    },
     "reader.show_page": {"ru": "Показать страницу", "en": "Show the page"},
     "reader.page_caption": {"ru": "Страница {page}", "en": "Page {page}"},
     "reader.page_inexact": {"ru": " (фрагмент найден неточно)", "en": " (passage not located exactly)"},

@@ -1,5 +1,6 @@
-"""U1: Margo's citation marks in a Reader answer follow the interface language ("[с. 7]" in
-Russian, "[p. 7]" in English); the answer object and the command line keep "[p. N]"."""
+"""U1: how a Reader answer reads in the interface language. Margo's citation marks follow it
+("[с. 7]" in Russian, "[p. 7]" in English; the answer object and the command line keep "[p. N]"),
+and "the document does not answer this" says, in the interface language, why and what to try."""
 
 from __future__ import annotations
 
@@ -37,3 +38,23 @@ def test_reader_page_answer_marks_follow_the_interface(offline_app, shared_data,
     # the stored answer (notes, CLI JSON, grounding) keeps Margo's "[p. N]"
     _, answer = at.session_state["reader_qa"][-1]
     assert "[p. 7]" in answer.text
+
+
+@pytest.mark.parametrize(("lang", "question"), [("ru", "Какая столица Австралии?"),
+                                                ("ru", "How does the model perform on ImageNet?"),
+                                                ("en", "How does the model perform on ImageNet?")])
+def test_reader_page_abstention_says_why_in_the_interface_language(offline_app, shared_data, monkeypatch,
+                                                                   lang, question):
+    from core.i18n import t
+    from core.reader.qa import NOT_IN_DOCUMENT
+
+    monkeypatch.setenv("MARGO_UI_LANG", lang)
+    at = offline_app()
+    pdf = shared_data / "papers" / "attention_is_all_you_need_1706.03762.pdf"
+    at.file_uploader(key="reader_upload").upload(pdf.name, pdf.read_bytes(), "application/pdf").run()
+    at.chat_input(key="reader_question").set_value(question).run()
+    assert not at.exception, at.exception
+    _, answer = at.session_state["reader_qa"][-1]
+    assert answer.abstained and answer.text in NOT_IN_DOCUMENT.values(), answer.text  # the paper does not say
+    hint = t("reader.abstain.hint", lang)
+    assert any(hint in c.value for c in at.caption), [c.value for c in at.caption]
