@@ -244,7 +244,7 @@ def interview_tab() -> None:
                 if covered:
                     st.markdown(f"**{t('interview_feedback.page.right', lang)}**")
                     for k in covered:
-                        st.markdown(f"- :green[✓] {k.text} — _“{k.span}”_")
+                        st.markdown("- :green[✓] " + t("interview_feedback.page.right_item", lang, kp=k.text, span=k.span))
                 if fb.missed:
                     st.markdown(f"**{t('interview_feedback.page.missing', lang)}**")
                     for mp in fb.missed:

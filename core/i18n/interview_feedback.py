@@ -85,6 +85,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "ответ повторяет слова пункта, но теряет его отрицание",
         "en": "the answer reuses the point's words but drops its negation",
     },
+    # U1: the quoted span in the user's language's quotation marks, as in contra_item (RU «…», EN “…”).
+    "interview_feedback.page.right_item": {"ru": "{kp} — _«{span}»_", "en": "{kp} — _“{span}”_"},
     "interview_feedback.page.missed_item": {"ru": "{kp}. Эталон: _{excerpt}_", "en": "{kp}. Reference: _{excerpt}_"},
     "interview_feedback.page.improve": {"ru": "Как улучшить", "en": "How to improve"},
     "interview_feedback.page.follow_up": {"ru": "Дополнительный вопрос", "en": "Follow-up question"},
