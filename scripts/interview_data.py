@@ -98,8 +98,9 @@ def ru_qids() -> set[str]:
     return {r["qid"] for r in ru_selection()}
 
 
-ANALYSIS_VERSION = 2
-"""Bump when ``Scorer.analyse`` or the guards change (the disk cache is keyed by it)."""
+ANALYSIS_VERSION = 3
+"""Bump when ``Scorer.analyse`` or the guards change (the disk cache is keyed by it). 3: the distractors' question
+and reference texts are passed (S2's question-aware off-topic guard)."""
 
 
 def analyse_rows(rows: list[dict], scorer: Scorer, tag: str, group_key: str = "qid",
@@ -126,8 +127,10 @@ def analyse_rows(rows: list[dict], scorer: Scorer, tag: str, group_key: str = "q
         with path.open("rb") as fh:
             return pickle.load(fh)
     refs: dict[str, str] = {}
+    texts: dict[str, tuple[str, str]] = {}
     for r in rows:
         refs.setdefault(r[group_key], r[ref_key])
+        texts.setdefault(r[group_key], (r["question"], r[ref_key]))
     qids = list(refs)
     ref_vecs = scorer.embedder.embed([refs[q] for q in qids])
     out = []
@@ -136,7 +139,8 @@ def analyse_rows(rows: list[dict], scorer: Scorer, tag: str, group_key: str = "q
         alts = r.get(alt_key) if alt_key else None
         a = scorer.analyse(r["question"], r[ref_key], r["answer"], r.get(lang_key, "en"),
                            distractors=ref_vecs[mask], distractor_ids=[q for q, m in zip(qids, mask, strict=True) if m],
-                           alt_references=alts if isinstance(alts, list) and len(alts) > 1 else None)
+                           alt_references=alts if isinstance(alts, list) and len(alts) > 1 else None,
+                           distractor_texts=[texts[q] for q, m in zip(qids, mask, strict=True) if m])
         out.append(a)
         if n % 500 == 0:
             print(f"  {tag}: {n}/{len(rows)}", file=sys.stderr, flush=True)

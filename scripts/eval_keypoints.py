@@ -1,0 +1,131 @@
+"""Key-point coverage of the interview scorer on ``data/interview_eval/keypoints_dev.jsonl`` (S2, #9 items 4-5).
+
+Each row is a short answer of our own (RU or EN, correct in other words or partial) to a bank question with,
+per key point, whether it states it (our judgement). The scorer's per key point decision
+(:attr:`core.interview.scoring.KeyPointResult.covered`) is compared with it: precision, recall and F1 of
+"covered", per language and split. ``--tune`` grid-searches the coverage rule's parameters on the ``dev``
+split only and prints the best per language; the ``check`` split is only reported. Side check (no labels,
+lower is better): the share of key points listed as covered on the wrong-but-on-topic answers of
+``paraphrase_dev.jsonl`` and on the wrong / swapped / off-topic answers of ``labelled.jsonl``.
+
+Usage: ``.venv/bin/python -m scripts.eval_keypoints [--tune]``
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.embeddings import get_embedder  # noqa: E402
+from core.interview.bank import default_bank  # noqa: E402
+from core.interview.model import load_model  # noqa: E402
+from core.interview.scoring import Calibration, Scorer, finalize  # noqa: E402
+from scripts.interview_data import EVAL_DIR, read_jsonl  # noqa: E402
+
+KP_FILE = EVAL_DIR / "keypoints_dev.jsonl"
+
+
+def prf(pred: list[bool], gold: list[bool]) -> dict[str, float]:
+    """Precision, recall, F1 of the positive ("covered") class; n = key points."""
+    p, g = np.array(pred, bool), np.array(gold, bool)
+    tp = float(np.sum(p & g))
+    prec = tp / p.sum() if p.sum() else 0.0
+    rec = tp / g.sum() if g.sum() else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {"n": int(len(g)), "P": round(prec, 3), "R": round(rec, 3), "F1": round(f1, 3)}
+
+
+def analyse(scorer: Scorer, rows: list[dict]):
+    bank = default_bank()
+    return [scorer.analyse(bank.get(r["question_id"]).text(r["lang"]), bank.get(r["question_id"]).ref(r["lang"]),
+                           r["answer"], r["lang"], list(bank.get(r["question_id"]).kps(r["lang"])), r["question_id"])
+            for r in rows]
+
+
+def decisions(analyses, cal: Calibration, model) -> list[list[bool]]:
+    return [[k.covered for k in finalize(a, cal, model).key_points] for a in analyses]
+
+
+def prf_rows(rows, dec, idx) -> dict[str, float]:
+    return prf([d for i in idx for d in dec[i]], [g for i in idx for g in rows[i]["covered"]])
+
+
+def report(rows, analyses, cal: Calibration, model, side) -> dict:
+    """P/R/F1 per split and language, and the covered share on the unlabelled wrong answers of ``side``."""
+    dec = decisions(analyses, cal, model)
+    out = {}
+    for split in ("dev", "check"):
+        for lang in ("ru", "en"):
+            out[f"{split}-{lang}"] = prf_rows(rows, dec, [i for i, r in enumerate(rows)
+                                                          if r["split"] == split and r["lang"] == lang])
+    for split in ("dev", "check"):
+        for kind in ("correct", "partial", "wrong"):
+            idx = [i for i, r in enumerate(rows) if r["split"] == split and r["kind"] == kind]
+            out[f"{split} {kind}: covered share (gold)"] = (
+                round(float(np.mean([d for i in idx for d in dec[i]])), 3),
+                round(float(np.mean([g for i in idx for g in rows[i]["covered"]])), 3))
+    for name, an in side.items():
+        d = decisions(an, cal, model)
+        out[f"covered share, {name}"] = round(float(np.mean([x for r in d for x in r])), 3) if d else None
+    return out
+
+
+GATES = (0.0, 20.0, 25.0, 30.0, 35.0, 40.0)
+SPECS = (-1.0, 0.0, 0.025, 0.05, 0.075)
+COS = tuple(round(x, 3) for x in np.arange(0.10, 0.451, 0.025))
+
+
+def tune(rows, an, base: Calibration, model) -> Calibration:
+    """Grid on the dev split: shared gate and specificity, per-language cosine bound; best mean RU/EN F1."""
+    best = None
+    for gate in GATES:
+        for spec in SPECS:
+            per = {}
+            for lang, key in (("en", "kp_cos_en"), ("ru", "kp_cos_ru")):
+                idx = [i for i, r in enumerate(rows) if r["split"] == "dev" and r["lang"] == lang]
+                cands = []
+                for c in COS:
+                    cal = replace(base, kp_gate_score=gate, kp_spec=spec, **{key: c})
+                    dec = {i: d for i, d in zip(idx, decisions([an[i] for i in idx], cal, model), strict=True)}
+                    cands.append((prf_rows(rows, dec, idx)["F1"], -c, c))
+                per[key] = max(cands)
+            mean_f1 = (per["kp_cos_en"][0] + per["kp_cos_ru"][0]) / 2
+            print(f"gate {gate} spec {spec}: en {per['kp_cos_en'][2]} F1 {per['kp_cos_en'][0]}, "
+                  f"ru {per['kp_cos_ru'][2]} F1 {per['kp_cos_ru'][0]}", flush=True)
+            if best is None or mean_f1 > best[0]:
+                best = (mean_f1, replace(base, kp_gate_score=gate, kp_spec=spec, kp_cos_en=per["kp_cos_en"][2],
+                                         kp_cos_ru=per["kp_cos_ru"][2]))
+    print(f"best mean dev F1 {best[0]:.3f}: gate {best[1].kp_gate_score}, spec {best[1].kp_spec}, "
+          f"cos en {best[1].kp_cos_en}, ru {best[1].kp_cos_ru}")
+    return best[1]
+
+
+def main() -> int:
+    scorer = Scorer(get_embedder(), default_bank(), None, model=None)
+    model = load_model()
+    rows = read_jsonl(KP_FILE)
+    an = analyse(scorer, rows)
+    bank = default_bank()
+    side_rows = {"paraphrase_dev wrong": [r for r in read_jsonl(EVAL_DIR / "paraphrase_dev.jsonl") if r["kind"] == "wrong"],
+                 "labelled wrong/swapped/offtopic": [r for r in read_jsonl(EVAL_DIR / "labelled.jsonl")
+                                                     if r["kind"] in ("wrong", "swapped", "offtopic")]}
+    side = {k: analyse(scorer, v) for k, v in side_rows.items()}
+    for k, v in side_rows.items():
+        print(k, len(v), "answers", sum(len(bank.get(r["question_id"]).kps(r["lang"])) for r in v), "key points")
+    base = Calibration.load()
+    off = replace(base, kp_gate_score=1000.0)  # the semantic route off: the rule before S2
+    print("match route only (before S2):", json.dumps(report(rows, an, off, model, side)))
+    cal = tune(rows, an, base, model) if "--tune" in sys.argv else base
+    print("shipped calibration" if cal is base else "tuned", json.dumps(report(rows, an, cal, model, side)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
