@@ -3,10 +3,16 @@
 Data (no test data is read):
 
 * answerable: the 32 qasper_dev questions (EN) and our Russian translations
-  (data/eval/qasper_dev_ru.jsonl), the answerable questions of data/eval/reader_questions.jsonl;
+  (data/eval/qasper_dev_ru.jsonl), the answerable questions of data/eval/reader_questions.jsonl,
+  15 answerable questions of the answer types the round-3 features check (hardware, training
+  time, released code, counts) on the dev papers, EN + RU (data/eval/qasper_dev_typed.jsonl,
+  written by R2 from the papers' sentences that state them; pages and a verbatim quote each);
 * unanswerable: our on-topic questions the dev papers do not answer
   (data/eval/qasper_dev_unanswerable.jsonl, EN + RU), each dev question asked of the next dev
-  paper (:func:`scripts.qasper_eval.load_set`), data/eval's unanswerable questions.
+  paper (:func:`scripts.qasper_eval.load_set`), data/eval's unanswerable questions;
+* both kinds: R1's extra pool (data/eval/qasper_dev_extra.jsonl, written from title and abstract,
+  EN + RU), source "extra"; the script also reports it predicted but never fitted on (a check
+  on questions no feature design saw).
 
 Method (:mod:`core.reader.abstain`): features of :func:`core.reader.abstain.answer_features`,
 standardised, logistic regression (scikit-learn, class-balanced, L2 ``C`` below); one
@@ -19,7 +25,7 @@ The old rule (model-free :attr:`Evidence.confidence` with its thresholds, and th
 with thresholds re-chosen by the same nested CV) runs beside it on the same items.
 
 Writes ``core/reader/abstain_model.json`` and the "reader_abstention" section of
-docs/BENCHMARKS.md. Run: ``.venv/bin/python -m scripts.calibrate_abstention`` (about 2-4 minutes;
+docs/BENCHMARKS.md (``--no-section``: the model only; ``--no-write``: neither). Run: ``.venv/bin/python -m scripts.calibrate_abstention`` (about 2-4 minutes;
 ``--index-dir DIR`` reuses saved paper indexes between runs).
 """
 
@@ -38,9 +44,16 @@ import numpy as np
 from scripts.benchlib import ROOT, SHARED_DATA, machine_line, write_section
 
 UNANSWERABLE = ROOT / "data" / "eval" / "qasper_dev_unanswerable.jsonl"
+TYPED = ROOT / "data" / "eval" / "qasper_dev_typed.jsonl"
+"""Answerable dev questions of the answer types the round-3 features check (hardware, duration,
+released code, counts), EN + RU: without them such questions occur only unanswerable in our sets."""
 MODEL_OUT = ROOT / "core" / "reader" / "abstain_model.json"
 BUDGET = 0.10
 """False-abstention budget per group and tuning set (issue #8: <= 10% in each language)."""
+ROUND3_FEATURES = ("rule_score", "window_terms", "top3_terms", "missing_terms",
+                   "typed_missing", "count_focus_missing", "near_idf_terms", "gap5")
+"""The best round-3 set (#8: the shipped four + answer-type and neighbourhood features), tried and
+not shipped (see :data:`core.reader.abstain.FEATURES`); reported beside the shipped model."""
 C = 1.0
 """L2 inverse strength of the logistic regression (scikit-learn's default; see --grid-c)."""
 
@@ -53,7 +66,7 @@ class Row:
     question: str
     lang: str
     answerable: bool
-    source: str  # qasper_dev / next_paper / on_topic / inhouse
+    source: str  # qasper_dev / next_paper / on_topic / inhouse / extra / typed
     cross: bool = False
     feats: dict | None = None
     old: float = 0.0  # the model-free Evidence.confidence
@@ -68,6 +81,8 @@ def load_rows() -> list[Row]:
     for it in load_set("qasper_dev"):
         if it.id.removesuffix("-ru").endswith("-other"):
             source = "next_paper"
+        elif it.id.startswith("extra-"):
+            source = "extra"  # R1's questions written from the title and abstract (data/eval/qasper_dev_extra.jsonl)
         elif not it.answerable:
             continue  # anything else unanswerable a newer load_set adds: ours is read below
         else:
@@ -79,6 +94,12 @@ def load_rows() -> list[Row]:
             q = json.loads(line)
             for text, lang in ((q["question"], "en"), (q["question_ru"], "ru")):
                 rows.append(Row(str(papers / q["paper"]), text, lang, False, "on_topic"))
+    if TYPED.is_file():
+        for line in TYPED.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                q = json.loads(line)
+                for text, lang in ((q["question"], "en"), (q["question_ru"], "ru")):
+                    rows.append(Row(str(papers / q["paper"]), text, lang, True, "typed"))
     for it in load_set("inhouse"):
         rows.append(Row(str(it.paper), it.question, it.lang, it.answerable, "inhouse"))
     seen, out = set(), []
@@ -128,13 +149,14 @@ def _prob(model, x: np.ndarray) -> np.ndarray:
 def choose_thresholds(score: np.ndarray, rows: list[Row], budget: float = BUDGET) -> dict[str, float]:
     """Per group ("same": question in the paper's language / "cross"): the highest threshold
     (abstain when score < t) whose false abstention is within ``budget`` on the answerable items
-    of each tuning set (qasper_dev, data/eval) of that group; it gives the most abstention.
+    of each tuning set (qasper_dev with the typed questions, data/eval, the extra pool) of that group; it gives
+    the most abstention.
     (Pooling the two sets instead let held-out EN false abstention reach 14%.)"""
     out = {}
     for group, flag in (("same", False), ("cross", True)):
         idx = [i for i, r in enumerate(rows) if r.cross == flag]
-        sets = [np.array([score[i] for i in idx if rows[i].answerable and rows[i].source == s])
-                for s in ("qasper_dev", "inhouse")]
+        sets = [np.array([score[i] for i in idx if rows[i].answerable and rows[i].source in s])
+                for s in (("qasper_dev", "typed"), ("inhouse",), ("extra",))]
         sets = [a for a in sets if len(a)]
         best = -np.inf
         for t in np.unique(np.concatenate([score[idx], [np.inf]])):
@@ -157,22 +179,27 @@ def oof_probabilities(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float
     return p
 
 
-def nested_cv(x, y, rows, c: float, budget: float = BUDGET) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def nested_cv(x, y, rows, c: float, budget: float = BUDGET,
+              fit_mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Held-out decisions: per outer paper, the model fitted on the others and thresholds chosen
-    on their inner leave-one-paper-out probabilities. Returns (abstain decisions, held-out
+    on their inner leave-one-paper-out probabilities. ``fit_mask`` (bool, shape ``(n,)``): only
+    these rows are used for fitting and thresholds (the others are only predicted: a check on
+    questions the design never saw); all rows by default. Returns (abstain decisions, held-out
     probabilities, the baseline's held-out decisions with re-chosen thresholds)."""
     groups = _groups(rows)
     old = np.array([r.old for r in rows])
     abstain = np.zeros(len(y), bool)
     old_abstain = np.zeros(len(y), bool)
     prob = np.zeros(len(y))
+    fit_mask = np.ones(len(y), bool) if fit_mask is None else fit_mask
     for g in np.unique(groups):
         test = groups == g
-        train_rows = [r for r, t in zip(rows, test, strict=True) if not t]
-        inner = oof_probabilities(x[~test], y[~test], groups[~test], c)
+        train = ~test & fit_mask
+        train_rows = [r for r, t in zip(rows, train, strict=True) if t]
+        inner = oof_probabilities(x[train], y[train], groups[train], c)
         th = choose_thresholds(inner, train_rows, budget)
-        prob[test] = _prob(_fit(x[~test], y[~test], c), x[test])
-        th_old = choose_thresholds(old[~test], train_rows, budget)
+        prob[test] = _prob(_fit(x[train], y[train], c), x[test])
+        th_old = choose_thresholds(old[train], train_rows, budget)
         for i in np.where(test)[0]:
             key = "cross" if rows[i].cross else "same"
             abstain[i] = prob[i] < th[key]
@@ -195,9 +222,12 @@ def table(rows: list[Row], decisions: dict[str, np.ndarray]) -> list[str]:
         ("abstains on unanswerable, on-topic (ours)", lambda r: r.source == "on_topic"),
         ("abstains on unanswerable, next dev paper's question", lambda r: r.source == "next_paper"),
         ("abstains on unanswerable, data/eval", lambda r: r.source == "inhouse" and not r.answerable),
+        ("abstains on unanswerable, extra pool", lambda r: r.source == "extra" and not r.answerable),
         ("abstains on unanswerable, all", lambda r: not r.answerable),
         ("false abstention, qasper_dev answerable", lambda r: r.source == "qasper_dev"),
         ("false abstention, data/eval answerable", lambda r: r.source == "inhouse" and r.answerable),
+        ("false abstention, extra pool answerable", lambda r: r.source == "extra" and r.answerable),
+        ("false abstention, typed answerable (hardware, time, code, counts)", lambda r: r.source == "typed"),
         ("false abstention, all answerable", lambda r: r.answerable),
     ]
     for label, pick in cells:
@@ -224,6 +254,7 @@ def main() -> None:
     ap.add_argument("--grid-c", action="store_true", help="also report nested CV for C in 0.1, 0.3, 1, 3")
     ap.add_argument("--dump", type=Path, default=None, help="also save every item's features as JSON here")
     ap.add_argument("--no-write", action="store_true", help="print only: no model file, no BENCHMARKS section")
+    ap.add_argument("--no-section", action="store_true", help="write the model file but not the BENCHMARKS section")
     args = ap.parse_args()
     from core.reader.abstain import CANDIDATES, FALLBACK_THRESHOLDS, FEATURES
 
@@ -236,6 +267,12 @@ def main() -> None:
     y = np.array([r.answerable for r in rows], dtype=int)
     old = np.array([r.old for r in rows])
     abstain, prob, old_cv = nested_cv(x, y, rows, C)
+    x_prev = np.array([[r.feats[k] for k in ROUND3_FEATURES] for r in rows])
+    abstain_prev, prob_prev, _ = nested_cv(x_prev, y, rows, C)
+    # A check on questions the feature design never saw: R1's extra pool only predicted, never fitted on.
+    fresh = np.array([r.source != "extra" for r in rows])
+    fresh_new, _, _ = nested_cv(x, y, rows, C, fit_mask=fresh)
+    fresh_prev, _, _ = nested_cv(x_prev, y, rows, C, fit_mask=fresh)
     x_all = np.array([[r.feats[k] for k in CANDIDATES] for r in rows])
     abstain_all, prob_all, _ = nested_cv(x_all, y, rows, C)
     old_fixed = np.array([r.old < FALLBACK_THRESHOLDS[1 if r.cross else 0] for r in rows])
@@ -253,8 +290,11 @@ def main() -> None:
     aucs = {}
     for group, flag in (("same", False), ("cross", True)):
         idx = [i for i, r in enumerate(rows) if r.cross == flag]
-        aucs[group] = (_auc(prob[idx], y[idx]), _auc(prob_all[idx], y[idx]), _auc(old[idx], y[idx]), len(idx))
-    counts = {s: sum(1 for r in rows if r.source == s) for s in ("qasper_dev", "next_paper", "on_topic", "inhouse")}
+        aucs[group] = (_auc(prob[idx], y[idx]), _auc(prob_prev[idx], y[idx]), _auc(prob_all[idx], y[idx]),
+                       _auc(old[idx], y[idx]), len(idx))
+    counts = {s: sum(1 for r in rows if r.source == s)
+              for s in ("qasper_dev", "next_paper", "on_topic", "inhouse", "extra", "typed")}
+    n_extra_ans = sum(1 for r in rows if r.source == "extra" and r.answerable)
     mean, scale, coef, b = final
     feat_ms = np.array([r.feature_s * 1000 for r in rows])
     data = {
@@ -270,10 +310,11 @@ def main() -> None:
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "method": f"StandardScaler + LogisticRegression(C={C:g}, class_weight='balanced'); thresholds: most "
                       f"abstention with <= {BUDGET:.0%} false abstention per group (same language / cross-lingual) "
-                      "and tuning set (qasper_dev, data/eval), on leave-one-paper-out probabilities",
+                      "and tuning set (qasper_dev, data/eval, qasper_dev_extra), on leave-one-paper-out probabilities",
             "data": "dev only: qasper_dev answerable EN + data/eval/qasper_dev_ru.jsonl RU, data/eval answerable; "
                     "unanswerable: data/eval/qasper_dev_unanswerable.jsonl EN+RU, next-dev-paper questions EN+RU, "
-                    "data/eval unanswerable",
+                    "data/eval unanswerable; data/eval/qasper_dev_extra.jsonl EN+RU (both kinds), "
+                    "data/eval/qasper_dev_typed.jsonl EN+RU answerable",
             "n_items": len(rows),
             "n_by_source": counts,
             "n_answerable": int(y.sum()),
@@ -283,31 +324,44 @@ def main() -> None:
         "## Reader abstention (#8a)",
         "",
         f"`scripts/calibrate_abstention.py`, {machine_line()}. Development data only; nested leave-one-paper-out "
-        f"cross-validation over {len(set(_groups(rows)))} papers (11 qasper_dev + 4 data/eval): every number "
+        f"cross-validation over {len(set(_groups(rows)))} papers (qasper_dev and data/eval): every number "
         "below is on questions of a paper that neither the model nor its thresholds saw. Test numbers (QASPER "
         "test, 28 real unanswerable questions) are in the \"reader\" section, from `scripts/bench_reader.py`.",
         "",
         f"Items: {int(y.sum())} answerable (qasper_dev {counts['qasper_dev']} EN+RU, data/eval "
-        f"{sum(1 for r in rows if r.source == 'inhouse' and r.answerable)}), {len(rows) - int(y.sum())} "
+        f"{sum(1 for r in rows if r.source == 'inhouse' and r.answerable)}, R1's extra pool {n_extra_ans} EN+RU, "
+        f"typed {counts['typed']} EN+RU), "
+        f"{len(rows) - int(y.sum())} "
         f"unanswerable (our on-topic set {counts['on_topic']} EN+RU, next dev paper's question "
-        f"{counts['next_paper']}, data/eval {sum(1 for r in rows if r.source == 'inhouse' and not r.answerable)}). "
+        f"{counts['next_paper']}, data/eval {sum(1 for r in rows if r.source == 'inhouse' and not r.answerable)}, "
+        f"extra pool {counts['extra'] - n_extra_ans}). The extra pool (data/eval/qasper_dev_extra.jsonl) was "
+        "written from each paper's title and abstract only, as QASPER's questions were. "
         f"Model: logistic regression over {len(FEATURES)} answerability features ({', '.join(FEATURES)}; "
-        "`core/reader/abstain.py`), beside one over all its candidate features; thresholds: most abstention with ≤ 10% false abstention in each group "
+        "`core/reader/abstain.py`), beside the best round-3 set (" + ", ".join(ROUND3_FEATURES[4:]) + " added; "
+        "not shipped) and one over all candidate features; thresholds: most abstention with ≤ 10% false abstention in each group "
         "(question in the paper's language / across languages) and tuning set. Baselines beside it, same items: "
         "the old rule (model-free `Evidence.confidence`, thresholds 1.216 / 1.269 of #8b) and the same old score "
         "with its thresholds re-chosen by the same nested CV. No published figure applies (QASPER reports no "
         "abstention rate for its baselines).",
         "",
         *table(rows, {"shipped model (nested CV)": abstain,
+                      f"with round-3 features, {len(ROUND3_FEATURES)} (nested CV, not shipped)": abstain_prev,
                       f"all {len(CANDIDATES)} candidate features (nested CV)": abstain_all,
                       "old rule, shipped thresholds": old_fixed,
                       "old score, nested-CV thresholds": old_cv}),
         "",
         "Ranking quality (AUC of the held-out score for answerable vs unanswerable): "
         + "; ".join(f"{'across languages' if g == 'cross' else 'question in the paper language'}: shipped model "
-                    f"{a:.2f}, all candidates {b:.2f}, old score {o:.2f} (n={n})"
-                    for g, (a, b, o, n) in aucs.items()) + ". The old score's weights (0.3, 2.0) were chosen by #8b "
+                    f"{a:.2f}, round-3 set {p:.2f}, all candidates {b:.2f}, old score {o:.2f} (n={n})"
+                    for g, (a, p, b, o, n) in aucs.items()) + ". The old score's weights (0.3, 2.0) were chosen by #8b "
         "on part of these same dev items, so its columns are optimistic, not held out.",
+        "",
+        "Fresh-question check (the extra pool was written while the round-3 features were designed and never "
+        "looked at until then; here it is only predicted, never fitted on, still by held-out paper):",
+        "",
+        *[line for line in table([r for r in rows if r.source == "extra"],
+                                 {"shipped features": fresh_new[~fresh], "round-3 set": fresh_prev[~fresh]})
+          if ", all" not in line],
         "",
         f"Shipped thresholds on P(answerable) (from leave-one-paper-out probabilities of all dev items): question in "
         f"the paper's language {thresholds['same']:.3f}, across languages {thresholds['cross']:.3f}. Weights "
@@ -322,6 +376,7 @@ def main() -> None:
     print("\n".join(lines))
     if not args.no_write:
         MODEL_OUT.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    if not args.no_write and not args.no_section:
         write_section("reader_abstention", "\n".join(lines))
 
 

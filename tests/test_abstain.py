@@ -94,3 +94,37 @@ def test_threshold_overrides(doc, embedder):
     assert ev.answerable_p is not None and 0 < ev.confidence < 1  # ... but P(answerable) is recorded
     assert abstain.should_abstain(doc, ev, 0.999)
     assert not abstain.should_abstain(doc, ev, (0.0, 0.999))  # EN question on an EN paper: the first
+
+
+# Round 3 (#8) candidate features: computed for every question (the calibration script reports
+# them), not inputs of the shipped model. Questions written for this test, not in the dev sets.
+
+def test_focus_word_of_the_question():
+    assert abstain._focus("How many parameters does the DMN+ model have?", "en", False) == {"paramet"}
+    assert abstain._focus("What GPU was used to train the model?", "en", False) == {"gpu"}
+    assert abstain._focus("Сколько параметров у модели?", "en", True) == {"paramet"}  # via the glossary
+    assert abstain._focus("Is the code available?", "en", False) == set()  # yes/no: no focus
+
+
+def test_answer_type_features_on_the_paper(doc, embedder):
+    def feats(q):
+        return abstain.answer_features(doc, q, find_evidence(doc, q, embedder))
+
+    # The paper names its TPU and "approximately 30 hours" of fine-tuning (p. 2), no GPU cluster.
+    assert feats("Which GPU cluster did they rent for the experiments?")["typed_missing"] == 1.0
+    assert feats("How long does fine-tuning take?")["typed_missing"] == 0.0
+    assert feats("How long does fine-tuning take?")["typed_absent"] == 0.0
+    # "6,800 queries" (p. 2) holds a digit and the focus word; nothing counts the re-ranker's layers.
+    assert feats("How many queries does the MS MARCO evaluation set have?")["count_focus_missing"] == 0.0
+    assert feats("How many layers does the re-ranker have?")["count_focus_missing"] == 1.0
+    f = feats(ANSWERED["en"])
+    assert 0.0 <= f["near_idf_terms"] <= 1.0 and f["gap5"] >= 0.0
+    assert f["typed_missing"] == f["count_focus_missing"] == 0.0  # no answer type asked
+
+
+def test_typed_dev_questions_are_answerable_with_pages():
+    from scripts.calibrate_abstention import TYPED
+
+    rows = [json.loads(line) for line in TYPED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) == 15
+    assert all(r["answerable"] and r["pages"] and r["question_ru"] and len(r["evidence_quote"]) > 10 for r in rows)
