@@ -12,7 +12,11 @@ makes (answer, its units, reference, question, key points) plus stemmed tokens. 
   content found in neither the question nor the reference;
 * negation and antonym cues in RU and EN (a negation present on one side of an aligned
   pair only; a general-language opposite, e.g. "series"/"parallel", "больше"/"меньше");
-* length and structure; question-aware cues (a "why" question answered with a reason).
+* length and structure; question-aware cues (a "why" question answered with a reason);
+* (S1) dense interactions of the answer's and the reference's USE vectors ``u``, ``v``:
+  ``|u - v|`` and ``u * v`` (512 + 512 numbers, :func:`dense_interactions`), the
+  sentence-pair features of InferSent (Conneau et al. 2017) and of Tai, Socher & Manning (2015);
+  the model weighs them in a separate, more strongly regularised block.
 
 The feature set and its order are pinned by :data:`FEATURE_NAMES`; the model file
 (``core/interview/scorer_model.json``) stores the names it was trained on.
@@ -28,8 +32,8 @@ import numpy as np
 
 from ..text import stem_tokens, tokenize
 
-__all__ = ["ANTONYMS", "FEATURE_NAMES", "NEGATION", "antonym_conflicts", "compute_features", "demote", "has_negation",
-           "stem_set"]
+__all__ = ["ANTONYMS", "DENSE_DIM", "DENSE_KIND", "FEATURE_NAMES", "NEGATION", "antonym_conflicts", "compute_features",
+           "demote", "dense_interactions", "has_negation", "stem_set"]
 
 NEGATION = re.compile(
     r"\b(?:not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|wasn't|weren't|didn't|hasn't|haven't|"
@@ -103,6 +107,28 @@ FEATURE_NAMES: tuple[str, ...] = (
     "q_why", "q_why_x_reason", "q_list",
 )
 """Names and order of the feature vector."""
+
+
+DENSE_KIND = "absdiff_prod"
+"""The dense block's name in the model file (``|u - v|`` then ``u * v``)."""
+DENSE_DIM = 1024
+"""Length of :func:`dense_interactions` for the 512-dimensional USE v3 vectors."""
+
+
+def dense_interactions(answer_vec: np.ndarray, reference_vec: np.ndarray) -> np.ndarray:
+    """``[|u - v|, u * v]`` of the answer's and the reference's embeddings.
+
+    Args:
+        answer_vec, reference_vec: unit-norm embeddings, shape ``(dim,)`` (512 for USE v3), or
+            ``(n, dim)`` rows.
+
+    Returns:
+        float64 array of shape ``(2·dim,)`` (or ``(n, 2·dim)``): the element-wise absolute
+        difference, then the element-wise product (their sum over the second half is the cosine).
+    """
+    u = np.asarray(answer_vec, dtype=np.float64)
+    v = np.asarray(reference_vec, dtype=np.float64)
+    return np.concatenate([np.abs(u - v), u * v], axis=-1)
 
 
 def has_negation(text: str) -> bool:

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from .features import FEATURE_NAMES
+from .features import DENSE_KIND, FEATURE_NAMES, dense_interactions
 
 __all__ = ["CLASSES", "MODEL_FILE", "ScorerModel", "load_model"]
 
@@ -63,6 +63,12 @@ class ScorerModel:
         unrelated_sim: answer-reference and answer-question cosine below which an answer
             with no covered key point is "unrelated"; fitted after ``off_margin`` by the same
             1% rule; -1 means that rule is off (no value kept the worst corpus within 1%).
+        dense: "" (no dense block) or :data:`core.interview.features.DENSE_KIND`: the model also
+            weighs :func:`core.interview.features.dense_interactions` of the answer's and the
+            reference's embeddings (S1).
+        dense_mean, dense_scale: ``(D,)`` standardisation of the dense block (D = 1024 for USE v3);
+            the training script folds the block's extra shrinkage into ``dense_scale``.
+        dense_coef: ``(3, D)`` coefficients of the dense block, rows in :data:`CLASSES` order.
         meta: how it was trained (free-form, kept for the record).
     """
 
@@ -74,31 +80,55 @@ class ScorerModel:
     threshold_2way: float = 50.0
     off_margin: float = 0.10
     unrelated_sim: float = 0.15
+    dense: str = ""
+    dense_mean: np.ndarray | None = None
+    dense_scale: np.ndarray | None = None
+    dense_coef: np.ndarray | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
     def vector(self, feats: dict[str, float]) -> np.ndarray:
         """The feature dict as a ``(d,)`` float array in the model's order (missing → 0)."""
         return np.array([feats.get(n, 0.0) for n in self.names], dtype=np.float64)
 
-    def proba(self, x: np.ndarray) -> np.ndarray:
-        """Class probabilities ``(n, 3)`` (or ``(3,)`` for one row) of feature rows ``x``."""
+    def proba(self, x: np.ndarray, dense: np.ndarray | None = None) -> np.ndarray:
+        """Class probabilities ``(n, 3)`` (or ``(3,)`` for one row) of feature rows ``x`` (``(n, d)``).
+
+        ``dense``: the rows' :func:`~core.interview.features.dense_interactions` (``(n, D)`` or
+        ``(D,)``) for a model with a dense block; None puts the block at its training mean (adds
+        nothing), which is only right for tests and files without the block.
+        """
         x = np.asarray(x, dtype=np.float64)
         z = ((x - self.mean) / self.scale) @ self.coef.T + self.intercept
+        if self.dense and dense is not None:
+            d = np.asarray(dense, dtype=np.float64)
+            z = z + ((d - self.dense_mean) / self.dense_scale) @ self.dense_coef.T
         z = z - z.max(axis=-1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=-1, keepdims=True)
 
-    def score(self, feats: dict[str, float]) -> tuple[float, str]:
-        """(100·P(correct), 3-way label) of one answer's features."""
-        p = self.proba(self.vector(feats))
+    def score(self, feats: dict[str, float], answer_vec: np.ndarray | None = None,
+              reference_vec: np.ndarray | None = None) -> tuple[float, str]:
+        """(100·P(correct), 3-way label) of one answer's features.
+
+        ``answer_vec``, ``reference_vec``: the answer's and the reference's embeddings ``(dim,)``,
+        needed by a model with a dense block (ignored otherwise; None: see :meth:`proba`).
+        """
+        dense = None
+        if self.dense and answer_vec is not None and reference_vec is not None:
+            dense = dense_interactions(answer_vec, reference_vec)
+        p = self.proba(self.vector(feats), dense)
         return float(100 * p[0]), CLASSES[int(np.argmax(p))]
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the file format)."""
-        return {"names": list(self.names), "classes": list(CLASSES), "mean": self.mean.tolist(),
-                "scale": self.scale.tolist(), "coef": self.coef.tolist(), "intercept": self.intercept.tolist(),
-                "threshold_2way": self.threshold_2way, "off_margin": self.off_margin,
-                "unrelated_sim": self.unrelated_sim, "trained_on": self.meta}
+        out = {"names": list(self.names), "classes": list(CLASSES), "mean": self.mean.tolist(),
+               "scale": self.scale.tolist(), "coef": self.coef.tolist(), "intercept": self.intercept.tolist(),
+               "threshold_2way": self.threshold_2way, "off_margin": self.off_margin,
+               "unrelated_sim": self.unrelated_sim}
+        if self.dense:
+            out |= {"dense": self.dense, "dense_mean": self.dense_mean.tolist(),
+                    "dense_scale": self.dense_scale.tolist(), "dense_coef": self.dense_coef.tolist()}
+        return out | {"trained_on": self.meta}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> ScorerModel:
@@ -110,11 +140,20 @@ class ScorerModel:
         coef = np.asarray(raw["coef"], dtype=np.float64)
         if coef.shape != (len(CLASSES), len(names)):
             raise ValueError(f"coef has shape {coef.shape}, expected {(len(CLASSES), len(names))}")
+        dense = str(raw.get("dense", ""))
+        dm = ds = dc = None
+        if dense:
+            if dense != DENSE_KIND:
+                raise ValueError(f"unknown dense block {dense!r}")
+            dm, ds, dc = (np.asarray(raw[k], dtype=np.float64) for k in ("dense_mean", "dense_scale", "dense_coef"))
+            if dc.shape != (len(CLASSES), len(dm)) or ds.shape != dm.shape:
+                raise ValueError(f"dense block shapes {dm.shape}, {ds.shape}, {dc.shape} do not agree")
         return cls(names=names, mean=np.asarray(raw["mean"], dtype=np.float64),
                    scale=np.asarray(raw["scale"], dtype=np.float64), coef=coef,
                    intercept=np.asarray(raw["intercept"], dtype=np.float64),
                    threshold_2way=float(raw.get("threshold_2way", 50.0)),
                    off_margin=float(raw.get("off_margin", 0.10)), unrelated_sim=float(raw.get("unrelated_sim", 0.15)),
+                   dense=dense, dense_mean=dm, dense_scale=ds, dense_coef=dc,
                    meta=dict(raw.get("trained_on", {})))
 
 
