@@ -8,7 +8,11 @@ split only and prints the best per language; the ``check`` split is only reporte
 lower is better): the share of key points listed as covered on the wrong-but-on-topic answers of
 ``paraphrase_dev.jsonl`` and on the wrong / swapped / off-topic answers of ``labelled.jsonl``.
 
-Usage: ``.venv/bin/python -m scripts.eval_keypoints [--tune]``
+The set's own answers are joined by real off-topic ones (:func:`crossed_rows`: each correct answer asked as
+another question of its split, no key point stated), so that a rule covering anything on any topic cannot
+win; ``--own-only`` leaves them out.
+
+Usage: ``.venv/bin/python -m scripts.eval_keypoints [--tune] [--own-only]``
 """
 
 from __future__ import annotations
@@ -66,7 +70,7 @@ def report(rows, analyses, cal: Calibration, model, side) -> dict:
             out[f"{split}-{lang}"] = prf_rows(rows, dec, [i for i, r in enumerate(rows)
                                                           if r["split"] == split and r["lang"] == lang])
     for split in ("dev", "check"):
-        for kind in ("correct", "partial", "wrong"):
+        for kind in ("correct", "partial", "wrong", "crossed"):
             idx = [i for i, r in enumerate(rows) if r["split"] == split and r["kind"] == kind]
             out[f"{split} {kind}: covered share (gold)"] = (
                 round(float(np.mean([d for i in idx for d in dec[i]])), 3),
@@ -107,10 +111,34 @@ def tune(rows, an, base: Calibration, model) -> Calibration:
     return best[1]
 
 
+CROSS_SEED = 0
+"""Seed of the crossed draw (each correct answer paired with another question of its split)."""
+
+
+def crossed_rows(rows: list[dict], seed: int = CROSS_SEED) -> list[dict]:
+    """Real off-topic answers of the set: each ``correct`` answer asked as another question of the same split and
+    language (seeded draw); none of that question's key points is stated (``covered`` all False, kind "crossed")."""
+    import random
+
+    bank = default_bank()
+    rng = random.Random(seed)
+    out = []
+    for r in rows:
+        if r["kind"] != "correct":
+            continue
+        others = sorted({x["question_id"] for x in rows if x["split"] == r["split"] and x["question_id"] != r["question_id"]})
+        q = rng.choice(others)
+        out.append({**r, "id": r["id"] + "-x", "question_id": q, "kind": "crossed",
+                    "covered": [False] * len(bank.get(q).kps(r["lang"]))})
+    return out
+
+
 def main() -> int:
     scorer = Scorer(get_embedder(), default_bank(), None, model=None)
     model = load_model()
     rows = read_jsonl(KP_FILE)
+    if "--own-only" not in sys.argv:
+        rows = rows + crossed_rows(rows)
     an = analyse(scorer, rows)
     bank = default_bank()
     side_rows = {"paraphrase_dev wrong": [r for r in read_jsonl(EVAL_DIR / "paraphrase_dev.jsonl") if r["kind"] == "wrong"],

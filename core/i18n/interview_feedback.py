@@ -17,6 +17,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Слабый ответ: большая часть эталона не раскрыта или сказана неверно.",
         "en": "Weak answer: most of the reference is not covered or is stated wrongly.",
     },
+    # S2 (#9 item 5): the verdict when the band's sentence would contradict the covered/missed list.
+    "interview_feedback.verdict.good_complete": {
+        "ru": "Хороший ответ: все ключевые пункты на месте; добавьте точности, пример или компромисс.",
+        "en": "Good answer: every key point is there; add precision, an example or a trade-off.",
+    },
+    "interview_feedback.verdict.unconvincing": {
+        "ru": "Ответ затрагивает ключевые пункты, но оценка низкая: проверьте, что каждый сказан верно и точно, по эталону ниже.",
+        "en": "The answer touches the key points, but the score is low: check against the reference below that each is stated correctly and precisely.",
+    },
     "interview_feedback.hint.contra": {
         "ru": "Вы написали «{span}», а верно так: {excerpt}",
         "en": "You wrote “{span}”, but it is the other way round: {excerpt}",

@@ -24,8 +24,8 @@ from ..text import split_sentences, stem_tokens
 from .bank import Bank, Question, get_bank_embeddings
 from .scoring import ScoreResult
 
-__all__ = ["VERDICT_BANDS", "Feedback", "MissedPoint", "build_feedback", "feedback_text", "llm_critique",
-           "reference_excerpt", "verdict"]
+__all__ = ["VERDICT_BANDS", "Feedback", "MissedPoint", "build_feedback", "consistent_verdict", "feedback_text",
+           "llm_critique", "reference_excerpt", "verdict"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,33 @@ def verdict(score: int, lang: str) -> str:
     return _t(f"verdict.{name}", lang)
 
 
+def consistent_verdict(result: ScoreResult, lang: str) -> str:
+    """The verdict of ``result``'s score, reworded where the band's sentence would contradict the key points.
+
+    (S2, #9 item 5.) The bands' sentences make claims about the key points ("important points are
+    missing", "most of the reference is not covered", "covers the key points"); the covered/missed
+    list beside them must not say otherwise:
+
+    * no key point missed, band below "excellent": "good" becomes ``verdict.good_complete``;
+      "partial" and "weak" become ``verdict.unconvincing`` (the points are touched, the score is low);
+    * "weak" with at least half of the key points covered: ``verdict.unconvincing``;
+    * "excellent" with under half covered: the "good" sentence (good, with gaps).
+
+    Without key points (none known) the band's sentence is used as is.
+    """
+    name = next(n for lo, n in VERDICT_BANDS if result.score >= lo)
+    n = len(result.key_points)
+    if n:
+        share = len(result.covered) / n
+        if not result.missed and name == "good":
+            name = "good_complete"
+        elif (not result.missed and name in ("partial", "weak")) or (name == "weak" and share >= 0.5):
+            name = "unconvincing"
+        elif name == "excellent" and share < 0.5:
+            name = "good"
+    return _t(f"verdict.{name}", lang)
+
+
 def reference_excerpt(key_point: str, reference: str, lang: str, embedder: Embedder | None = None) -> str:
     """The sentence of ``reference`` that best states ``key_point``.
 
@@ -121,8 +148,8 @@ def build_feedback(result: ScoreResult, reference: str, lang: str, question: Que
                    exclude_ids: set[str] | None = None) -> Feedback:
     """Offline feedback for ``result``; it agrees with the score by construction.
 
-    One verdict (the guard's message for a flagged answer, else :func:`verdict` of the
-    score); no strengths on a flagged (off-topic, empty...) answer; hints and the
+    One verdict (the guard's message for a flagged answer, else :func:`consistent_verdict`:
+    the score's band, reworded where it would contradict the covered/missed list); no strengths on a flagged (off-topic, empty...) answer; hints and the
     follow-up are built from the missed and contradicted key points (with the reference's
     sentence for each), generic structure hints only after them.
 
@@ -143,7 +170,7 @@ def build_feedback(result: ScoreResult, reference: str, lang: str, question: Que
             MissedPoint(k.text, reference_excerpt(k.text, reference, lang)) for k in result.key_points
         ], follow_up="")
     off_topic = result.flag == "off_topic"
-    summary = result.message if off_topic else verdict(result.score, lang)
+    summary = result.message if off_topic else consistent_verdict(result, lang)
     missed = [
         MissedPoint(k.text, reference_excerpt(k.text, reference, lang, embedder), k.contradicted,
                     k.span if k.contradicted else "", k.why)

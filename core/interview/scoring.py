@@ -135,7 +135,7 @@ class Calibration:
     kp_gate_score: float = 25.0
     kp_spec: float = 0.025
     kp_cos_en: float = 0.20
-    kp_cos_ru: float = 0.10
+    kp_cos_ru: float = 0.15
     qa_off_margin: float = 0.25
     qa_q_margin: float = 0.15
 
@@ -820,6 +820,13 @@ def finalize(a: Analysis, cal: Calibration, model: ScorerModel | None | Literal[
     if model is not None and not off_topic:
         semantic_coverage(a, kp_results, overall, cal)  # S2: paraphrased key points, on-topic answers only
         completeness = sum(k.coverage for k in kp_results) / n_kp
+    if off_topic:
+        # S2 (#9 item 5): an answer to another question states none of this one's key points; its
+        # covered list (API, progress, feedback) and completeness say so.
+        for k in kp_results:
+            if k.covered:
+                k.covered, k.coverage, k.span, k.span_start, k.span_end = False, 0.0, "", -1, -1
+        completeness = 0.0
     overall = min(100.0, max(0.0, overall))
     flag, message = "", ""
     if off_topic:
