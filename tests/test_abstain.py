@@ -128,3 +128,80 @@ def test_typed_dev_questions_are_answerable_with_pages():
     rows = [json.loads(line) for line in TYPED.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(rows) == 15
     assert all(r["answerable"] and r["pages"] and r["question_ru"] and len(r["evidence_quote"]) > 10 for r in rows)
+
+
+# The LLM answerability check (#8 round 3), against the fake OpenAI-compatible server.
+
+def _steered(verdict: str, answer: str):
+    """Reply ``verdict`` to the answerability check and ``answer`` to the answer prompt."""
+    from core.prompts import READER_ANSWERABLE_SYSTEM
+
+    return lambda body: verdict if body["messages"][0]["content"] == READER_ANSWERABLE_SYSTEM else answer
+
+
+def _client(server, timeout_s: float = 5.0):
+    from core.llm import LLMClient
+
+    return LLMClient(base_url=server.base_url, model="fake-model", timeout_s=timeout_s)
+
+
+ANSWER_P2 = "The re-ranker was fine-tuned on a TPU v3-8 for 100k iterations, about 30 hours [p. 2]."
+OFFLINE_ABSTAINS = "How long does fine-tuning take?"  # the paper says "approximately 30 hours" (p. 2)
+
+
+def test_llm_no_overrides_an_offline_answer(doc, embedder):
+    from tests.fake_llm import FakeLLMServer
+
+    assert not answer_question(doc, ANSWERED["en"], embedder, threshold=(None, None)).abstained
+    with FakeLLMServer(_steered("NO", "never asked")) as server:
+        answer = answer_question(doc, ANSWERED["en"], embedder, threshold=(None, None), llm=_client(server))
+    assert answer.abstained and answer.mode == "llm" and not answer.citations
+    assert len(server.requests) == 1  # no answer call after a NO
+    body = server.requests[0]["body"]
+    assert body["max_tokens"] <= 10 and '<passage page="' in body["messages"][1]["content"]
+    assert ANSWERED["en"] in body["messages"][1]["content"]
+
+
+def test_llm_yes_answers_what_the_offline_gate_abstained_on(doc, embedder):
+    from tests.fake_llm import FakeLLMServer
+
+    assert answer_question(doc, OFFLINE_ABSTAINS, embedder, threshold=(None, None)).abstained
+    with FakeLLMServer(_steered("Yes.", ANSWER_P2)) as server:
+        answer = answer_question(doc, OFFLINE_ABSTAINS, embedder, threshold=(None, None), llm=_client(server))
+    assert len(server.requests) == 2
+    assert not answer.abstained and answer.mode == "llm" and [c.page for c in answer.citations] == [2]
+
+
+@pytest.mark.parametrize("server_kwargs", [{"status": 500}, {"delay_s": 1.5}])
+def test_failed_check_keeps_the_offline_decision_and_says_so(doc, embedder, server_kwargs):
+    from tests.fake_llm import FakeLLMServer
+
+    with FakeLLMServer(_steered("YES", ANSWER_P2), **server_kwargs) as server:
+        answer = answer_question(doc, OFFLINE_ABSTAINS, embedder, threshold=(None, None),
+                                 llm=_client(server, timeout_s=0.5))
+    assert answer.abstained and answer.mode == "extractive"  # offline: abstain
+    assert "answerability check failed" in answer.notice and "offline decision" in answer.notice
+
+
+def test_unclear_check_reply_keeps_the_offline_decision(doc, embedder):
+    from tests.fake_llm import FakeLLMServer
+
+    with FakeLLMServer(_steered("Maybe, partly.", ANSWER_P2)) as server:
+        answer = answer_question(doc, ANSWERED["en"], embedder, threshold=(None, None), llm=_client(server))
+    assert not answer.abstained and answer.mode == "llm"  # offline said answerable; the LLM then answered
+    assert "no YES or NO" in answer.notice
+
+
+def test_check_timeout_is_capped(monkeypatch):
+    from core.llm import LLMClient
+
+    seen = {}
+
+    def chat(self, messages, max_tokens=800):
+        seen["timeout"] = self.timeout_s
+        return "ДА"
+
+    monkeypatch.setattr(LLMClient, "chat", chat)
+    client = LLMClient(base_url="http://127.0.0.1:9/v1", model="m", timeout_s=60.0)
+    assert abstain.llm_answerable("q", "<passage page=\"1\">x</passage>", client) == (True, "")
+    assert seen["timeout"] == abstain.LLM_CHECK_TIMEOUT_S and client.timeout_s == 60.0

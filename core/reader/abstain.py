@@ -70,12 +70,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from ..errors import LLMError
+from ..prompts import READER_ANSWERABLE_SYSTEM
 from ..text import stem_tokens
 from .glossary import translate_terms
 
@@ -88,9 +90,15 @@ __all__ = [
     "answer_features",
     "answerability",
     "get_model",
+    "llm_answerable",
     "rule_score",
     "should_abstain",
 ]
+
+LLM_CHECK_TIMEOUT_S = 10.0
+"""Deadline of the LLM answerability check in seconds (at most the client's own, 30 s by default in
+core/llm.py): the reply is one word, so 10 s bounds what the check adds before the answer call
+without cutting off a loaded local model; on timeout the offline decision stands."""
 
 MODEL_PATH = Path(__file__).with_name("abstain_model.json")
 """The fitted model (written by ``scripts/calibrate_abstention.py``)."""
@@ -475,3 +483,38 @@ def should_abstain(doc, evidence, threshold: float | tuple | None = None,
         return p < limit
     limit = threshold if threshold is not None else FALLBACK_THRESHOLDS[1 if cross else 0]
     return rule_score(evidence) < limit
+
+
+_VERDICT = re.compile(r"^\W*(yes|no|да|нет)\b", re.IGNORECASE)
+
+
+def llm_answerable(question: str, passages: str, llm, timeout_s: float = LLM_CHECK_TIMEOUT_S) -> tuple[bool | None, str]:
+    """Ask the configured LLM whether ``passages`` answer ``question`` (#8 round 3).
+
+    Args:
+        question: the user's question.
+        passages: the retrieved passages as the answer prompt shows them
+            (``<passage page="N">...</passage>`` blocks).
+        llm: a :class:`core.llm.LLMClient` (anything with ``chat(messages, max_tokens)``); a dataclass
+            client gets its ``timeout_s`` lowered to ``timeout_s`` for this call.
+        timeout_s: deadline of the check in seconds.
+
+    Returns:
+        ``(True, "")`` / ``(False, "")`` from the reply's first word (YES / NO; ДА / НЕТ), or
+        ``(None, notice)`` when the call failed, timed out or the reply was neither: the caller
+        keeps the offline decision and shows ``notice`` (English, like the Reader's other notices).
+        Never raises for LLM failures.
+    """
+    client = llm
+    if is_dataclass(llm) and hasattr(llm, "timeout_s"):
+        client = replace(llm, timeout_s=min(float(llm.timeout_s), timeout_s))
+    messages = [{"role": "system", "content": READER_ANSWERABLE_SYSTEM},
+                {"role": "user", "content": f"Passages:\n{passages}\n\nQuestion: {question}"}]
+    try:
+        reply = client.chat(messages, max_tokens=10)
+    except LLMError as exc:
+        return None, f"The LLM's answerability check failed ({exc}); Margo's offline decision is used."
+    m = _VERDICT.match(reply or "")
+    if not m:
+        return None, "The LLM's answerability check gave no YES or NO; Margo's offline decision is used."
+    return m.group(1).lower() in ("yes", "да"), ""

@@ -37,7 +37,7 @@ from ..llm import LLMClient
 from ..prompts import READER_ANSWER_SYSTEM
 from ..text import detect_lang, split_sentences, stem_tokens
 from ..types import Answer, Citation, Lang
-from .abstain import should_abstain
+from .abstain import llm_answerable, should_abstain
 from .chunking import in_references
 from .documents import ReaderDocument
 from .glossary import translate_terms
@@ -618,13 +618,36 @@ def answer_question(
         n_sentences: sentences in an extractive answer.
         history: earlier ``(question, answer)`` pairs of this chat (LLM context only).
 
+    With an LLM, the abstention decision is first the LLM's (#8 round 3,
+    :func:`core.reader.abstain.llm_answerable`: shown the retrieved passages, does it find the
+    answer?); when that check fails or times out, the offline decision stands and
+    ``Answer.notice`` says so.
+
     Returns:
         An :class:`Answer`; ``abstained`` is True when the document does not answer.
     """
     evidence = find_evidence(doc, question, embedder, top_k=top_k)
     extractive = answer_extractive(doc, evidence, threshold, n_sentences=n_sentences)
-    if llm is None or extractive.abstained:
+    if llm is None or not evidence.scores:
         return extractive
+    verdict, check_notice = llm_answerable(question, _passages(doc, evidence), llm)
+    if verdict is False:
+        return Answer(text=NOT_IN_DOCUMENT[evidence.lang], abstained=True, lang=evidence.lang, mode="llm",
+                      evidence=evidence.confidence)
+    if verdict is None and extractive.abstained:
+        extractive.notice = check_notice
+        return extractive
+    if extractive.abstained:  # the LLM found an answer the offline gate did not: answer, offline answer as fallback
+        extractive = answer_extractive(doc, evidence, -10.0, n_sentences=n_sentences)
+    answer = _llm_answer(doc, question, embedder, llm, evidence, extractive, history)
+    if check_notice:
+        answer.notice = f"{check_notice} {answer.notice}".strip()
+    return answer
+
+
+def _llm_answer(doc: ReaderDocument, question: str, embedder: Embedder, llm: LLMClient, evidence: Evidence,
+                extractive: Answer, history: list[tuple[str, str]] | None) -> Answer:
+    """The grounded LLM answer of :func:`answer_question` (``extractive``: the fallback)."""
     language = "Russian" if evidence.lang == "ru" else "English"
     messages = [{"role": "system", "content": READER_ANSWER_SYSTEM.format(language=language)}]
     for q, a in (history or [])[-3:]:
