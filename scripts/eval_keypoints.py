@@ -82,8 +82,12 @@ def report(rows, analyses, cal: Calibration, model, side) -> dict:
 
 
 GATES = (0.0, 20.0, 25.0, 30.0, 35.0, 40.0)
+"""``kp_gate_score`` grid: from no gate to just below the learned 2-way threshold (46)."""
 SPECS = (-1.0, 0.0, 0.025, 0.05, 0.075)
+"""``kp_spec`` grid (-1: no specificity condition)."""
 COS = tuple(round(x, 3) for x in np.arange(0.10, 0.451, 0.025))
+"""``kp_cos_en`` / ``kp_cos_ru`` grid: from below the dev set's lower quartile of a missed key point's best
+cosine (0.2) to above a covered one's median (0.41)."""
 
 
 def tune(rows, an, base: Calibration, model) -> Calibration:

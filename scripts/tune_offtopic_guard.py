@@ -51,7 +51,10 @@ from scripts.interview_data import CACHE_DIR, CachingEmbedder, ru_qids, semeval 
 from scripts.train_interview_scorer import fit_lr, oof, penalty, training_set  # noqa: E402
 
 MARGINS = np.round(np.arange(0.0, 0.601, 0.01), 2)
+"""``off_margin`` scan (``fit_guards`` scans 0.03-0.60 by 0.01; 0 added so the question-aware variants can go lower)."""
 Q_MARGINS = (-0.05, 0.0, 0.05, 0.10, 0.15, 0.20)
+"""``qa_q_margin`` grid (question-text cosine gap, other minus own); 0.15-0.20 added after a first run chose the
+edge 0.10 (the final choice, 0.15, is inside the grid)."""
 FALLBACK_MARGIN = 0.33
 """The shipped margin (scorer_model.json ``off_margin``), used as in ``core`` when the other question's text is unknown."""
 
