@@ -15,7 +15,8 @@ Extractive answering (offline), in two stages:
        languages; both calibrated in scripts/bench_reader.py); otherwise answer
        with the best few sentences, in reading order, each cited to its page.
 
-LLM answering: the same retrieval and the same abstention gate, then a grounded
+LLM answering: the same retrieval; the abstention decision is the LLM's answerability
+check (:func:`core.reader.abstain.llm_answerable`, the offline gate when it fails); then a grounded
 prompt with numbered page passages; the reply must cite ``[p. N]``; a citation
 survives only if page N holds text that supports the sentence citing it
 (:func:`verify_citations`). A failed LLM call falls back to the extractive answer
