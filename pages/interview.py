@@ -174,8 +174,14 @@ def interview_tab() -> None:
         live_answer = live_talk("iv_talk", lang_hint=lang)
         if live_answer:
             st.session_state[f"iv_answer_{q.id}"] = live_answer
+        # U1: a typed, unsent answer survives a visit to another page (Streamlit drops the state of a
+        # widget a run does not draw; the draft is kept apart, per session and question).
+        draft_key = f"iv_draft_{session['id']}_{q.id}"
+        if f"iv_answer_{q.id}" not in st.session_state and state.get(draft_key):
+            st.session_state[f"iv_answer_{q.id}"] = state[draft_key]
         answer = st.text_area(t("interview.answer.label", ui), key=f"iv_answer_{q.id}", height=180,
                               placeholder=t("interview.answer.placeholder", ui))
+        state[draft_key] = answer
         c1, c2, c3 = st.columns([1, 1, 1])
         submitted = c1.button(t("interview.submit", ui), key="iv_submit", type="primary")
         attempts = session["results"].setdefault(q.id, [])
