@@ -25,7 +25,7 @@ from .bank import Bank, Question, get_bank_embeddings
 from .scoring import ScoreResult
 
 __all__ = ["VERDICT_BANDS", "Feedback", "MissedPoint", "build_feedback", "consistent_verdict", "feedback_text",
-           "llm_critique", "reference_excerpt", "verdict"]
+           "llm_critique", "reference_excerpt", "shown_covered", "verdict"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,18 @@ def verdict(score: int, lang: str) -> str:
     return _t(f"verdict.{name}", lang)
 
 
+def shown_covered(result: ScoreResult) -> list[str]:
+    """Key points the feedback calls right: the covered ones, except, under a "weak" score (below the
+    "partial" band, 35), those covered by meaning alone (``KeyPointResult.by_meaning``): the scorer holds
+    such an answer wrong, and a point matched only by an embedding's closeness is then not evidence that it
+    was stated right (S2: on our wrong-but-on-topic answers the semantic route covers about half of the key
+    points). None for an off-topic or otherwise flagged answer."""
+    if result.flag:
+        return []
+    weak = result.score < dict((n, lo) for lo, n in VERDICT_BANDS)["partial"]
+    return [k.text for k in result.key_points if k.covered and not (weak and k.by_meaning)]
+
+
 def consistent_verdict(result: ScoreResult, lang: str) -> str:
     """The verdict of ``result``'s score, reworded where the band's sentence would contradict the key points.
 
@@ -95,7 +107,9 @@ def consistent_verdict(result: ScoreResult, lang: str) -> str:
     missing", "most of the reference is not covered", "covers the key points"); the covered/missed
     list beside them must not say otherwise:
 
-    * no key point missed, band below "excellent": "good" becomes ``verdict.good_complete``;
+    The key points called right are :func:`shown_covered`'s.
+
+    * every key point right, band below "excellent": "good" becomes ``verdict.good_complete``;
       "partial" and "weak" become ``verdict.unconvincing`` (the points are touched, the score is low);
     * "weak" with at least half of the key points covered: ``verdict.unconvincing``;
     * "excellent" with under half covered: the "good" sentence (good, with gaps).
@@ -105,10 +119,12 @@ def consistent_verdict(result: ScoreResult, lang: str) -> str:
     name = next(n for lo, n in VERDICT_BANDS if result.score >= lo)
     n = len(result.key_points)
     if n:
-        share = len(result.covered) / n
-        if not result.missed and name == "good":
+        right = shown_covered(result)
+        share = len(right) / n
+        all_right = len(right) == n
+        if all_right and name == "good":
             name = "good_complete"
-        elif (not result.missed and name in ("partial", "weak")) or (name == "weak" and share >= 0.5):
+        elif (all_right and name in ("partial", "weak")) or (name == "weak" and share >= 0.5):
             name = "unconvincing"
         elif name == "excellent" and share < 0.5:
             name = "good"
@@ -171,10 +187,11 @@ def build_feedback(result: ScoreResult, reference: str, lang: str, question: Que
         ], follow_up="")
     off_topic = result.flag == "off_topic"
     summary = result.message if off_topic else consistent_verdict(result, lang)
+    right = set(shown_covered(result))
     missed = [
         MissedPoint(k.text, reference_excerpt(k.text, reference, lang, embedder), k.contradicted,
                     k.span if k.contradicted else "", k.why)
-        for k in result.key_points if off_topic or not k.covered
+        for k in result.key_points if off_topic or k.text not in right
     ]
     hints: list[str] = []
     if off_topic and question is not None:
@@ -210,7 +227,7 @@ def build_feedback(result: ScoreResult, reference: str, lang: str, question: Que
     else:
         related = _related_question(question, bank, embedder, lang, exclude_ids or set())
         follow = _t("follow.related", lang, q=related.text(lang)) if related else _t("follow.generic", lang)
-    strengths = [] if off_topic else result.covered
+    strengths = [] if off_topic else [k for k in result.covered if k in right]
     return Feedback(summary=summary, strengths=strengths, missed=missed, hints=hints[:5], follow_up=follow)
 
 

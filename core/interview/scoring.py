@@ -168,6 +168,8 @@ class KeyPointResult:
         contradicted: the covering span states the opposite (swapped term or negation).
         why: for a contradiction, what was swapped, in the answer's language (e.g. "the answer
             says “l2” where the point needs “l1”" / "в ответе «l2» вместо «l1»").
+        by_meaning: (S2) covered by the semantic route alone (:func:`semantic_coverage`), not by
+            shared words; the feedback does not call such a point right under a "weak" score.
     """
 
     text: str
@@ -179,6 +181,7 @@ class KeyPointResult:
     span_end: int = -1
     contradicted: bool = False
     why: str = ""
+    by_meaning: bool = False
 
 
 @dataclass
@@ -829,6 +832,7 @@ def finalize(a: Analysis, cal: Calibration, model: ScorerModel | None | Literal[
         for k in kp_results:
             if k.covered:
                 k.covered, k.coverage, k.span, k.span_start, k.span_end = False, 0.0, "", -1, -1
+                k.by_meaning = False
         completeness = 0.0
     overall = min(100.0, max(0.0, overall))
     flag, message = "", ""
@@ -893,7 +897,7 @@ def semantic_coverage(a: Analysis, kp_results: list[KeyPointResult], score: floa
             continue
         j = int(np.argmax(np.where(ok, cos[k], -np.inf)))
         u = a.units[j]
-        kp.covered = True
+        kp.covered, kp.by_meaning = True, True
         kp.coverage = round(max(kp.coverage, 0.5 + 0.5 * _clip01((float(cos[k, j]) - bound) / SEMANTIC_COVERAGE_WIDTH)), 4)
         kp.span, kp.span_start, kp.span_end = u.text, u.start, u.end
 
