@@ -17,6 +17,10 @@ Question sets (each item: ``paper``, ``question``, ``answerable``, ``pages`` 1-b
   ``answerable`` false) is added too (ids ``extra-<n>``, ``extra-<n>-ru``).
 * ``qasper_test``: ../shared/data/benchmarks/qasper_test (report only, never tuned on).
 * ``inhouse``: data/eval/reader_questions.jsonl (the team's own questions).
+* ``inhouse_blind``: data/eval/reader_questions_blind.jsonl (R2b: questions written from each
+  paper's title and abstract, or lecture's table of contents, only, then located; each in the
+  document's language and translated; ``answerable`` false rows are on-topic unanswerables;
+  the evidence quote is the item's ``evidence``). Report only, never tuned on.
 
 Russian versions of the QASPER questions come from data/eval/qasper_{dev,test}_ru.jsonl
 (our translations).
@@ -51,6 +55,7 @@ from scripts.benchlib import ROOT, SHARED_DATA
 DEV_DIR = SHARED_DATA / "qasper_dev"
 TEST_DIR = SHARED_DATA / "benchmarks" / "qasper_test"
 INHOUSE = ROOT / "data" / "eval" / "reader_questions.jsonl"
+INHOUSE_BLIND = ROOT / "data" / "eval" / "reader_questions_blind.jsonl"
 RU_FILES = {"qasper_dev": ROOT / "data" / "eval" / "qasper_dev_ru.jsonl",
             "qasper_test": ROOT / "data" / "eval" / "qasper_test_ru.jsonl"}
 DEV_UNANSWERABLE = ROOT / "data" / "eval" / "qasper_dev_unanswerable.jsonl"
@@ -86,6 +91,11 @@ def load_set(name: str) -> list[Item]:
             out.append(Item(q["id"], papers / q["paper"], q["question"], q["lang"], bool(q["pages"]), q["pages"],
                             cross=q["kind"] in ("ru->en", "en->ru")))
         return out
+    if name == "inhouse_blind":
+        papers = SHARED_DATA / "papers"
+        return [Item(q["id"], papers / q["paper"], q["question"], q["lang"], bool(q["answerable"]), q["pages"],
+                     [q["evidence_quote"]] if q["evidence_quote"] else [], cross="->" in q["kind"])
+                for q in _jsonl(INHOUSE_BLIND)]
     base = DEV_DIR if name == "qasper_dev" else TEST_DIR
     rows = _jsonl(base / "questions.jsonl")
     ru = {r["id"]: r["question"] for r in _jsonl(RU_FILES[name])}
