@@ -56,6 +56,15 @@ ROLES = {  # role id (catalogue key interview.role.<id>) -> its default topics
     "analyst": ["stats_ab", "metrics_validation"],
 }
 CACHE_DIR = cfg.data_dir / "interview" / "cache"
+SCORES_CSS = """<style>
+@media (max-width: 640px) {
+  .st-key-iv_scores [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 0.25rem; }
+  .st-key-iv_scores [data-testid="stColumn"] { flex: 1 1 calc(50% - 1rem) !important;
+    min-width: calc(50% - 1rem) !important; width: calc(50% - 1rem) !important; }
+}
+</style>"""
+"""U1: on a phone the four score numbers sit two by two, not in a column of four (at 390x844 the
+column pushed the verdict below the first screen); 640 px is where Streamlit stacks columns."""
 
 
 def topic_title(topic: str, lang: str | None = None) -> str:
@@ -223,7 +232,8 @@ def interview_tab() -> None:
             result, fb = last["result"], last["feedback"]
             with st.container(border=True):
                 delta = result.score - attempts[-2]["result"].score if len(attempts) > 1 else None
-                m = st.columns(4)
+                st.html(SCORES_CSS)
+                m = st.container(key="iv_scores").columns(4)
                 m[0].metric(t("interview_feedback.page.score", lang), f"{result.score}/100", delta=delta)
                 m[1].metric(t("interview_feedback.page.correctness", lang), result.correctness)
                 m[2].metric(t("interview_feedback.page.completeness", lang), result.completeness)
