@@ -35,7 +35,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "recommend.next.col.why": {"ru": "почему", "en": "why"},
     "recommend.liked.title": {"ru": "Похожие на понравившиеся посты", "en": "Posts like the ones you liked"},
     "recommend.reader.title": {"ru": "Что почитать дальше", "en": "Read next"},
-    "recommend.reader.passage": {"ru": "стр. {page}", "en": "p. {page}"},
+    "recommend.reader.passage": {"ru": "с. {page}", "en": "p. {page}"},  # U1: the Reader's page word (reader.page_ref)
     "recommend.reader.paper": {"ru": "Сохранённая статья", "en": "Saved paper"},
     "recommend.next.today": {"ru": "сегодня", "en": "today"},
     "recommend.next.days_ago": {"ru": "{days} дн. назад", "en": "{days} days ago"},
