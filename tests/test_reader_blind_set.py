@@ -84,3 +84,16 @@ def test_unanswerable_terms_absent(shared_data: Path, term: str) -> None:
     with pymupdf.open(shared_data / "papers" / name) as doc:
         text = " ".join(_norm(p.get_text()) for p in doc)
     assert term not in text
+
+
+def test_qasper_eval_loads_it() -> None:
+    """scripts/qasper_eval.py's ``inhouse_blind`` set: one item per row, quote as evidence."""
+    from scripts.qasper_eval import load_set
+
+    items = load_set("inhouse_blind")
+    rows = _rows()
+    assert [i.id for i in items] == [r["id"] for r in rows]
+    assert sum(i.answerable for i in items) == sum(r["answerable"] for r in rows)
+    assert all(bool(i.evidence) == i.answerable and i.paper.name == r["paper"] for i, r in zip(items, rows, strict=True))
+    assert sum(i.cross for i in items) == len(rows) // 2
+    assert {i.lang for i in items if i.cross and i.paper.name.startswith("sokolov")} == {"en"}
