@@ -63,8 +63,9 @@ SCORES_CSS = """<style>
     min-width: calc(50% - 1rem) !important; width: calc(50% - 1rem) !important; }
 }
 </style>"""
-"""U1: on a phone the four score numbers sit two by two, not in a column of four (at 390x844 the
-column pushed the verdict below the first screen); 640 px is where Streamlit stacks columns."""
+# U1: on a phone the four score numbers sit two by two, not in a column of four (at 390x844 the
+# column pushed the verdict below the first screen); 640 px is where Streamlit stacks columns.
+# (A comment, not a string: Streamlit's magic would show a bare string on the page.)
 
 
 def topic_title(topic: str, lang: str | None = None) -> str:
