@@ -64,7 +64,8 @@ SCORES_CSS = """<style>
 }
 </style>"""
 # U1: on a phone the four score numbers sit two by two, not in a column of four (at 390x844 the
-# column pushed the verdict below the first screen); 640 px is where Streamlit stacks columns.
+# column pushed the verdict below the first screen); 640 px is where Streamlit stacks columns
+# (its theme: breakpoints.columns = "640px", streamlit 1.67 static/js/utils.*.js).
 # (A comment, not a string: Streamlit's magic would show a bare string on the page.)
 
 
