@@ -196,7 +196,7 @@ with tab_ask:
 
 st.download_button(
     f":material/download: {t('reader.notes', ui)}",
-    data=notes_markdown(doc.title, state.reader_summary, state.reader_qa),
+    data=notes_markdown(doc.title, state.reader_summary, state.reader_qa, lang=ui),  # U1: in the interface language
     file_name="margo-notes.md",
     mime="text/markdown",
     key="reader_notes",

@@ -58,3 +58,24 @@ def test_reader_page_abstention_says_why_in_the_interface_language(offline_app, 
     assert answer.abstained and answer.text in NOT_IN_DOCUMENT.values(), answer.text  # the paper does not say
     hint = t("reader.abstain.hint", lang)
     assert any(hint in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_notes_follow_the_interface_language():
+    from datetime import datetime
+
+    from core.reader.notes import notes_markdown
+    from core.types import Answer, Citation, Summary, SummarySentence
+
+    sent = SummarySentence(text="We used the Adam optimizer.", page=7)
+    summary = Summary(text="We used the Adam optimizer. [p. 7]", sentences=[sent], key_parts={"method": [sent]})
+    answer = Answer(text="We used the Adam optimizer. [p. 7]", abstained=False,
+                    citations=[Citation(page=7, quote="We used the Adam optimizer.", score=0.9)])
+    when = datetime(2026, 12, 2, 5, 0)
+    en = notes_markdown("Attention", summary, [("Which optimizer?", answer)], when)
+    assert en == notes_markdown("Attention", summary, [("Which optimizer?", answer)], when, lang="en")
+    assert en.startswith("# Notes: Attention\n") and "## Summary" in en and "## Questions and answers" in en
+    assert "**Method**: We used the Adam optimizer. (p. 7)" in en and "> p. 7: We used" in en and "[p. 7]" in en
+    ru = notes_markdown("Attention", summary, [("Какой оптимизатор?", answer)], when, lang="ru")
+    assert ru.startswith("# Заметки: Attention\n") and "## Конспект" in ru and "## Вопросы и ответы" in ru
+    assert "**Метод**: We used the Adam optimizer. (с. 7)" in ru and "> с. 7: We used" in ru
+    assert "[с. 7]" in ru and "[p. 7]" not in ru and "p. 7" not in ru

@@ -57,4 +57,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "reader.ask.working": {"ru": "Ищу ответ в статье…", "en": "Looking for the answer in the paper…"},
     "reader.new_conversation": {"ru": "Новый разговор", "en": "New conversation"},
     "reader.notes": {"ru": "Заметки (Markdown)", "en": "Notes (Markdown)"},
+    # U1: the downloaded notes' own headings (core.reader.notes.notes_markdown, lang=the interface's).
+    "reader.notes.title": {"ru": "Заметки: {title}", "en": "Notes: {title}"},
+    "reader.notes.made": {"ru": "Составлено с помощью Марго, {when}.", "en": "Made with Margo, {when}."},
+    "reader.notes.summary": {"ru": "Конспект", "en": "Summary"},
+    "reader.notes.qa": {"ru": "Вопросы и ответы", "en": "Questions and answers"},
+    "reader.notes.page": {"ru": "с.", "en": "p."},
 }
