@@ -37,6 +37,11 @@ hyper-parameter of a family is the one with the lowest by-question OOF 3-way log
 ``search_lr`` chooses C by); "simpler" means fewer numbers fitted in the model file (a projection's
 matrix counts).
 
+Added after the pick, at 04:53 UTC (a gate, not a tuning step): the trained model must pass
+``tests/test_interview*.py``; the pick (full block, shrinkage 0.15) failed the off-topic test of
+``test_interview_learned.py`` and passed 5.2% of 402 other-topic bank references (baseline 2.5%), so the
+family's next-lowest log-loss (0.1; 2.7%) was taken, which the rule also accepts.
+
 Usage: ``.venv/bin/python -m scripts.interview_scorer_cv [prep | cv [VARIANT ...]]``
 """
 
@@ -330,10 +335,30 @@ VARIANTS: dict[str, dict] = {
     "dense_full_w0.05": {"dense": "absdiff_prod", "dense_w": 0.05},
     "dense_full_w0.15": {"dense": "absdiff_prod", "dense_w": 0.15},
     "dense_prod_w0.1": {"dense": "prod", "dense_w": 0.1},
+    "dense_prod_w0.05": {"dense": "prod", "dense_w": 0.05},
+    "dense_prod_w0.15": {"dense": "prod", "dense_w": 0.15},
+    "dense_prod_w0.2": {"dense": "prod", "dense_w": 0.2},
     "dense_pca16": {"dense": "absdiff_prod", "pca": 16},
     "mlp_pca32": {"dense": "absdiff_prod", "pca": 32, "model": "mlp"},
     "hgb_pca32": {"dense": "absdiff_prod", "pca": 32, "model": "hgb"},
 }
+
+
+def logloss_only(names: list[str]) -> None:
+    """By-question OOF 3-way log-loss of each variant (the hyper-parameter criterion), nothing else."""
+    from sklearn.metrics import log_loss
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+    T = pickle.loads(PREP.read_bytes())["train"]
+    Y = T["Y"].copy()
+    Y[~T["sem"]] *= 20.0
+    for n in names:
+        v = VARIANTS[n]
+        Z = dense(T["vec"], v["dense"]) if v.get("dense") else None
+        P = oof(make_fit(v), T["X"], Z, Y, T["groups"])
+        print(n, "byq_logloss", round(float(log_loss(T["Y"].argmax(axis=1), np.clip(P, 1e-6, 1), labels=[0, 1, 2])), 4),
+              flush=True)
 
 
 def cv(names: list[str]) -> None:
@@ -351,5 +376,7 @@ def cv(names: list[str]) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["prep"]:
         prep()
+    elif sys.argv[1:2] == ["logloss"]:
+        logloss_only(sys.argv[2:])
     else:
         cv(sys.argv[2:] if sys.argv[1:2] == ["cv"] else list(VARIANTS))
