@@ -4,17 +4,20 @@ logic is in core.papers and core.reader.{ocr,figures,router}."""
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from core.errors import MargoError, NetworkError
 from core.i18n import t
+from core.i18n.reader_answers import page_marks
 from core.papers import ArxivClient, fetch_paper
 from core.reader.documents import list_documents
 from core.reader.ocr import LOW_CONFIDENCE, load_ocr_report
 from core.reader.router import OfflineRouter, RoutedAnswer, dispatch, route_with_llm
 from pages._common import embedder, error_text, heavy_run, show_error, ui_lang
 
-__all__ = ["chat_answer", "citation_prefix", "citation_pdf", "ocr_notes", "ocr_progress", "remember_ocr", "open_papers",
+__all__ = ["answer_markdown", "chat_answer", "citation_prefix", "citation_pdf", "ocr_notes", "ocr_progress", "remember_ocr", "open_papers",
            "search_panel", "turn_extras"]
 
 
@@ -144,6 +147,27 @@ def ocr_notes(doc) -> None:
 @st.cache_resource(show_spinner=False)
 def _offline_router() -> OfflineRouter:
     return OfflineRouter(embedder()[0])
+
+
+_LIST_START = re.compile(r"^(\s*(?:[-*+]\s+)?)(\d{1,9})([.)])(?=\s)", re.MULTILINE)
+
+
+def answer_markdown(text: str, lang: str) -> str:
+    """An answer's text ready for ``st.markdown`` in the interface language ``lang``.
+
+    Margo's ``[p. N]`` marks follow the interface (:func:`core.i18n.reader_answers.page_marks`), and a
+    quoted sentence that starts with the paper's own numbering ("1. Если у слоя…") stays text: at the
+    start of a line or of a "- " bullet, ``1.`` / ``1)`` would otherwise open a numbered list inside
+    the bullet (seen in the summary tool's bullets on the HSE lecture 7 PDF, U1).
+
+    Args:
+        text: the answer's Markdown (one paragraph, or "- " bullets one per line).
+        lang: ``"ru"`` or ``"en"``.
+
+    Returns:
+        The text with those two changes only.
+    """
+    return _LIST_START.sub(r"\1\2\\\3", page_marks(text, lang))
 
 
 def chat_answer(reader, cfg, docs: list, message: str, history) -> RoutedAnswer:

@@ -147,7 +147,7 @@ with tab_ask:
                 if answer.text in NOT_IN_DOCUMENT.values():  # U1: say why nothing is quoted, what to try
                     st.caption(f":material/info: {t('reader.abstain.hint', ui)}")
             else:
-                st.markdown(page_marks(answer.text, ui))  # U1: "[с. N]" in a Russian interface
+                st.markdown(_papers.answer_markdown(answer.text, ui))  # U1: "[с. N]" in Russian; "1." stays text
                 for j, c in enumerate(answer.citations):
                     quote = f"{c.quote[:90]}…" if len(c.quote) > 90 else c.quote
                     with st.expander(f"{_papers.citation_prefix(c)}{t('reader.page_ref', ui, page=c.page)}: {quote}"):

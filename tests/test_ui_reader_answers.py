@@ -13,9 +13,11 @@ from core.i18n.reader_answers import page_marks
 
 def test_page_marks_in_russian_and_english():
     text = "We used Adam [p. 7]. Dropout 0.1 [p. 2, 5]. Warmup [p. 3–4]. As reported (p. 99) in [12]."
-    assert page_marks(text, "ru") == ("We used Adam [с. 7]. Dropout 0.1 [с. 2, 5]. Warmup [с. 3–4]. "
-                                      "As reported (p. 99) in [12].")  # the paper's own marks stay as they are
-    assert page_marks(text, "en") == text
+    assert page_marks(text, "ru", nbsp=False) == ("We used Adam [с. 7]. Dropout 0.1 [с. 2, 5]. Warmup [с. 3–4]. "
+                                                  "As reported (p. 99) in [12].")  # the paper's own marks stay
+    assert page_marks(text, "en", nbsp=False) == text
+    assert page_marks(text, "ru") == page_marks(text, "ru", nbsp=False).replace("с. ", "с.\u00a0")
+    assert page_marks(text, "en") == text.replace("[p. ", "[p.\u00a0")  # "(p. 99)" is the paper's: unchanged
     assert page_marks("", "ru") == ""
 
 
@@ -30,7 +32,7 @@ def test_reader_page_answer_marks_follow_the_interface(offline_app, shared_data,
     assert not at.exception, at.exception
     answers = [m.value for m in at.markdown if "Adam" in m.value]
     assert answers, [m.value for m in at.markdown]
-    marks = re.findall(r"\[(с\.|p\.) (\d+)\]", answers[0])
+    marks = re.findall(r"\[(с\.|p\.)\u00a0(\d+)\]", answers[0])  # page word and number never split
     assert marks and all(m == mark for m, _ in marks), answers[0]
     assert ("7" in [page for _, page in marks])  # the Adam sentence is on page 7 of the paper
     # the passages' expanders use the same page word
@@ -79,3 +81,18 @@ def test_notes_follow_the_interface_language():
     assert ru.startswith("# Заметки: Attention\n") and "## Конспект" in ru and "## Вопросы и ответы" in ru
     assert "**Метод**: We used the Adam optimizer. (с. 7)" in ru and "> с. 7: We used" in ru
     assert "[с. 7]" in ru and "[p. 7]" not in ru and "p. 7" not in ru
+
+
+def test_answer_markdown_keeps_a_quoted_sentences_own_numbering_as_text():
+    from pages._papers import answer_markdown
+
+    bullets = ("- По сути, это линейное преобразование. [p. 2]\n"
+               "- 1. Если у слоя n входов и m выходов, то параметров n × m. [p. 4]\n"
+               "- 2) Второй пункт. [p. 5]")
+    assert answer_markdown(bullets, "ru").replace("\u00a0", " ") == (
+        "- По сути, это линейное преобразование. [с. 2]\n"
+        "- 1\\. Если у слоя n входов и m выходов, то параметров n × m. [с. 4]\n"
+        "- 2\\) Второй пункт. [с. 5]")
+    assert answer_markdown("1. We used Adam [p. 7]. In 2017. it was new.", "en") == (
+        "1\\. We used Adam [p.\u00a07]. In 2017. it was new.")  # only a line's start can open a list
+    assert answer_markdown("Dropout 0.1 [p. 7]", "en") == "Dropout 0.1 [p.\u00a07]"

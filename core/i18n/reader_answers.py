@@ -21,7 +21,7 @@ The paper's own marks inside quotes are already ``(p. 99)`` (core.grounding.neut
 and are left as they are."""
 
 
-def page_marks(text: str, lang: str) -> str:
+def page_marks(text: str, lang: str, nbsp: bool = True) -> str:
     """``text`` with Margo's ``[p. N]`` citation marks written in the interface language.
 
     Only the display changes: answers, the command line's JSON and grounding keep ``[p. N]``.
@@ -29,12 +29,17 @@ def page_marks(text: str, lang: str) -> str:
     Args:
         text: an answer or summary text (Markdown), any length.
         lang: the interface language, ``"ru"`` or ``"en"`` (anything else: English).
+        nbsp: join the page word and the number with a no-break space (U+00A0), so a line never
+            ends in "[p." with "4]" on the next (seen at 1366 px, U1); False for files (notes).
 
     Returns:
-        The text with each ``[p. 7]`` / ``[p. 2, 5]`` as ``[с. 7]`` / ``[с. 2, 5]`` in Russian;
-        English text is returned unchanged. Pages are 1-based and are not renumbered.
+        The text with each ``[p. 7]`` / ``[p. 2, 5]`` as ``[с. 7]`` / ``[с. 2, 5]`` in Russian,
+        ``[p. 7]`` in English (with ``nbsp`` the space after the page word is U+00A0; with
+        ``nbsp=False`` English text is returned unchanged). Pages are 1-based and not renumbered.
     """
-    if lang != "ru":
+    if lang != "ru" and not nbsp:
         return text
-    template = STRINGS["reader_answers.mark"]["ru"]
+    template = STRINGS["reader_answers.mark"]["ru" if lang == "ru" else "en"]
+    if nbsp:
+        template = template.replace(" ", "\u00a0", 1)
     return _MARGO_MARK.sub(lambda m: template.format(pages=m.group(1)), text)

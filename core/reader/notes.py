@@ -38,7 +38,7 @@ def notes_markdown(title: str, summary: Summary | None, qa: list[tuple[str, Answ
     out = [f"# {t('reader.notes.title', lang, title=title)}", "",
            f"_{t('reader.notes.made', lang, when=f'{when:%Y-%m-%d %H:%M}')}_", ""]
     if summary and summary.text:
-        out += [f"## {t('reader.notes.summary', lang)}", "", page_marks(summary.text, lang), ""]
+        out += [f"## {t('reader.notes.summary', lang)}", "", page_marks(summary.text, lang, nbsp=False), ""]
         for part, sentences in summary.key_parts.items():
             name = t(f"reader.part.{part}", lang) if part in ("problem", "method", "results") else part.capitalize()
             out.append(f"**{name}**: " + " ".join(f"{s.text} ({page_word} {s.page})" for s in sentences))
@@ -46,7 +46,7 @@ def notes_markdown(title: str, summary: Summary | None, qa: list[tuple[str, Answ
     if qa:
         out += [f"## {t('reader.notes.qa', lang)}", ""]
         for question, answer in qa:
-            out += [f"### {question}", "", page_marks(answer.text, lang), ""]
+            out += [f"### {question}", "", page_marks(answer.text, lang, nbsp=False), ""]
             if answer.citations:
                 out += [_cites(answer, page_word), ""]
     return "\n".join(out).rstrip() + "\n"
