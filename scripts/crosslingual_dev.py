@@ -45,7 +45,7 @@ def variants() -> dict:
     from core.reader.qa import DEFAULT_PARAMS
 
     D = replace(DEFAULT_PARAMS, lexicon_floor=0.0, lexicon_words=1, lexicon_stage2=False, lexicon_dense=0.0,
-                cross_passage=0.3)
+                cross_passage=0.3, cross_level=0.0)
     v = {"before": D, "shipped": DEFAULT_PARAMS}
     for floor in (0.5, 0.6, 0.7):
         for n in (1, 2, 3):
@@ -98,6 +98,7 @@ def variants() -> dict:
     v["best2 lexical1.0"] = replace(best, cross_lexical=1.0)
     v["best2 lexical0.25"] = replace(best, cross_lexical=0.25)
     v["best2 x3"] = replace(best, lexicon_words=3)
+    v["shipped level0"] = replace(DEFAULT_PARAMS, cross_level=0.0)
     return v
 
 

@@ -241,6 +241,13 @@ class EvidenceParams:
             lexical share across languages; without it (lexicon on) 0.843 vs 0.853: kept.
         cross_lexical: weight factor of the lexical share across languages
             (:data:`CROSS_LEXICAL_FACTOR`); 0.25 / 0.5 / 1.0: 0.853 / 0.853 / 0.843, kept at 0.5.
+        cross_level: a constant added to every sentence score across languages. It changes no
+            ranking and no answer (the margin is relative); it keeps the scale the calibrated
+            abstention model (core/reader/abstain.py, fitted before R1) was fitted on: with
+            ``cross_passage`` 0 and the lexicon, the mean best score of the 222 dev RU questions
+            (answerable and not; label-free) fell 0.668 -> 0.465; 0.2 restores it. Refitting the
+            abstention thresholds (scripts/calibrate_abstention.py) makes it irrelevant (the
+            thresholds are per language).
 
     R1's rounds (issue #8; scripts/crosslingual_dev.py; dev only: qasper_dev + the extra pool,
     n=102 answerable with pages per language, evidence among the cited n=96; in-house RU->EN
@@ -274,6 +281,7 @@ class EvidenceParams:
     lexicon_dense: float = 1.0
     glossary: bool = True
     cross_lexical: float = CROSS_LEXICAL_FACTOR
+    cross_level: float = 0.2
 
 
 DEFAULT_PARAMS = EvidenceParams()
@@ -410,7 +418,7 @@ def find_evidence(
     scored = []
     for j, i in enumerate(idx):
         s = doc.sentences[i]
-        score = float(cos[j]) + passage_weight * passage_of[s.chunk]
+        score = float(cos[j]) + passage_weight * passage_of[s.chunk] + (params.cross_level if cross else 0.0)
         if q_stems:
             score += lexical_weight * len(q_stems & stems[i]) / len(q_stems)
         if s.section:
