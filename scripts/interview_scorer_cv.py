@@ -42,6 +42,11 @@ Added after the pick, at 04:53 UTC (a gate, not a tuning step): the trained mode
 ``test_interview_learned.py`` and passed 5.2% of 402 other-topic bank references (baseline 2.5%), so the
 family's next-lowest log-loss (0.1; 2.7%) was taken, which the rule also accepts.
 
+Results (2026-12-02, 8075 train rows; by-question F1 / by-module F1 / proxy Pearson): baseline 0.710 /
+0.681 / 0.380; shipped full block at 0.1: 0.725 / 0.683 / 0.420. The 3-class gradient-boosting variant
+(``hgb_pca32``) finished only after the report benchmark had run, so it was recorded, not considered:
+0.705 / 0.679 / 0.397, RU/EN AUC 0.671 / 0.696 (it would have failed the rule).
+
 Usage: ``.venv/bin/python -m scripts.interview_scorer_cv [prep | cv [VARIANT ...]]``
 """
 
