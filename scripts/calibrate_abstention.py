@@ -110,12 +110,17 @@ def load_rows() -> list[Row]:
     return out
 
 
-def compute_features(rows: list[Row], index_dir: Path) -> None:
-    """Fill ``feats``, ``old`` and ``cross`` of every row (opens each paper once)."""
+def compute_features(rows: list[Row], index_dir: Path, cross_level: float | None = None) -> None:
+    """Fill ``feats``, ``old`` and ``cross`` of every row (opens each paper once). ``cross_level``:
+    :attr:`core.reader.qa.EvidenceParams.cross_level` for this run (None: the shipped one)."""
+    from dataclasses import replace
+
     from core.embeddings import get_embedder
     from core.reader.abstain import answer_features
     from core.reader.documents import open_document
-    from core.reader.qa import find_evidence
+    from core.reader.qa import DEFAULT_PARAMS, find_evidence
+
+    params = DEFAULT_PARAMS if cross_level is None else replace(DEFAULT_PARAMS, cross_level=cross_level)
 
     embedder = get_embedder()
     docs = {}
@@ -123,7 +128,7 @@ def compute_features(rows: list[Row], index_dir: Path) -> None:
         if r.paper not in docs:
             docs[r.paper] = open_document(Path(r.paper).read_bytes(), embedder, index_dir)
         doc = docs[r.paper]
-        ev = find_evidence(doc, r.question, embedder)
+        ev = find_evidence(doc, r.question, embedder, params=params)
         r.cross = bool(ev.cross_lingual)
         t = time.perf_counter()
         r.feats = answer_features(doc, r.question, ev)
@@ -255,12 +260,16 @@ def main() -> None:
     ap.add_argument("--dump", type=Path, default=None, help="also save every item's features as JSON here")
     ap.add_argument("--no-write", action="store_true", help="print only: no model file, no BENCHMARKS section")
     ap.add_argument("--no-section", action="store_true", help="write the model file but not the BENCHMARKS section")
+    ap.add_argument("--cross-level", type=float, default=None,
+                    help="EvidenceParams.cross_level for this run (default: the shipped one)")
     args = ap.parse_args()
-    from core.reader.abstain import CANDIDATES, FALLBACK_THRESHOLDS, FEATURES
+    from core.reader.abstain import CANDIDATES, FALLBACK_THRESHOLDS, FEATURES, AbstentionModel
 
     t0 = time.perf_counter()
+    # The model file as it is before this run (the kept model: the baseline a refit must match).
+    kept = AbstentionModel.from_json(json.loads(MODEL_OUT.read_text(encoding="utf-8"))) if MODEL_OUT.is_file() else None
     rows = load_rows()
-    compute_features(rows, args.index_dir or Path(tempfile.mkdtemp()))
+    compute_features(rows, args.index_dir or Path(tempfile.mkdtemp()), args.cross_level)
     if args.dump:
         args.dump.write_text(json.dumps([r.__dict__ for r in rows], ensure_ascii=False), encoding="utf-8")
     x = np.array([[r.feats[k] for k in FEATURES] for r in rows])
@@ -276,6 +285,10 @@ def main() -> None:
     x_all = np.array([[r.feats[k] for k in CANDIDATES] for r in rows])
     abstain_all, prob_all, _ = nested_cv(x_all, y, rows, C)
     old_fixed = np.array([r.old < FALLBACK_THRESHOLDS[1 if r.cross else 0] for r in rows])
+    kept_cols = {}
+    if kept is not None:
+        kept_cols["kept model file (fitted before this run's retrieval)"] = np.array(
+            [kept.probability(r.feats) < kept.threshold(r.cross) for r in rows])
     if args.grid_c:
         for c in (0.1, 0.3, 1.0, 3.0):
             a, _, _ = nested_cv(x, y, rows, c)
@@ -344,7 +357,7 @@ def main() -> None:
         "with its thresholds re-chosen by the same nested CV. No published figure applies (QASPER reports no "
         "abstention rate for its baselines).",
         "",
-        *table(rows, {"shipped model (nested CV)": abstain,
+        *table(rows, {"shipped model (nested CV)": abstain, **kept_cols,
                       f"with round-3 features, {len(ROUND3_FEATURES)} (nested CV, not shipped)": abstain_prev,
                       f"all {len(CANDIDATES)} candidate features (nested CV)": abstain_all,
                       "old rule, shipped thresholds": old_fixed,

@@ -61,6 +61,14 @@ logistic regression (Platt 1999) over answerability features, in the spirit of Q
 that learn to abstain from the reader's own scores (Kamath, Jia & Liang 2020, "Selective
 question answering under domain shift"; Rajpurkar et al. 2018, SQuAD 2.0).
 
+R3 (after R1's cross-lingual retrieval and the appendix fix, 563 dev items, rule fixed before the
+run: ship a refit only when its nested-CV abstention is at least the kept file's in both
+languages): the refit abstained on 26% EN / 50% RU of the unanswerable questions (n=114 / 117),
+the kept file on 35% / 44% (false abstention 6% / 6% vs 5% / 6%, n=156 / 176), so the file is
+kept (and with it ``EvidenceParams.cross_level`` 0.2: at 0 the kept file's RU false abstention
+is 14%). The kept file saw 349 of these items in its fit; on the 214 it never saw (extra pool,
+typed) it abstained on 22% / 33% vs the refit's 11% / 33% (n=9 / 9, 1 EN question apart).
+
 When the model file is missing or unreadable the old rule is used with its old thresholds
 (:data:`FALLBACK_THRESHOLDS`), so the Reader still abstains.
 """

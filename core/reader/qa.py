@@ -245,9 +245,10 @@ class EvidenceParams:
             ranking and no answer (the margin is relative); it keeps the scale the calibrated
             abstention model (core/reader/abstain.py, fitted before R1) was fitted on: with
             ``cross_passage`` 0 and the lexicon, the mean best score of the 222 dev RU questions
-            (answerable and not; label-free) fell 0.668 -> 0.465; 0.2 restores it. Refitting the
-            abstention thresholds (scripts/calibrate_abstention.py) makes it irrelevant (the
-            thresholds are per language).
+            (answerable and not; label-free) fell 0.668 -> 0.465; 0.2 restores it. R3 refitted the
+            model on this retrieval (scripts/calibrate_abstention.py, nested CV, 563 dev items): the
+            refit was worse in EN (abstention 26% vs the kept file's 35%, n=114) and not shipped, so
+            0.2 stays; at 0 the kept file's RU false abstention rises 6% -> 14% (n=176).
 
     R1's rounds (issue #8; scripts/crosslingual_dev.py; dev only: qasper_dev + the extra pool,
     n=102 answerable with pages per language, evidence among the cited n=96; in-house RU->EN
