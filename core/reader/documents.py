@@ -52,6 +52,8 @@ class ReaderDocument:
         loaded_from_disk: True when reopened from a saved index (no re-embedding).
         abstract: the paper's abstract ("" when it has none; None for an index saved
             before abstracts were recorded).
+        folder: the saved document's folder (``<index_dir>/<doc_id>``), None when it is not
+            saved; the per-paper lexicon (:mod:`core.reader.lexicon`) is kept there too.
     """
 
     doc_id: str
@@ -65,6 +67,7 @@ class ReaderDocument:
     pdf_bytes: bytes
     loaded_from_disk: bool = False
     abstract: str | None = None
+    folder: Path | None = None
 
     def section_vectors(self, embedder: Embedder) -> tuple[list[str], np.ndarray]:
         """Section titles and their vectors ``(n_titles, dim)``, embedded once and cached."""
@@ -246,13 +249,16 @@ def open_document(
     params = index_params(chunk_chars, overlap_sentences)
     if saved_index_matches(target, embedder.name, params):
         try:
-            return _load(target, embedder)
+            doc = _load(target, embedder)
+            doc.folder = target
+            return doc
         except StorageError as exc:
             log.warning("rebuilding %s: %s", target.name[:12], exc)
     pdf = parse_pdf(data, max_bytes=max_bytes, max_pages=max_pages)
     doc = _build(pdf, data, embedder, chunk_chars, overlap_sentences)
     try:
         _save(doc, target, params)
+        doc.folder = target
     except StorageError as exc:
         log.warning("could not save %s: %s", target.name[:12], exc)
     return doc

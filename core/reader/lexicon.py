@@ -13,15 +13,25 @@ the paper actually uses so a translation is always a term BM25 can match.
 
 The paper's vocabulary (one representative surface form per stem, its most frequent one)
 is embedded once, lazily, on the first cross-lingual question, and cached on the document
-object (not saved with the index): about 1,000-2,000 stems per paper, 2-8 s on the shared
-2-core machine with USE v3.
+object: about 1,000-2,000 stems per paper, 0.7-8 s on the shared 2-core machine with USE v3.
+For a saved document it is also written beside the index (``lexicon.json`` + ``lexicon.npy``
+in the document's folder) and recorded in the index's ``meta.json`` (``extra.lexicon``: the
+embedder's name, :data:`LEXICON_VERSION`, the number of words), so reopening the paper reads it
+back instead of embedding it again. A lexicon recorded for another embedder or version, or files
+that disagree with the record, are ignored and rebuilt (and saved again). A rebuilt index
+replaces the whole folder (:meth:`core.retrieval.HybridIndex.persist`), so an old lexicon never
+outlives the chunks it was read from.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -30,7 +40,15 @@ from ..text import stem_tokens, stopwords, tokenize
 from ..types import Lang
 from .chunking import in_references
 
-__all__ = ["PaperLexicon", "paper_lexicon", "question_words", "translate_question"]
+__all__ = ["LEXICON_VERSION", "PaperLexicon", "load_lexicon", "paper_lexicon", "question_words", "save_lexicon",
+           "translate_question"]
+
+log = logging.getLogger(__name__)
+
+LEXICON_VERSION = 1
+"""Bumped whenever :func:`_build` would give other words or vectors for the same chunks and embedder
+(a saved lexicon of another version is rebuilt)."""
+_WORDS_FILE, _VECTORS_FILE = "lexicon.json", "lexicon.npy"
 
 _CYR = re.compile(r"[а-яё]")
 _LAT_WORD = re.compile(r"[a-z]+")
@@ -115,14 +133,87 @@ def _build(doc, embedder: Embedder) -> PaperLexicon:
     return PaperLexicon(words, stems, np.asarray(vectors, np.float32))
 
 
+def _record(embedder_name: str, n_words: int) -> dict:
+    return {"embedder": embedder_name, "version": LEXICON_VERSION, "n_words": n_words}
+
+
+def _replace_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def save_lexicon(lexicon: PaperLexicon, folder: Path, embedder_name: str) -> None:
+    """Write ``lexicon`` into a saved document's ``folder`` and record it in its ``meta.json``.
+
+    Each file is written to a temporary name and renamed over the old one; the record in
+    ``meta.json`` (``extra.lexicon``) is written last, so a lexicon whose writing stopped half-way
+    is never read back (:func:`load_lexicon` checks the record against the files).
+
+    Raises:
+        OSError: the folder or its ``meta.json`` cannot be read or written (nothing is
+            recorded then).
+    """
+    folder = Path(folder)
+    meta_path = folder / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    tmp = folder / f".{_VECTORS_FILE}.tmp-{os.getpid()}.npy"
+    np.save(tmp, np.asarray(lexicon.vectors, np.float32))
+    os.replace(tmp, folder / _VECTORS_FILE)
+    record = _record(embedder_name, len(lexicon.words))
+    _replace_json(folder / _WORDS_FILE, {**record, "words": lexicon.words, "stems": lexicon.stems})
+    meta.setdefault("extra", {})["lexicon"] = record
+    _replace_json(meta_path, meta)
+
+
+def load_lexicon(folder: Path, embedder_name: str, dim: int) -> PaperLexicon | None:
+    """The lexicon saved in a document's ``folder`` for ``embedder_name`` (vectors of width
+    ``dim``), or None when there is none, it was made by another embedder or
+    :data:`LEXICON_VERSION`, or its files disagree with the record in ``meta.json``."""
+    folder = Path(folder)
+    want = None
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        record = meta.get("extra", {}).get("lexicon")
+        if not record or record.get("embedder") != embedder_name or meta.get("embedder") != embedder_name:
+            return None
+        want = _record(embedder_name, int(record.get("n_words", -1)))
+        if record != want:
+            return None
+        data = json.loads((folder / _WORDS_FILE).read_text(encoding="utf-8"))
+        vectors = np.load(folder / _VECTORS_FILE)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    words, stems = data.get("words"), data.get("stems")
+    n = want["n_words"]
+    if ({k: data.get(k) for k in want} != want or not isinstance(words, list) or not isinstance(stems, list)
+            or len(words) != n or len(stems) != n or vectors.shape != (n, dim)):
+        return None
+    return PaperLexicon([str(w) for w in words], [str(x) for x in stems], np.asarray(vectors, np.float32))
+
+
 def paper_lexicon(doc, embedder: Embedder) -> PaperLexicon:
-    """The document's :class:`PaperLexicon`, built on first use and cached on ``doc``
-    (per embedder name; a document reopened from disk builds it again)."""
+    """The document's :class:`PaperLexicon`, cached on ``doc`` per embedder name.
+
+    On first use for a document saved on disk (``doc.folder`` set by
+    :func:`core.reader.documents.open_document`) it is read from the folder when one was saved
+    for this embedder (:func:`load_lexicon`); otherwise it is built and, for a saved document,
+    saved there (:func:`save_lexicon`; a failed save is logged and the lexicon still returned).
+    """
     cache = getattr(doc, "_qa_lexicon", None)
-    if cache is None or cache[0] != embedder.name:
-        cache = (embedder.name, _build(doc, embedder))
-        doc._qa_lexicon = cache
-    return cache[1]
+    if cache is not None and cache[0] == embedder.name:
+        return cache[1]
+    folder = getattr(doc, "folder", None)
+    lexicon = load_lexicon(folder, embedder.name, embedder.dim) if folder is not None else None
+    if lexicon is None:
+        lexicon = _build(doc, embedder)
+        if folder is not None:
+            try:
+                save_lexicon(lexicon, folder, embedder.name)
+            except (OSError, ValueError) as exc:
+                log.warning("could not save the lexicon of %s: %s", Path(folder).name[:12], exc)
+    doc._qa_lexicon = (embedder.name, lexicon)
+    return lexicon
 
 
 def translate_question(doc, question: str, source: Lang, embedder: Embedder, floor: float,
