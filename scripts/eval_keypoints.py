@@ -70,7 +70,7 @@ def report(rows, analyses, cal: Calibration, model, side) -> dict:
             out[f"{split}-{lang}"] = prf_rows(rows, dec, [i for i, r in enumerate(rows)
                                                           if r["split"] == split and r["lang"] == lang])
     for split in ("dev", "check"):
-        for kind in ("correct", "partial", "wrong", "crossed"):
+        for kind in ("correct", "partial", "wrong", "negated", "crossed"):
             idx = [i for i, r in enumerate(rows) if r["split"] == split and r["kind"] == kind]
             out[f"{split} {kind}: covered share (gold)"] = (
                 round(float(np.mean([d for i in idx for d in dec[i]])), 3),
@@ -90,28 +90,42 @@ COS = tuple(round(x, 3) for x in np.arange(0.10, 0.451, 0.025))
 cosine (0.2) to above a covered one's median (0.41)."""
 
 
-def tune(rows, an, base: Calibration, model) -> Calibration:
-    """Grid on the dev split: shared gate and specificity, per-language cosine bound; best mean RU/EN F1."""
-    best = None
-    for gate in GATES:
-        for spec in SPECS:
-            per = {}
-            for lang, key in (("en", "kp_cos_en"), ("ru", "kp_cos_ru")):
-                idx = [i for i, r in enumerate(rows) if r["split"] == "dev" and r["lang"] == lang]
-                cands = []
-                for c in COS:
-                    cal = replace(base, kp_gate_score=gate, kp_spec=spec, **{key: c})
-                    dec = {i: d for i, d in zip(idx, decisions([an[i] for i in idx], cal, model), strict=True)}
-                    cands.append((prf_rows(rows, dec, idx)["F1"], -c, c))
-                per[key] = max(cands)
-            mean_f1 = (per["kp_cos_en"][0] + per["kp_cos_ru"][0]) / 2
-            print(f"gate {gate} spec {spec}: en {per['kp_cos_en'][2]} F1 {per['kp_cos_en'][0]}, "
-                  f"ru {per['kp_cos_ru'][2]} F1 {per['kp_cos_ru'][0]}", flush=True)
-            if best is None or mean_f1 > best[0]:
-                best = (mean_f1, replace(base, kp_gate_score=gate, kp_spec=spec, kp_cos_en=per["kp_cos_en"][2],
-                                         kp_cos_ru=per["kp_cos_ru"][2]))
-    print(f"best mean dev F1 {best[0]:.3f}: gate {best[1].kp_gate_score}, spec {best[1].kp_spec}, "
-          f"cos en {best[1].kp_cos_en}, ru {best[1].kp_cos_ru}")
+S2B_GATES = (25.0, 35.0)
+"""(S2b) ``kp_gate_score`` values of the S2b grid: S2's choice (25) and the feedback's "partial" band (35).
+Rule fixed before the run: the gate is 35, so that the points the scorer covers are the points the feedback
+calls right (one source of truth, #9 item 3); the best at 25 is printed beside to show what that costs."""
+NEGS = (0.0, 1.0, 2.0)
+"""(S2b) ``kp_sem_negation`` grid: no check (S2), opposite cues, cues plus a one-sided negation."""
+
+
+def tune(rows, an, base: Calibration, model, gates=S2B_GATES, fixed_gate: float | None = 35.0) -> Calibration:
+    """Grid on the dev split: gate, specificity and the semantic route's negation check shared, per-language cosine
+    bound; best mean RU/EN F1 (among ``fixed_gate``'s settings when given)."""
+    best, best_any = None, None
+    for gate in gates:
+        for neg in NEGS:
+            for spec in SPECS:
+                per = {}
+                for lang, key in (("en", "kp_cos_en"), ("ru", "kp_cos_ru")):
+                    idx = [i for i, r in enumerate(rows) if r["split"] == "dev" and r["lang"] == lang]
+                    cands = []
+                    for c in COS:
+                        cal = replace(base, kp_gate_score=gate, kp_spec=spec, kp_sem_negation=neg, **{key: c})
+                        dec = {i: d for i, d in zip(idx, decisions([an[i] for i in idx], cal, model), strict=True)}
+                        cands.append((prf_rows(rows, dec, idx)["F1"], -c, c))
+                    per[key] = max(cands)
+                mean_f1 = (per["kp_cos_en"][0] + per["kp_cos_ru"][0]) / 2
+                print(f"gate {gate} neg {neg} spec {spec}: en {per['kp_cos_en'][2]} F1 {per['kp_cos_en'][0]}, "
+                      f"ru {per['kp_cos_ru'][2]} F1 {per['kp_cos_ru'][0]}", flush=True)
+                cand = (mean_f1, replace(base, kp_gate_score=gate, kp_spec=spec, kp_sem_negation=neg,
+                                         kp_cos_en=per["kp_cos_en"][2], kp_cos_ru=per["kp_cos_ru"][2]))
+                if best_any is None or mean_f1 > best_any[0]:
+                    best_any = cand
+                if (fixed_gate is None or gate == fixed_gate) and (best is None or mean_f1 > best[0]):
+                    best = cand
+    for name, (f1, c) in (("any gate", best_any), ("chosen", best)):
+        print(f"best mean dev F1 ({name}) {f1:.3f}: gate {c.kp_gate_score}, neg {c.kp_sem_negation}, spec {c.kp_spec}, "
+              f"cos en {c.kp_cos_en}, ru {c.kp_cos_ru}")
     return best[1]
 
 

@@ -48,7 +48,7 @@ from core.interview.features import stem_set  # noqa: E402
 from core.interview.model import load_model  # noqa: E402
 from core.interview.scoring import Calibration, Scorer, finalize  # noqa: E402
 from scripts.interview_data import CACHE_DIR, CachingEmbedder, ru_qids, semeval  # noqa: E402
-from scripts.train_interview_scorer import fit_lr, oof, penalty, training_set  # noqa: E402
+from scripts.train_interview_scorer import fit_lr, oof, penalty, predict, training_set  # noqa: E402
 
 MARGINS = np.round(np.arange(0.0, 0.601, 0.01), 2)
 """``off_margin`` scan (``fit_guards`` scans 0.03-0.60 by 0.01; 0 added so the question-aware variants can go lower)."""
@@ -138,7 +138,8 @@ def main() -> int:
     Yw = Y.copy()
     Yw[~sem] *= lab_w
     cal = Calibration.load()
-    P = oof(X, Yw, groups, lambda a, b: fit_lr(a, b, C).proba)
+    # S2b: the rows carry S1's dense block (c31e4e7), so the fold models are fitted and applied with it
+    P = oof(X, Yw, groups, lambda a, b: lambda x: predict(fit_lr(a, b, C), x))
     oof_score = 100 * P[:, 0] * penalty(X, cal)
     judged = oof_score >= saved.threshold_2way
     corpus = np.array([g.split(":")[0] for g in groups])
@@ -192,6 +193,30 @@ def main() -> int:
         print(name, json.dumps(best), flush=True)
     win = max(record, key=lambda k: record[k]["mean_detection"] if record[k] else -1)
     print("chosen", win, json.dumps(record[win]))
+    # S2b (#9 item 4): should the chosen rule also fire on answers the model judges correct when the other
+    # question is clearly closer (a second, wider margin m2 for them)? Rule fixed before the run: the smallest
+    # m2 whose worst train corpus stays <= 1% false flags; adopted only if it adds >= 2 points of mean detection.
+    w = record[win]
+    m0, q0 = w["off_margin"], w["q_margin"]
+
+    def with_judged(diff_, comp_, judged_, ex_, m2):
+        plain = variant_flags(win, diff_, comp_, judged_, ex_, m0, q0)
+        also = variant_flags(win, diff_, comp_, np.zeros_like(judged_), ex_, m2, q0) & judged_
+        return plain | also
+
+    jc = None
+    for m2 in MARGINS[MARGINS >= m0]:
+        f = with_judged(diff, comp, judged, ex, m2)
+        rates = {c: float(np.mean(f[good & (corpus == c)])) for c in ("sciEntsBank", "beetle")}
+        if max(rates.values()) <= 0.01:
+            det = {c: float(np.mean(with_judged(d["diff"], d["comp"], d["judged"], d["ex"], m2)))
+                   for c, d in cr_data.items()}
+            jc = {"m2": float(m2), "false_flags": rates, "detection": det,
+                  "mean_detection": float(np.mean(list(det.values()))),
+                  "gain": float(np.mean(list(det.values()))) - w["mean_detection"]}
+            break
+    print("judged-correct extension", json.dumps(jc), "adopt" if jc and jc["gain"] >= 0.02 else "keep as is")
+    record["judged_correct_extension"] = jc
     out = Path("/tmp/s2") / "guard_variants.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"variants": record, "chosen": win}, indent=1))

@@ -89,15 +89,17 @@ def verdict(score: int, lang: str) -> str:
 
 
 def shown_covered(result: ScoreResult) -> list[str]:
-    """Key points the feedback calls right: the covered ones, except, under a "weak" score (below the
-    "partial" band, 35), those covered by meaning alone (``KeyPointResult.by_meaning``): the scorer holds
-    such an answer wrong, and a point matched only by an embedding's closeness is then not evidence that it
-    was stated right (S2: on our wrong-but-on-topic answers the semantic route covers about half of the key
-    points). None for an off-topic or otherwise flagged answer."""
+    """Key points the feedback calls right: exactly the scorer's covered ones (:attr:`ScoreResult.covered`);
+    none for an off-topic or otherwise flagged answer.
+
+    S2b (#9 item 3): one source of truth. S2 hid here, under a "weak" score (below 35), the points covered
+    by meaning alone, while the score's completeness still counted them (en ops-022 in a browser:
+    "distribution shifts against a reference" counted in completeness 55 and listed as missed). That rule now
+    lives in the scorer: the semantic route opens at the "partial" band (``kp_gate_score`` 35 in
+    ``calibration.json``), so the list, the completeness number and the verdict read the same decisions."""
     if result.flag:
         return []
-    weak = result.score < dict((n, lo) for lo, n in VERDICT_BANDS)["partial"]
-    return [k.text for k in result.key_points if k.covered and not (weak and k.by_meaning)]
+    return list(result.covered)
 
 
 def consistent_verdict(result: ScoreResult, lang: str) -> str:
@@ -198,7 +200,9 @@ def build_feedback(result: ScoreResult, reference: str, lang: str, question: Que
         hints.append(_t("hint.reread", lang, question=question.text(lang)))
     for m in missed:
         if m.contradicted and not off_topic:
-            hints.append(_t("hint.contra", lang, span=m.span, excerpt=m.excerpt))
+            hint = _t("hint.contra", lang, span=m.span, excerpt=m.excerpt)
+            if hint not in hints:  # S2b: two points contradicted by one sentence gave the same hint twice
+                hints.append(hint)
     seen_excerpts: set[str] = set()
     for m in [m for m in missed if not m.contradicted or off_topic]:
         if m.excerpt in seen_excerpts:
