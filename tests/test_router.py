@@ -6,6 +6,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import numpy as np
 import pytest
 
 from core.embeddings import get_embedder
@@ -49,6 +50,30 @@ def test_held_out_accuracy_beats_always_answer(router):
 )
 def test_routes(router, text, tool):
     assert router.route(text).tool == tool
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["What is backpropagation?", "Что такое обратное распространение?",
+     "Which activation functions are mentioned?", "Какие функции активации упоминаются?"],
+)
+def test_a_question_is_not_a_summary_request(router, text):
+    # issue #8: in the browser "What is backpropagation?" was summarised ("chosen by similar requests")
+    assert text not in {r["text"] for r in load_router_set()}  # not answered by its own copy in the memory
+    route = router.route(text)
+    assert route.tool == "answer" and route.args == {"question": text}
+
+
+def test_knn_vote_needs_a_clear_lead_and_a_near_neighbour():
+    from core.reader.router import knn_vote
+
+    labels = ["summarize", "summarize", "summarize", "answer", "answer", "compare"]
+    sims = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.1])
+    assert knn_vote(sims, labels) is None  # 3-2 among the nearest 5: no 2-vote lead
+    assert knn_vote(sims, labels, min_margin=1) == "summarize"
+    labels[4] = "compare"  # 3-1-1
+    assert knn_vote(sims, labels) == "summarize"
+    assert knn_vote(sims * 0.3, labels) is None  # nearest summarize neighbour 0.27 < floor 0.3
 
 
 def test_route_arguments(router):
