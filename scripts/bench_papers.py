@@ -199,26 +199,36 @@ def bench_router() -> str:
     from core.reader.router import TOOLS, OfflineRouter, load_router_set, route_with_llm
 
     test = load_router_set(split="test")
+    dev = load_router_set(split="dev")
     emb = get_embedder()
+    ours = "rules + kNN, 2-vote lead + floor 0.3 (ours, offline)"
+    # The memory before #8: the 112 original dev requests (numbers < 31; #8's rows are 31 on).
+    before = Path(tempfile.mkdtemp()) / "requests_before_8.jsonl"
+    before.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dev
+                              if int(r["id"].rsplit("-", 1)[1]) < 31), encoding="utf-8")
     routers = {
         "always `answer` (majority)": None,
         "cue rules only": OfflineRouter(None, use_knn=False),
-        "kNN only (USE v3, k=5)": OfflineRouter(emb, use_rules=False),
-        "rules + kNN (ours, offline)": OfflineRouter(emb),
+        "kNN only (USE v3, k=5, vote as ours)": OfflineRouter(emb, use_rules=False),
+        "rules + kNN before #8 (112-request memory, 3-of-5 share only)": OfflineRouter(
+            emb, examples=before, min_margin=0, floor=-1.0),
+        f"rules + kNN, {len(dev)}-request memory, 3-of-5 share only": OfflineRouter(emb, min_margin=0, floor=-1.0),
+        ours: OfflineRouter(emb),
     }
     preds = {}
     for name, router in routers.items():
         preds[name] = ["answer" if router is None else router.classify(r["text"])[0] for r in test]
     dead = LLMClient(base_url="http://127.0.0.1:9/v1", model="none", timeout_s=0.5)
-    preds["LLM router, LLM unreachable → fallback"] = [route_with_llm(r["text"], dead, routers[
-        "rules + kNN (ours, offline)"]).tool for r in test]
+    preds["LLM router, LLM unreachable → fallback"] = [route_with_llm(r["text"], dead, routers[ours]).tool
+                                                        for r in test]
     lines = [
         "### Chat router: accuracy on the held-out requests",
         "",
         f"`data/router_eval/requests.jsonl` (written by us): {len(test)} held-out test requests "
         f"({sum(r['lang'] == 'ru' for r in test)} RU, {sum(r['lang'] == 'en' for r in test)} EN); the rules, "
-        "the kNN memory and its k/vote share were fixed on the 112 dev requests only. Baselines side by side: "
-        "always the most frequent tool, each stage alone.",
+        f"the kNN memory and its k/vote rule were fixed on the {len(dev)} dev requests only (112, then 56 "
+        "written for #8; vote rule chosen by leave-one-out on dev, scripts/router_dev.py). Baselines side by "
+        "side: always the most frequent tool, each stage alone, the router before #8.",
         "",
         "| router | all | RU | EN | " + " | ".join(TOOLS) + " |",
         "|---|---|---|---|" + "---|" * len(TOOLS),
@@ -230,7 +240,7 @@ def bench_router() -> str:
         cells = [acc(lambda r: True), acc(lambda r: r["lang"] == "ru"), acc(lambda r: r["lang"] == "en")]
         cells += [acc(lambda r, tool=tool: r["tool"] == tool) for tool in TOOLS]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    errors = [(r["text"], r["tool"], p) for r, p in zip(test, preds["rules + kNN (ours, offline)"], strict=True)
+    errors = [(r["text"], r["tool"], p) for r, p in zip(test, preds[ours], strict=True)
               if p != r["tool"]]
     lines += ["", "Cells: accuracy (n). Errors of ours: " + ("; ".join(f"«{t}» {g}→{p}" for t, g, p in errors)
                                                           or "none") + ".",
