@@ -45,6 +45,7 @@ __all__ = [
     "RoutedAnswer",
     "dispatch",
     "find_section",
+    "knn_vote",
     "load_router_set",
     "route_with_llm",
     "search_query_from",
@@ -65,8 +66,10 @@ smallest setting at the best score."""
 KNN_MIN_MARGIN = 2
 KNN_FLOOR = 0.3
 """... and the winner must lead the runner-up by ``KNN_MIN_MARGIN`` votes (3-2 is not enough)
-with its nearest neighbour at cosine >= ``KNN_FLOOR``; otherwise ``answer`` (issue #8: "What
-is backpropagation?" went to summarize on a 3-1-1 vote). Chosen by the rule fixed before the
+with its nearest neighbour at cosine >= ``KNN_FLOOR``; otherwise ``answer``. (Issue #8, "What
+is backpropagation?" sent to summarize, was a 3-1-1 vote of the 112-request memory, which this
+lead would still pass: that question is answered because #8's what-is/which/how-many rows are
+now in the memory; the lead stops 3-2 votes.) Chosen by the rule fixed before the
 runs in scripts/router_dev.py (leave-one-out over the 168 dev requests: the 112 + 56 written
 for #8; most correct, then answer-class accuracy, then fewer parts): margin 2 with floor 0.3
 got 160/168 (answer 52/52, summarize 25/30) against 159/168 (answer 48/52, summarize 28/30)
