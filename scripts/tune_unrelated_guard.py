@@ -18,8 +18,8 @@ Measured here, on development data only:
   only reported.
 
 Rule (fixed before the run): the highest ``subject_sim`` of the grid 0.05-0.45 (step 0.01) whose false flags
-are ≤ 1% in each of the three false-flag groups (the highest one detects the most); the flag is measured
-without the "not judged correct" condition, so it is an upper bound of the shipped rule's.
+are ≤ 1% in each of the three false-flag groups (the highest one detects the most). The shipped test
+(``core.interview.scoring.finalize``) has no "not judged correct" condition, like the measurement here.
 
 Usage: ``nice -n 5 .venv/bin/python -m scripts.tune_unrelated_guard`` (prints a JSON record; writes nothing).
 """
