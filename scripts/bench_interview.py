@@ -168,7 +168,20 @@ def choices_note(model) -> str:
         "an off-topic test and passed 5.2% of 402 other-topic bank references (2.5% before), so 0.1 ships "
         "(2.7%); that test gate was added after seeing it. Not adopted: a 32-dim PCA of the block (more fitted "
         "numbers, gain within noise), u∘v alone (by-module −0.006), balanced class weights, an expected-value "
-        "readout, ridge on grades, relative-similarity features, a small MLP."
+        "readout, ridge on grades, relative-similarity features, a small MLP. (6) S2/S2b, guards on train only "
+        "(`scripts/tune_offtopic_guard.py`, `scripts/tune_unrelated_guard.py`; rule: the worst SemEval train corpus "
+        "flags ≤ 1% of its correct answers on held-out judgements, then the most detection): the 'closer to another "
+        "question' rule is question-aware (another reference ahead by 0.25 and the answer closer to that question's "
+        "text by > 0.15, or sharing more of its words), false flags sciEntsBank 0.91% / beetle 0.97%, detection "
+        "86.0% / 49.3% (margin-only rule before: 0.96% / 0.41%, 78.5% / 41.0%); firing also on answers judged "
+        "correct was not adopted (+0 detection within 1%). A new 'unrelated to the whole subject' test (best cosine "
+        "with any bank or corpus question, reference or key point < 0.26): false flags sciEntsBank train 1.0% of "
+        "2007, beetle 0% of 1665, our bank answers 0% of 358; detection on our everyday-topic answers "
+        "(`data/interview_eval/unrelated_dev.jsonl`, check split) RU 91% / EN 91% (n = 11 each). Key-point coverage "
+        "gained a semantic route (score ≥ 35, a clause close to the key point and closer to it than to the other key "
+        "points, negation and opposite cues block it), chosen on `data/interview_eval/keypoints_dev.jsonl` dev split: "
+        "check-split key-point F1 RU 0.38 → 0.76, EN 0.37 → 0.71 (195 / 194 key points; old rule P/R 0.70/0.26 RU); "
+        "it still marks about a third of the key points of our wrong-but-on-topic answers as covered."
     )
 
 
