@@ -25,7 +25,11 @@ The old rule (model-free :attr:`Evidence.confidence` with its thresholds, and th
 with thresholds re-chosen by the same nested CV) runs beside it on the same items.
 
 Writes ``core/reader/abstain_model.json`` and the "reader_abstention" section of
-docs/BENCHMARKS.md (``--no-section``: the model only; ``--no-write``: neither). Run: ``.venv/bin/python -m scripts.calibrate_abstention`` (about 2-4 minutes;
+docs/BENCHMARKS.md (``--no-section``: the model only; ``--no-write``: neither). The model file is
+replaced only when the refit passes R3's rule (fixed before its run, issue #8): its nested-CV
+abstention on the unanswerable items is at least the current file's in both question languages
+(same items, same run; the current file is the baseline, :func:`refit_passes`); ``--force``
+writes it anyway. Run: ``.venv/bin/python -m scripts.calibrate_abstention`` (about 2-4 minutes;
 ``--index-dir DIR`` reuses saved paper indexes between runs).
 """
 
@@ -245,6 +249,19 @@ def table(rows: list[Row], decisions: dict[str, np.ndarray]) -> list[str]:
     return lines
 
 
+def refit_passes(rows: list[Row], refit: np.ndarray, kept: np.ndarray | None) -> bool:
+    """R3's shipping rule: the refit's held-out abstention (bool decisions, shape ``(n,)``) on the
+    unanswerable rows is >= the kept model's (same rows) for EN and for RU questions; True without
+    a kept model."""
+    if kept is None:
+        return True
+    for lang in ("en", "ru"):
+        idx = [i for i, r in enumerate(rows) if not r.answerable and r.lang == lang]
+        if idx and np.mean(refit[idx]) < np.mean(kept[idx]):
+            return False
+    return True
+
+
 def _git_commit() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
@@ -260,6 +277,7 @@ def main() -> None:
     ap.add_argument("--dump", type=Path, default=None, help="also save every item's features as JSON here")
     ap.add_argument("--no-write", action="store_true", help="print only: no model file, no BENCHMARKS section")
     ap.add_argument("--no-section", action="store_true", help="write the model file but not the BENCHMARKS section")
+    ap.add_argument("--force", action="store_true", help="write the model file even when the refit fails the rule")
     ap.add_argument("--cross-level", type=float, default=None,
                     help="EvidenceParams.cross_level for this run (default: the shipped one)")
     args = ap.parse_args()
@@ -286,9 +304,11 @@ def main() -> None:
     abstain_all, prob_all, _ = nested_cv(x_all, y, rows, C)
     old_fixed = np.array([r.old < FALLBACK_THRESHOLDS[1 if r.cross else 0] for r in rows])
     kept_cols = {}
+    kept_abstain = None
     if kept is not None:
-        kept_cols["kept model file (fitted before this run's retrieval)"] = np.array(
-            [kept.probability(r.feats) < kept.threshold(r.cross) for r in rows])
+        kept_abstain = np.array([kept.probability(r.feats) < kept.threshold(r.cross) for r in rows])
+        kept_cols["current model file (fitted before this run)"] = kept_abstain
+    passes = refit_passes(rows, abstain, kept_abstain)
     if args.grid_c:
         for c in (0.1, 0.3, 1.0, 3.0):
             a, _, _ = nested_cv(x, y, rows, c)
@@ -357,14 +377,14 @@ def main() -> None:
         "with its thresholds re-chosen by the same nested CV. No published figure applies (QASPER reports no "
         "abstention rate for its baselines).",
         "",
-        *table(rows, {"shipped model (nested CV)": abstain, **kept_cols,
+        *table(rows, {"refit (nested CV)": abstain, **kept_cols,
                       f"with round-3 features, {len(ROUND3_FEATURES)} (nested CV, not shipped)": abstain_prev,
                       f"all {len(CANDIDATES)} candidate features (nested CV)": abstain_all,
                       "old rule, shipped thresholds": old_fixed,
                       "old score, nested-CV thresholds": old_cv}),
         "",
         "Ranking quality (AUC of the held-out score for answerable vs unanswerable): "
-        + "; ".join(f"{'across languages' if g == 'cross' else 'question in the paper language'}: shipped model "
+        + "; ".join(f"{'across languages' if g == 'cross' else 'question in the paper language'}: refit "
                     f"{a:.2f}, round-3 set {p:.2f}, all candidates {b:.2f}, old score {o:.2f} (n={n})"
                     for g, (a, p, b, o, n) in aucs.items()) + ". The old score's weights (0.3, 2.0) were chosen by #8b "
         "on part of these same dev items, so its columns are optimistic, not held out.",
@@ -376,7 +396,7 @@ def main() -> None:
                                  {"shipped features": fresh_new[~fresh], "round-3 set": fresh_prev[~fresh]})
           if ", all" not in line],
         "",
-        f"Shipped thresholds on P(answerable) (from leave-one-paper-out probabilities of all dev items): question in "
+        f"Refit thresholds on P(answerable) (from leave-one-paper-out probabilities of all dev items): question in "
         f"the paper's language {thresholds['same']:.3f}, across languages {thresholds['cross']:.3f}. Weights "
         "(standardised features): " + ", ".join(f"{k} {v:+.2f}" for k, v in zip(FEATURES, coef, strict=True)) + ".",
         "",
@@ -386,8 +406,12 @@ def main() -> None:
         f"p95 {np.percentile(feat_ms, 95):.1f} ms per question (n={len(rows)}, shared 2-core machine under other "
         f"agents' load). Run time {time.perf_counter() - t0:.0f} s.",
     ]
+    lines.append("")
+    lines.append("Refit " + ("passes" if passes else "fails") + " the rule (nested-CV abstention >= the current "
+                 "model file's in EN and RU): " + ("the model file is replaced." if passes or args.force
+                                                   else "the current model file is kept."))
     print("\n".join(lines))
-    if not args.no_write:
+    if not args.no_write and (passes or args.force):
         MODEL_OUT.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     if not args.no_write and not args.no_section:
         write_section("reader_abstention", "\n".join(lines))
