@@ -447,6 +447,82 @@ def _coverage(doc: ReaderDocument, question: str, cross: bool) -> float:
     return len(terms & vocab) / len(terms)
 
 
+_LIST_Q = re.compile(r"\b(which|what)\b.{0,60}\b(are|were)\b.{0,40}\b(mentioned|listed|used|described|"
+                     r"discussed|considered|introduced|covered|named)\b|\blist (the|all)\b|\bкакие\b|"
+                     r"\bперечисл|\bперечень\b", re.IGNORECASE)
+"""A list-type question ("Which activation functions are mentioned?", «Какие … перечислены?»): the
+wording of U1's browser run on the HSE lecture 7 PDF (#8) and data/eval's list questions."""
+_LIST_MARK = re.compile(r"^\s*(?:[•·▪◦‣∗*–—-]|\(?\d{1,2}[.)])\s+")
+_NUMBERED_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[A-H](?:\.\d+)+\.?)\s+[A-ZА-Я]")
+_LABEL = re.compile(r"^(?:figure|fig\.|table|tab\.|рис\.|рисунок|таблица|табл\.)\s*[\dIVX]+[a-z]?\s*[:.|—–-]?",
+                    re.IGNORECASE)
+LIST_ITEMS = 6
+"""At most this many list items follow a list question's lead-in (the HSE lecture 7 p. 3 list has 2
+subsections and 3 bullets; a longer list is cut, the page citation shows the rest)."""
+LIST_TITLE_WORDS = 6
+"""Longest subsection title taken as a list item (lecture 7's are 1-4 words: "ReLU (Rectified Linear Unit)")."""
+HEADING_WORDS = 12
+"""Longest section title counted as a heading (the bound layout.py's heading rule uses)."""
+
+
+def _quotable(s) -> str:
+    """What an answer quotes of sentence ``s`` (a :class:`core.reader.chunking.Sentence`): its text; the
+    text without its section title when the heading was merged into the section's first sentence
+    ("Comparison Metrics Different datasets ..."); "" when it is no sentence to quote: its own section's
+    title or a numbered heading ("5.4 How does SAN perform by question type?"), a figure/table label with
+    fewer than 5 words after it, or fewer than 5 words (R4, #8: these were 3.2% of the quoted sentences on
+    the dev pool, scripts/answer_quality_dev.py)."""
+    text = s.text.strip()
+    sec = (s.section or "").strip()
+    if sec and len(sec.split()) <= HEADING_WORDS:
+        if text.rstrip(".:?") == sec.rstrip(".:?"):
+            return ""
+        rest = text[len(sec):].lstrip()
+        if text.startswith(sec) and rest[:1].isupper() and len(rest.split()) >= 5:
+            return rest
+    if (_NUMBERED_HEADING.match(text) and len(text.split()) <= HEADING_WORDS and not text.endswith(".")
+            and not re.match(r"^\d+(?:\.\d+)?\s*%", text)):  # "1. Short list item." stays
+        return ""
+    label = _LABEL.match(text)
+    if label and len(text[label.end():].split()) < 5:
+        return ""
+    if len(text.split()) < 5:
+        return ""
+    return text
+
+
+def _list_items(doc: ReaderDocument, lead: int) -> tuple[int, list[int], list[str]] | None:
+    """For a list question whose best sentence ``lead`` (index into ``doc.sentences``) introduces a list:
+    ``(lead, bullet_sentence_indices, subsection_titles)`` of what follows it on its page, or None.
+
+    A lead-in ends with ':' or has at most :data:`HEADING_WORDS` words; the list is the bullet sentences
+    right after it (at least 2), else -- when the lead-in is the last sentence of its section and holds no digit --
+    the titles (at most :data:`LIST_TITLE_WORDS` words, unnumbered, at least 2) of the sections that start
+    after it on the same page (HSE lecture 7 p. 3: "Рассмотрим наиболее популярные функции активации."
+    then sections "ReLU ..." and "Swish"), at most :data:`LIST_ITEMS`. None when neither follows."""
+    s = doc.sentences[lead]
+    if not (s.text.rstrip().endswith(":") or len(s.text.split()) <= HEADING_WORDS):
+        return None
+    after = [j for j in range(lead + 1, len(doc.sentences)) if doc.sentences[j].page == s.page]
+    bullets = []
+    for j in after:
+        if not _LIST_MARK.match(doc.sentences[j].text):
+            break
+        bullets.append(j)
+    if len(bullets) >= 2:  # one marked sentence is an inline "(2) ..." of running text (qasper_dev 1704.06194 p. 9)
+        return lead, bullets[:LIST_ITEMS], []
+    if after and doc.sentences[after[0]].section == s.section or _DIGIT.search(s.text):
+        return None  # not the last sentence of its section, or a statement with numbers: no lead-in
+    names: list[str] = []
+    for j in after:
+        sec = doc.sentences[j].section
+        if sec and sec != s.section and sec not in names and len(sec.split()) <= LIST_TITLE_WORDS:
+            names.append(sec)
+    if len(names) < 2 or any(_NUMBERED_HEADING.match(n) for n in names):
+        return None  # one section, or numbered sections ("4 Results", "5 Conclusion"): the paper goes on
+    return lead, [], names[:LIST_ITEMS]
+
+
 def answer_extractive(
     doc: ReaderDocument, evidence: Evidence, threshold: float | tuple[float, float], n_sentences: int = 3,
     margin: float = ANSWER_MARGIN, one_per_passage: bool = True, one_per_page: bool = True,
@@ -467,10 +543,15 @@ def answer_extractive(
     if should_abstain(doc, evidence, threshold):  # core.reader.abstain (#8a): calibrated model, old rule as fallback
         return Answer(text=NOT_IN_DOCUMENT[evidence.lang], abstained=True, lang=evidence.lang,
                       evidence=evidence.confidence)
-    floor = evidence.best - margin
+    quotes = {i: _quotable(doc.sentences[i]) for i in evidence.indices}
+    ranked = [(i, sc) for i, sc in zip(evidence.indices, evidence.scores, strict=True) if quotes[i]]
+    if not ranked:  # nothing but headings / labels: quote the best candidate as before
+        ranked = list(zip(evidence.indices, evidence.scores, strict=True))
+        quotes = {i: doc.sentences[i].text for i in evidence.indices}
+    floor = ranked[0][1] - margin
     chosen: list[tuple[int, float]] = []
     used_chunks: set[int] = set()
-    for i, sc in zip(evidence.indices, evidence.scores, strict=True):
+    for i, sc in ranked:
         if sc < floor or len(chosen) >= n_sentences:
             break
         place = doc.sentences[i].page if one_per_page else doc.sentences[i].chunk
@@ -478,10 +559,18 @@ def answer_extractive(
             continue  # the next citation comes from another passage / page (another place to look)
         used_chunks.add(place)
         chosen.append((i, sc))
+    items = _list_items(doc, chosen[0][0]) if chosen and _LIST_Q.search(evidence.question) else None
     chosen.sort(key=lambda x: doc.sentences[x[0]].order)
-    citations = [Citation(page=doc.sentences[i].page, quote=doc.sentences[i].text, score=round(sc, 4),
+    citations = [Citation(page=doc.sentences[i].page, quote=quotes[i], score=round(sc, 4),
                           passage=passage_window(doc, doc.sentences[i].chunk)) for i, sc in chosen]
-    text = " ".join(f"{c.quote} [p. {c.page}]" for c in citations)
+    parts = []
+    for (i, _), c in zip(chosen, citations, strict=True):
+        if items and i == items[0]:  # a list question's lead-in: the list that follows it, same page and citation
+            listed = "; ".join([*(_LIST_MARK.sub("", doc.sentences[j].text) for j in items[1]), *items[2]])
+            parts.append(f"{c.quote} {listed} [p. {c.page}]")
+        else:
+            parts.append(f"{c.quote} [p. {c.page}]")
+    text = " ".join(parts)
     return Answer(text=text, abstained=False, citations=citations, lang=evidence.lang, evidence=evidence.confidence,
                   support=support_passages(doc, evidence, {doc.sentences[i].chunk for i, _ in chosen}))
 
