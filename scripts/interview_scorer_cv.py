@@ -47,7 +47,23 @@ Results (2026-12-02, 8075 train rows; by-question F1 / by-module F1 / proxy Pear
 (``hgb_pca32``) finished only after the report benchmark had run, so it was recorded, not considered:
 0.705 / 0.679 / 0.397, RU/EN AUC 0.671 / 0.696 (it would have failed the rule).
 
-Usage: ``.venv/bin/python -m scripts.interview_scorer_cv [prep | cv [VARIANT ...]]``
+S3 (#9, 2026-12-02 05:25-05:26 UTC; the rule above used unchanged, the baseline being the shipped model).
+``prep3`` recomputes the features with the current scoring code (S2b's negation/opposite cues changed
+``contra_share`` on 3 of the 8075 train rows, none of the ru/en/paraphrase rows) and adds the semantic key-point
+route's features computed without its score gate (``core.interview.scoring.KP_SEM_NAMES``); ``s3_shipped`` is
+the shipped model as shipped (fitted on the features of commit c31e4e7, scored on today's). By-question F1 /
+by-module F1 / proxy Pearson / labelled Spearman; RU/EN AUC; paraphrase-check mean (n = 20):
+
+* ``s3_shipped``: 0.7245 / 0.6832 / 0.4192 / 0.676; 0.718 / 0.735; 48.0;
+* ``s3_retrain`` (same settings, today's features): 0.7247 / 0.6832 / 0.4194 / 0.676; 0.718 / 0.735; 48.0;
+  differences' intervals by module -0.0008..+0.0009, Pearson 0.0000..+0.0003: no gain, retrain refused;
+* ``s3_kp_sem`` (+ share, max, min): 0.7241 / 0.6892 / 0.4211 / 0.676; 0.710 / 0.732 (F1 0.666 / 0.636); 46.5;
+  by module +0.006 (interval -0.0012..+0.0140), Pearson +0.002 (-0.0009..+0.0051): no gain, refused;
+* ``s3_kp_share`` (the share alone): 0.7246 / 0.6792 / 0.4207 / 0.674; 0.712 / 0.735; 47.5; by module -0.004
+  (-0.0089..+0.0005): refused.
+
+Usage: ``.venv/bin/python -m scripts.interview_scorer_cv [prep | cv [VARIANT ...] | prep3 [OLD_X.pkl] |
+cv3 BASE VARIANT ...]``
 """
 
 from __future__ import annotations
@@ -63,6 +79,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.embeddings import USEEmbedder  # noqa: E402
+from core.interview.features import FEATURE_NAMES  # noqa: E402
 from core.interview.scoring import Calibration, Scorer  # noqa: E402
 from scripts.interview_data import (  # noqa: E402
     CACHE_DIR,
@@ -220,6 +237,8 @@ def augment(X: np.ndarray, variant: dict) -> np.ndarray:
     """Per-question relative features (``variant["rel"]``): the answer's similarity to the reference relative
     to how close the reference itself is to the question, and demoted recall scaled by the share of the
     answer that is not the question's words."""
+    if "kp_sem" in variant:  # S3 prep: 28 named features, then the 3 KP_SEM_NAMES columns
+        X = X[:, :N28 + {False: 0, "share": 1, True: 3}[variant["kp_sem"]]]
     if not variant.get("rel"):
         return X
     from core.interview.features import FEATURE_NAMES as F
@@ -237,12 +256,15 @@ def module_groups(groups: np.ndarray) -> np.ndarray:
     return np.array([g.split("_")[0] if g.startswith("sciEntsBank:") else g for g in groups])
 
 
-def oof(fit, X, Z, Y, groups, folds: int = 5) -> np.ndarray:
+def oof(fit, X, Z, Y, groups, folds: int = 5, X_fit: np.ndarray | None = None) -> np.ndarray:
+    """Out-of-fold ``(n, 3)`` probabilities; ``X_fit`` (S3): fit on these rows' features instead of ``X``
+    (the shipped model's training-time features), predict on ``X``."""
     from sklearn.model_selection import GroupKFold
 
+    Xf = X if X_fit is None else X_fit
     P = np.zeros_like(Y)
     for tr, te in GroupKFold(n_splits=folds).split(X, groups=groups):
-        P[te] = fit(X[tr], Z[tr] if Z is not None else None, Y[tr])(X[te], Z[te] if Z is not None else None)
+        P[te] = fit(Xf[tr], Z[tr] if Z is not None else None, Y[tr])(X[te], Z[te] if Z is not None else None)
     return P
 
 
@@ -276,8 +298,9 @@ def evaluate(name: str, variant: dict, D: dict, base: dict | None = None) -> dic
     how = variant.get("readout", "pc")
     fit = make_fit(variant)
     t0 = time.time()
-    Pq = oof(fit, X, Z, Y, groups)
-    Pm = oof(fit, X, Z, Y, module_groups(groups))
+    Xf = T["X_old"] if variant.get("train_old") else None
+    Pq = oof(fit, X, Z, Y, groups, X_fit=Xf)
+    Pm = oof(fit, X, Z, Y, module_groups(groups), X_fit=Xf)
     sq, sm = readout(Pq, X, how), readout(Pm, X, how)
     thr, f1q = best_threshold(sq[sem] / 100, gold2[sem])
     sci = np.array([g.startswith("sciEntsBank:") for g in groups])
@@ -294,7 +317,7 @@ def evaluate(name: str, variant: dict, D: dict, base: dict | None = None) -> dic
          "lab_spearman": float(spearmanr(sq[~sem], T["Y"][~sem, 0]).statistic),
          "sq": sq, "sm": sm}
     # fit on all rows: RU/EN parity (questions held out of training) and paraphrase check
-    full = fit(X, Z, Y)
+    full = fit(X if Xf is None else Xf, Z, Y)
     for lang in ("ru", "en"):
         E = D[lang]
         Ze = dense(E["vec"], variant["dense"]) if variant.get("dense") else None
@@ -346,7 +369,17 @@ VARIANTS: dict[str, dict] = {
     "dense_pca16": {"dense": "absdiff_prod", "pca": 16},
     "mlp_pca32": {"dense": "absdiff_prod", "pca": 32, "model": "mlp"},
     "hgb_pca32": {"dense": "absdiff_prod", "pca": 32, "model": "hgb"},
+    # S3 (#9, s3_prep.pkl only): the shipped model as shipped (fitted on the features of its training time,
+    # before S2b's negation/opposite cues changed contra_share), its retrain on the current features, and
+    # the retrain with the semantic key-point route's features (KP_SEM_NAMES).
+    "s3_shipped": {"dense": "absdiff_prod", "dense_w": 0.1, "kp_sem": False, "train_old": True},
+    "s3_retrain": {"dense": "absdiff_prod", "dense_w": 0.1, "kp_sem": False},
+    "s3_kp_sem": {"dense": "absdiff_prod", "dense_w": 0.1, "kp_sem": True},
+    "s3_kp_share": {"dense": "absdiff_prod", "dense_w": 0.1, "kp_sem": "share"},
 }
+N28 = 28
+"""Named features of the shipped model (S1's 28), the first columns of an S3 prep's X."""
+PREP3 = CACHE_DIR / "s3_prep.pkl"
 
 
 def logloss_only(names: list[str]) -> None:
@@ -366,21 +399,91 @@ def logloss_only(names: list[str]) -> None:
               flush=True)
 
 
-def cv(names: list[str]) -> None:
+def cv(names: list[str], prep_file: Path = PREP, base_name: str = "baseline") -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)
-    D = pickle.loads(PREP.read_bytes())
+    D = pickle.loads(prep_file.read_bytes())
     print(f"rows {len(D['train']['X'])}", flush=True)
-    base = evaluate("baseline", VARIANTS["baseline"], D)
+    base = evaluate(base_name, VARIANTS[base_name], D)
     for n in names:
-        if n != "baseline":
+        if n != base_name:
             evaluate(n, VARIANTS[n], D, base)
+
+
+def _analysis_vectors(analyses) -> dict[str, np.ndarray]:
+    """The answer and reference USE vectors the analyses carry ``(n, 512)`` (zeros for flagged ones);
+    the same numbers :func:`vectors` embeds again (the question's are not used by :func:`dense`)."""
+    z = np.zeros(512, dtype=np.float32)
+    return {"answer": np.vstack([a.ans_vec if a.ans_vec is not None else z for a in analyses]),
+            "reference": np.vstack([a.ref_vec if a.ref_vec is not None else z for a in analyses])}
+
+
+def _with_kp_sem(X: np.ndarray, ok: np.ndarray, analyses, cal: Calibration) -> np.ndarray:
+    from core.interview.scoring import KP_SEM_NAMES, semantic_kp_features
+
+    K = np.zeros((len(analyses), len(KP_SEM_NAMES)))
+    for i, a in enumerate(analyses):
+        if ok[i]:
+            f = semantic_kp_features(a, cal)
+            K[i] = [f[n] for n in KP_SEM_NAMES]
+    return np.hstack([X[:, :N28], K])  # a training_set X's dense columns dropped: the variants read T["vec"]
+
+
+def prep3(old_file: str | None = None) -> None:
+    """S3: the training rows, ru/en and paraphrase sets with the current scoring code's features, the
+    28 named ones then the 3 :data:`core.interview.scoring.KP_SEM_NAMES`, then the dense block; written
+    to ``var/bench_cache/s3_prep.pkl``. Reads the ANALYSIS_VERSION 4 analysis caches: version 5 only added
+    ``sim_subject``, which no feature reads. ``old_file``: a pickle ``{"train": X, "ru": X, "en": X,
+    "para": X}`` of the same rows' 28 named features computed by the scoring code the shipped model was
+    trained with (commit c31e4e7), kept as ``X_old``."""
+    from threadpoolctl import threadpool_limits
+
+    import scripts.interview_data as idata
+
+    threadpool_limits(1)
+    idata.ANALYSIS_VERSION = 4
+    t0 = time.time()
+    scorer = Scorer(CachingEmbedder(USEEmbedder()), None, None, model=None)
+    cal = Calibration.load()
+    X, Y, groups, sem, gold2, analyses = training_set(scorer)
+    ok = np.ones(len(analyses), dtype=bool)
+    data = {"train": {"X": _with_kp_sem(X, ok, analyses, cal), "Y": Y, "groups": groups, "sem": sem, "gold2": gold2,
+                      "vec": _analysis_vectors(analyses)}}
+    print(f"train {len(X)} rows {time.time() - t0:.0f}s", flush=True)
+    ru = read_jsonl(RU_FILE)
+    src = {r["id"]: r for c in ("sciEntsBank", "beetle") for r in semeval(c)}
+    en = [src[r["source_id"]] for r in ru]
+    for tag, rows, alt in (("ru", ru, "references"), ("en", en, None)):
+        an = analyse_rows(rows, scorer, "ru-semeval" if tag == "ru" else "ru-semeval-en", alt_key=alt)
+        x, okx = features_matrix(an, cal)
+        data[tag] = {"X": _with_kp_sem(x, okx, an, cal), "ok": okx, "vec": _analysis_vectors(an),
+                     "gold2": np.array([r["label_2way"] == "correct" for r in rows]),
+                     "label3": [r["label_3way"] for r in rows]}
+    an = analyse_rows(paraphrase_rows(), scorer, "paraphrase")
+    x, okx = features_matrix(an, cal)
+    data["para"] = {"X": _with_kp_sem(x, okx, an, cal), "ok": okx, "vec": _analysis_vectors(an)}
+    if old_file:
+        old = pickle.loads(Path(old_file).read_bytes())
+        for tag in ("train", "ru", "en", "para"):
+            xo = old[tag][:, :N28]
+            same = np.delete(np.arange(N28), FEATURE_NAMES.index("contra_share"))
+            assert xo.shape[0] == len(data[tag]["X"]) and np.allclose(xo[:, same], data[tag]["X"][:, same], atol=1e-6), tag
+            data[tag]["X_old"] = np.hstack([xo, data[tag]["X"][:, N28:]])  # old named features, same kp_sem
+            cs = FEATURE_NAMES.index("contra_share")
+            print(f"{tag}: contra_share changed on {int((xo[:, cs] != data[tag]['X'][:, cs]).sum())} of {len(xo)} rows",
+                  flush=True)
+    PREP3.write_bytes(pickle.dumps(data))
+    print(f"prep3 done {time.time() - t0:.0f}s", flush=True)
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["prep"]:
         prep()
+    elif sys.argv[1:2] == ["prep3"]:
+        prep3(sys.argv[2] if len(sys.argv) > 2 else None)
+    elif sys.argv[1:2] == ["cv3"]:  # S3: cv3 BASE VARIANT ... on s3_prep.pkl
+        cv(sys.argv[3:], PREP3, sys.argv[2])
     elif sys.argv[1:2] == ["logloss"]:
         logloss_only(sys.argv[2:])
     else:

@@ -120,7 +120,7 @@ def features_matrix(analyses, cal: Calibration, dense: bool = False) -> tuple[np
             ok.append(False)
             continue
         r = finalize(a, cal, None)
-        f = learned_features(a, float(r.features["contradicted"]), r.structure / 100.0)
+        f = learned_features(a, float(r.features["contradicted"]), r.structure / 100.0, cal)
         x = np.array([f[n] for n in FEATURE_NAMES])
         if dense:
             if a.ans_vec is None or a.ref_vec is None:

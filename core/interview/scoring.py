@@ -61,6 +61,8 @@ __all__ = [
     "Scorer",
     "finalize",
     "learned_features",
+    "semantic_kp_features",
+    "KP_SEM_NAMES",
     "fit_calibration",
     "guard_answer",
 ]
@@ -861,7 +863,7 @@ def finalize(a: Analysis, cal: Calibration, model: ScorerModel | None | Literal[
     learned: dict[str, float] = {}
     label3 = ""
     if model is not None:
-        learned = learned_features(a, contra_share, structure)
+        learned = learned_features(a, contra_share, structure, cal, kp_sem=not set(model.names).isdisjoint(KP_SEM_NAMES))
         overall, label3 = model.score(learned, a.ans_vec, a.ref_vec)
         if contra_share > 0:
             # A contradicted key point costs what it cost the previous scorer's correctness
@@ -956,20 +958,12 @@ def semantic_coverage(a: Analysis, kp_results: list[KeyPointResult], score: floa
     if a.kp_cos is None or not a.kp_cos.size or score < cal.kp_gate_score or not kp_results:
         return
     cos = a.kp_cos
-    k_n = cos.shape[0]
-    spec = cos - (cos.sum(axis=0, keepdims=True) - cos) / (k_n - 1) if k_n > 1 else cos
     bound = cal.kp_cos_ru if a.lang == "ru" else cal.kp_cos_en
+    eligible = _semantic_eligible(a, cal)
     for k, kp in enumerate(kp_results):
         if kp.covered or kp.contradicted:
             continue
-        ok = (cos[k] >= bound) & (spec[k] >= cal.kp_spec)
-        if ok.any() and cal.kp_sem_negation >= 1:
-            # S2b: a unit that negates the point or states its opposite does not cover it by meaning
-            kp_neg = has_negation(kp.text)
-            for j in np.flatnonzero(ok):
-                text = a.units[j].text
-                if _opposes(kp.text, text) or (cal.kp_sem_negation >= 2 and has_negation(text) != kp_neg):
-                    ok[j] = False
+        ok = eligible[k] & (cos[k] >= bound)
         if not ok.any():
             continue
         j = int(np.argmax(np.where(ok, cos[k], -np.inf)))
@@ -977,6 +971,57 @@ def semantic_coverage(a: Analysis, kp_results: list[KeyPointResult], score: floa
         kp.covered, kp.by_meaning = True, True
         kp.coverage = round(max(kp.coverage, 0.5 + 0.5 * _clip01((float(cos[k, j]) - bound) / SEMANTIC_COVERAGE_WIDTH)), 4)
         kp.span, kp.span_start, kp.span_end = u.text, u.start, u.end
+
+
+def _semantic_eligible(a: Analysis, cal: Calibration) -> np.ndarray:
+    """(S2, S2b) ``(k, u)`` bool: unit ``j`` may state key point ``k`` by meaning, the cosine bound aside.
+
+    Unit ``j`` is specific to ``k`` (``cos(k, j)`` minus its mean cosine with the other key points ≥
+    ``cal.kp_spec``; with one key point the cosine itself) and, when ``cal.kp_sem_negation`` ≥ 1, neither
+    negates the point nor states its opposite (:func:`_opposes`; at 2 also no one-sided negation). The
+    semantic route (:func:`semantic_coverage`) and its learned features (:func:`semantic_kp_features`) add
+    the language's cosine bound. Requires ``a.kp_cos`` of shape ``(k, u)`` with ``k`` ≥ 1.
+    """
+    cos = a.kp_cos
+    k_n = cos.shape[0]
+    spec = cos - (cos.sum(axis=0, keepdims=True) - cos) / (k_n - 1) if k_n > 1 else cos
+    ok = spec >= cal.kp_spec
+    if cal.kp_sem_negation >= 1:
+        for k, kp_text in enumerate(a.kp_texts):
+            kp_neg = has_negation(kp_text)
+            for j in np.flatnonzero(ok[k]):
+                text = a.units[j].text
+                if _opposes(kp_text, text) or (cal.kp_sem_negation >= 2 and has_negation(text) != kp_neg):
+                    ok[k, j] = False
+    return ok
+
+
+KP_SEM_NAMES = ("kp_sem_share", "kp_sem_max", "kp_sem_min")
+"""(S3) Names of :func:`semantic_kp_features`, the semantic key-point route seen by the learned model."""
+
+
+def semantic_kp_features(a: Analysis, cal: Calibration) -> dict[str, float]:
+    """(S3, #9) The semantic key-point route as features, computed *without* its score gate.
+
+    The app marks a key point covered by meaning only when the learned score passes
+    ``cal.kp_gate_score``; the model itself did not see that coverage (a complete paraphrase, ru ops-009,
+    had all 5 points covered by meaning and scored 37). Per key point ``k`` let ``m_k`` be the best cosine
+    of a unit eligible for it (:func:`_semantic_eligible`: specific to ``k``, no opposite cue) minus the
+    language's bound (``kp_cos_ru``/``kp_cos_en``), and ``-bound`` when no unit is eligible.
+
+    Returns:
+        ``{"kp_sem_share": share of key points with m_k ≥ 0 (0..1), "kp_sem_max": max_k m_k,
+        "kp_sem_min": min_k m_k}`` (cosine units); all 0 when the analysis has no key points or units.
+        SemEval rows' key points are the reference's sentences (:func:`derive_key_points`), mostly one, so
+        there ``kp_sem_max == kp_sem_min`` and the specificity test is the cosine itself.
+    """
+    if a.kp_cos is None or not a.kp_cos.size:
+        return dict.fromkeys(KP_SEM_NAMES, 0.0)
+    bound = cal.kp_cos_ru if a.lang == "ru" else cal.kp_cos_en
+    ok = _semantic_eligible(a, cal)
+    m = np.where(ok, a.kp_cos, -np.inf).max(axis=1)
+    m = np.where(np.isfinite(m), m, 0.0) - bound
+    return {"kp_sem_share": float((m >= 0).mean()), "kp_sem_max": float(m.max()), "kp_sem_min": float(m.min())}
 
 
 def _closer_elsewhere(a: Analysis, cal: Calibration, off_margin: float) -> bool:
@@ -1002,15 +1047,32 @@ def _closer_elsewhere(a: Analysis, cal: Calibration, off_margin: float) -> bool:
     return (a.sim_other_question - a.sim_question > cal.qa_q_margin) or (a.lex_other > a.lex_own)
 
 
-def learned_features(a: Analysis, contra_share: float, structure: float) -> dict[str, float]:
-    """The learned model's features of analysed answer ``a`` (see :mod:`core.interview.features`)."""
+def learned_features(a: Analysis, contra_share: float, structure: float,
+                     cal: Calibration | None = None, kp_sem: bool = False) -> dict[str, float]:
+    """The learned model's features of analysed answer ``a`` (see :mod:`core.interview.features`).
+
+    Args:
+        a: the analysed answer (not flagged).
+        contra_share: share of key points found contradicted (0..1).
+        structure: structure value 0..1.
+        cal: the calibration whose semantic-route bounds :func:`semantic_kp_features` reads
+            (:meth:`Calibration.load` when None); used only with ``kp_sem``.
+        kp_sem: (S3) also return :data:`KP_SEM_NAMES`. :func:`finalize` asks for them only when the
+            model was trained on them: the shipped one is not (S3's train-only CV did not accept them,
+            see ``scripts/interview_scorer_cv.py``), so the app does not pay for them.
+
+    Returns:
+        {name: value} for every :data:`core.interview.features.FEATURE_NAMES` (plus :data:`KP_SEM_NAMES`
+        with ``kp_sem``); a model reads the names it was trained on.
+    """
+    extra = semantic_kp_features(a, cal if cal is not None else Calibration.load()) if kp_sem else {}
     kp_cos = a.kp_cos if a.kp_cos is not None else np.zeros((0, len(a.units)), dtype=np.float32)
     kp_overlap = a.kp_overlap if a.kp_overlap is not None else np.zeros_like(kp_cos)
     return compute_features(
         answer=a.answer, reference=a.reference, question=a.question, sim_ref=a.sim_ref, sim_q=a.sim_question,
         ref_q=a.ref_q, sim_demoted=a.sim_demoted, unit_texts=[u.text for u in a.units],
         unit_kinds=[u.kind for u in a.units], kp_texts=a.kp_texts, kp_cos=kp_cos, kp_overlap=kp_overlap,
-        contra_share=contra_share, structure=structure, n_words=a.n_words, n_sentences=a.n_sentences)
+        contra_share=contra_share, structure=structure, n_words=a.n_words, n_sentences=a.n_sentences) | extra
 
 
 class Scorer:
