@@ -40,6 +40,13 @@ first pick, shrinkage 0.15 (lowest log-loss), failed the off-topic test of
 interval including 0) but has six times the fitted numbers; ``u * v`` alone lost 0.006 by module; balanced
 class weights, an expected-value read-out, a ridge regression on the grades, relative similarity
 features and a small MLP did not pass.
+
+Not adopted (S3, #9): the semantic key-point route as features without its score gate
+(:func:`core.interview.scoring.semantic_kp_features`; ru ops-009, a complete answer in the user's own words,
+has all 5 points covered by meaning and scores 37). Same rule and CV, base the shipped model: by-module
+macro-F1 0.683 → 0.689 (interval -0.001..+0.014), proxy Pearson 0.419 → 0.421 (interval including 0),
+paraphrase-check mean 48.0 → 46.5; ops-009 would score 40. A retrain on today's features (S2b's cues changed
+``contra_share`` on 3 of 8075 training rows) differed by under 0.001 everywhere, so the file was not rewritten.
 """
 
 from __future__ import annotations
