@@ -182,6 +182,7 @@ def choices_note(model) -> str:
         "points, negation and opposite cues block it), chosen on `data/interview_eval/keypoints_dev.jsonl` dev split: "
         "check-split key-point F1 RU 0.38 → 0.76, EN 0.37 → 0.71 (195 / 194 key points; old rule P/R 0.70/0.26 RU); "
         "it still marks about a third of the key points of our wrong-but-on-topic answers as covered."
+        " (7) S3: the semantic key-point route as ungated model features (share, max, min) and a retrain on the current scoring code were measured by S1's rule with the shipped model as the base and refused: the features moved by-module macro-F1 +0.006 (95% CI −0.001..+0.014) and the paraphrase mean 48.0 → 46.5; the retrain moved every measure by under 0.001 (S2b's cue change touched 3 of 8075 train rows). The model file is unchanged."
     )
 
 
