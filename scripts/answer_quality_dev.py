@@ -87,7 +87,7 @@ def run(docs, items, embedder) -> list[dict]:
         quotes = [(c.page, c.quote, section.get(c.quote, "")) for c in ans.citations]
         plain = " ".join(f"{c.quote} [p. {c.page}]" for c in ans.citations)
         out.append({"pages": [c.page for c in ans.citations], "quotes": quotes,
-                    "listed": ans.text if ans.text != plain else ""})
+                    "listed": ans.text if ans.text != plain else "", "words": len(ans.text.split())})
     return out
 
 
@@ -120,7 +120,9 @@ def report(items, res, n_examples: int = 12) -> dict:
     tb = sum(v["bad"] for v in summary.values())
     th = sum(v["hit"] for v in summary.values())
     tn = sum(v["n_hit"] for v in summary.values())
-    print(f"all         quoted {tq} defective {tb} ({tb / max(1, tq):.3f}) | page-hit {th}/{tn} ({th / max(1, tn):.3f})")
+    words = sum(r["words"] for r in res) / max(1, len(res))
+    print(f"all         quoted {tq} defective {tb} ({tb / max(1, tq):.3f}) | page-hit {th}/{tn} ({th / max(1, tn):.3f})"
+          f" | answer text {words:.1f} words on average")
     for ex in examples[:n_examples]:
         print("  ", *ex)
     listed = [(it.id, it.question, r["listed"]) for it, r in zip(items, res, strict=True) if r["listed"]]
