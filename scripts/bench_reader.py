@@ -262,9 +262,11 @@ def main() -> None:
         "Margo = two-stage extractive answer (hybrid passages, then sentences inside them): the answer text is up "
         "to 3 sentences (one per page); what is cited is each sentence's passage (its chunk with the neighbouring "
         "chunks on the same page, about 250 words) plus the best 2 retrieved passages no answer sentence came from "
-        "(`Answer.support`, shown under \"More passages\"). A Russian question's BM25 side gets the glossary's "
-        "translations and pseudo-relevance-feedback terms (the rarest words of the 5 sentences nearest to it by "
-        "cosine). Starter = LlamaIndex `VectorStoreIndex` over one `Document` "
+        "(`Answer.support`, shown under \"More passages\"). A Russian question on an English paper has its words "
+        "translated into the paper's own vocabulary by the same USE embedder (a per-paper lexicon, "
+        "`core/reader/lexicon.py`, R1), which feed BM25, the sentences' word share and the query vector, beside "
+        "the glossary's translations and pseudo-relevance-feedback terms (the rarest words of the 5 sentences "
+        "nearest to it by cosine). Headings, labels and fragments are not quoted (R4). Starter = LlamaIndex `VectorStoreIndex` over one `Document` "
         "per page (`page.get_text()`), default `SentenceSplitter`, same USE embedder, top-3 nodes, their 3 pages "
         "cited and their text shown. BM25 = LlamaIndex `BM25Retriever` (default English stemmer) over the "
         "starter's nodes, top-3. Baselines never abstain. Page-hit counts an abstention as a miss. Two page-hit "
@@ -292,9 +294,12 @@ def main() -> None:
         "only, then located, as QASPER's were; each in the document's language and translated) is report-only "
         "too: never tuned on, not in the abstention calibration above. Russian "
         "questions are our translations (data/eval/qasper_*_ru.jsonl). QASPER test: 13 papers, 29 answerable "
-        "(27 with located pages), 28 unanswerable. Small n: one question is 3–4 points; qasper_dev has 19 "
-        "questions with located pages and 13 with evidence paragraphs, too few to separate most variants "
-        "(several cross-lingual variants tied there and the simpler one was kept).",
+        "(27 with located pages), 28 unanswerable. Small n: one test question is 3–4 points. The dev column adds "
+        "our 83 answerable questions written from the dev papers' titles and abstracts "
+        "(data/eval/qasper_dev_extra.jsonl, R1) to QASPER's 19 with located pages; the RU→EN changes chosen on "
+        "it (R1: dev RU right page before abstention 79% → 85%, n=102) did not carry over to the test split in "
+        "the run of 2026-12-02 05:48 (59% before abstention, as before; evidence among the cited RU→EN 65% → 55%, "
+        "false abstention RU 14% → 21%, 2 questions), so Margo stays below the starter on Russian questions.",
         "",
         "| measure | value | target |",
         "|---|---|---|",
