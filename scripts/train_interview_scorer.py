@@ -385,18 +385,20 @@ def fit_guards(analyses, gold2, groups, oof_score: np.ndarray, threshold: float,
     return round(off, 2), round(unrel, 2), rates
 
 
-def crossed_detection(scorer: Scorer, model: ScorerModel, n: int = 400, seed: int = 0) -> dict[str, dict]:
+def crossed_analyses(scorer: Scorer, n: int = 400, seed: int = 0) -> dict[str, tuple[list, dict]]:
     """Real off-topic answers from the training data: per SemEval train corpus, ``n`` correct answers
-    (seeded draw) each scored against another question of the same corpus (seeded), with every other
-    reference of the corpus (its own question's included) as distractors. Returns per corpus the share the
-    off-topic guard flags and the share scored below the 2-way threshold."""
+    (seeded draw) each analysed against another question of the same corpus (seeded), with every other
+    reference of the corpus (its own question's included) as distractors. Cached on disk per analysis version.
+
+    Returns:
+        ``{corpus: (analyses, qinfo)}``: ``analyses`` in draw order; ``qinfo`` maps a qid to its first train row.
+    """
     import pickle
     import random
 
     from scripts.interview_data import ANALYSIS_VERSION, CACHE_DIR
 
     held = ru_qids()
-    cal = Calibration.load()
     out = {}
     for corpus in ("sciEntsBank", "beetle"):
         rows = [r for r in semeval(corpus) if r["split"] == "train" and r["qid"] not in held]
@@ -421,6 +423,16 @@ def crossed_detection(scorer: Scorer, model: ScorerModel, n: int = 400, seed: in
                                          alt_references=alts if isinstance(alts, list) and len(alts) > 1 else None))
             CACHE_DIR.mkdir(parents=True, exist_ok=True)
             path.write_bytes(pickle.dumps(an))
+        out[corpus] = (an, qinfo)
+    return out
+
+
+def crossed_detection(scorer: Scorer, model: ScorerModel, n: int = 400, seed: int = 0) -> dict[str, dict]:
+    """Per SemEval train corpus, of :func:`crossed_analyses`' off-topic answers: the share the off-topic
+    guard flags and the share scored below the 2-way threshold."""
+    cal = Calibration.load()
+    out = {}
+    for corpus, (an, _) in crossed_analyses(scorer, n, seed).items():
         res = [finalize(a, cal, model) for a in an]
         out[corpus] = {"n": n, "flagged_off_topic": round(float(np.mean([r.flag == "off_topic" for r in res])), 4),
                        "below_threshold": round(float(np.mean([r.score < model.threshold_2way for r in res])), 4)}

@@ -33,8 +33,6 @@ in the tree; analyses are cached under ``var/bench_cache/`` like the training sc
 from __future__ import annotations
 
 import json
-import pickle
-import random
 import sys
 from pathlib import Path
 
@@ -47,8 +45,15 @@ from core.embeddings import USEEmbedder  # noqa: E402
 from core.interview.features import stem_set  # noqa: E402
 from core.interview.model import load_model  # noqa: E402
 from core.interview.scoring import Calibration, Scorer, finalize  # noqa: E402
-from scripts.interview_data import CACHE_DIR, CachingEmbedder, ru_qids, semeval  # noqa: E402
-from scripts.train_interview_scorer import fit_lr, oof, penalty, predict, training_set  # noqa: E402
+from scripts.interview_data import CachingEmbedder, ru_qids, semeval  # noqa: E402
+from scripts.train_interview_scorer import (  # noqa: E402
+    crossed_analyses,
+    fit_lr,
+    oof,
+    penalty,
+    predict,
+    training_set,
+)
 
 MARGINS = np.round(np.arange(0.0, 0.601, 0.01), 2)
 """``off_margin`` scan (``fit_guards`` scans 0.03-0.60 by 0.01; 0 added so the question-aware variants can go lower)."""
@@ -66,34 +71,9 @@ def lex_share(answer: str, text: str) -> float:
 
 
 def crossed(scorer: Scorer, n: int = 400, seed: int = 0):
-    """``crossed_detection``'s draw and analyses (the same cache file), plus per pair the own and the asked qid."""
-    held = ru_qids()
-    out = {}
-    for corpus in ("sciEntsBank", "beetle"):
-        rows = [r for r in semeval(corpus) if r["split"] == "train" and r["qid"] not in held]
-        qinfo = {}
-        for r in rows:
-            qinfo.setdefault(r["qid"], r)
-        qids = sorted(qinfo)
-        rng = random.Random(seed)
-        pick = rng.sample([r for r in rows if r["label_2way"] == "correct"], n)
-        pairs = [(r, rng.choice([q for q in qids if q != r["qid"]])) for r in pick]
-        path = CACHE_DIR / f"interview_crossed-{corpus}-train_{n}_{seed}.pkl"
-        if path.exists():
-            an = pickle.loads(path.read_bytes())
-        else:
-            vecs = scorer.embedder.embed([qinfo[q]["reference"] for q in qids])
-            an = []
-            for r, q in pairs:
-                mask = np.array([x != q for x in qids])
-                alts = qinfo[q].get("references")
-                an.append(scorer.analyse(qinfo[q]["question"], qinfo[q]["reference"], r["answer"], "en",
-                                         distractors=vecs[mask], distractor_ids=[x for x in qids if x != q],
-                                         alt_references=alts if isinstance(alts, list) and len(alts) > 1 else None))
-            CACHE_DIR.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(pickle.dumps(an))
-        out[corpus] = (an, qinfo)
-    return out
+    """``crossed_detection``'s draw and analyses (the training script's :func:`crossed_analyses`, same cache
+    file): ``{corpus: (analyses, qinfo)}``."""
+    return crossed_analyses(scorer, n, seed)
 
 
 def extras(analyses, qinfo_by_corpus, corpora, embedder) -> dict[str, np.ndarray]:
