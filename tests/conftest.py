@@ -59,3 +59,20 @@ def offline_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
     yield make
     st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def open_dev_paper(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A function ``name -> (ReaderDocument, embedder)`` opening ``../shared/data/qasper_dev/papers/<name>``
+    with the default offline embedder into a fresh index folder; skips the test (reason shown) when absent."""
+    from core.embeddings import get_embedder
+    from core.reader.documents import open_document
+
+    def open_(name: str):
+        path = shared_data / "qasper_dev" / "papers" / name
+        if not path.exists():
+            pytest.skip(f"{path} is absent")
+        embedder = get_embedder()
+        return open_document(path.read_bytes(), embedder, tmp_path_factory.mktemp("idx")), embedder
+
+    return open_

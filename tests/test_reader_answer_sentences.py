@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from core.embeddings import get_embedder
-from core.reader.documents import open_document
 from core.reader.qa import ANSWER_MARGIN, answer_extractive, find_evidence
 
 PAPER = "1901.04085.pdf"  # Nogueira & Cho, Passage re-ranking with BERT (5 pages)
@@ -15,12 +13,8 @@ QUESTIONS = ["How was BERT fine-tuned for passage re-ranking?", "Как дооб
 
 
 @pytest.fixture(scope="module")
-def setup(shared_data, tmp_path_factory):
-    path = shared_data / "qasper_dev" / "papers" / PAPER
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
-    embedder = get_embedder()
-    return open_document(path.read_bytes(), embedder, tmp_path_factory.mktemp("idx")), embedder
+def setup(open_dev_paper):
+    return open_dev_paper(PAPER)
 
 
 @pytest.mark.parametrize("question", QUESTIONS)

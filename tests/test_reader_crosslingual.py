@@ -7,8 +7,6 @@ from dataclasses import replace
 
 import pytest
 
-from core.embeddings import get_embedder
-from core.reader.documents import open_document
 from core.reader.lexicon import paper_lexicon, question_words, translate_question
 from core.reader.qa import DEFAULT_PARAMS, _bm25_query, find_evidence
 
@@ -17,12 +15,8 @@ RU_QUESTION = "Какой механизм внимания применяетс
 
 
 @pytest.fixture(scope="module")
-def setup(shared_data, tmp_path_factory):
-    path = shared_data / "qasper_dev" / "papers" / PAPER
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
-    embedder = get_embedder()
-    return open_document(path.read_bytes(), embedder, tmp_path_factory.mktemp("idx")), embedder
+def setup(open_dev_paper):
+    return open_dev_paper(PAPER)
 
 
 def test_question_words_keep_content_words_of_the_source_script():
