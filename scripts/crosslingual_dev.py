@@ -99,8 +99,26 @@ def variants() -> dict:
     v["best2 lexical0.25"] = replace(best, cross_lexical=0.25)
     v["best2 x3"] = replace(best, lexicon_words=3)
     v["shipped level0"] = replace(DEFAULT_PARAMS, cross_level=0.0)
+    # round 4 (#8, X): the starter's page-sized dense nodes (EvidenceParams.page_*) across languages
+    S = DEFAULT_PARAMS
+    for w in (0.1, 0.2):
+        v[f"prior{w}"] = replace(S, page_nodes=3, page_prior=w)
+        v[f"union3 prior{w}"] = replace(S, page_nodes=3, page_candidates="union", page_prior=w)
+    v["prior0.2 q"] = replace(S, page_nodes=3, page_prior=0.2, page_query="question")
+    v["first3"] = replace(S, page_nodes=3, page_candidates="pages")
+    v["union3"] = replace(S, page_nodes=3, page_candidates="union")
+    for w in (0.5, 1.0):
+        v[f"voter{w}"] = replace(S, page_nodes=3, page_voter=w)
     return v
 
+
+ROUND4 = ["shipped", "prior0.1", "prior0.2", "prior0.2 q", "voter0.5", "voter1.0", "first3", "union3",
+          "union3 prior0.1", "union3 prior0.2"]
+"""Round 4's variants (``--variants round4``, issue #8, X): the LlamaIndex starter's page-sized dense
+nodes (:func:`core.reader.qa.page_nodes`) across languages as a sentence prior (``prior``: + w for a
+sentence on the pages of the top-3 page nodes; ``q``: ranked by the question's own vector, not the
+lexicon-augmented one), a third fusion voter (``voter``: every chunk scored by its page's best node
+cosine), the only candidates (``first3``: two-stage, page first) or added candidates (``union3``)."""
 
 ROUND3 = ["before", "best2", "best2 k8", "best2 k10", "best2 lexical1.0", "best2 lexical0.25", "best2 x3"]
 """Round 3's variants (``--variants round3``)."""
@@ -189,6 +207,14 @@ def measures(items, res, pairs, select=lambda it: True) -> dict:
     return m
 
 
+def _counts(m: dict, part: str) -> str:
+    """One part's answer page-hits as counts (before / after abstention) and evidence, EN and RU."""
+    def c(key: str, n: str) -> str:
+        return f"{round(m[key] * m[n]) if m[n] else 0}/{m[n]}"
+    return (f"{part}: hit EN {c('hit_en', 'n_en')} RU {c('hit_ru', 'n_ru')}, abst-hit EN {c('hit_abst_en', 'n_en')} "
+            f"RU {c('hit_abst_ru', 'n_ru')}, evid EN {c('evid_en', 'n_evid_en')} RU {c('evid_ru', 'n_evid_ru')}")
+
+
 def _paper_cv(items, results: dict, names: list[str]) -> tuple[float, dict]:
     """Grouped-by-paper CV of choosing the variant with the best RU hit (ties: earlier name)."""
     papers = sorted({it.paper for it in items if it.cross and it.answerable and it.pages})
@@ -220,7 +246,7 @@ def main() -> None:
     docs = {p: open_document(p.read_bytes(), embedder, index_dir) for p in sorted({it.paper for it in items})}
     pairs = _pairs(items, embedder)
     allv = variants()
-    names = ROUND2 if args.variants == "round2" else ROUND3 if args.variants == "round3" else [n for n in args.variants.split(",") if n] or list(allv)
+    names = {"round2": ROUND2, "round3": ROUND3, "round4": ROUND4}.get(args.variants) or [n for n in args.variants.split(",") if n] or list(allv)
     results, table = {}, {}
     t0 = time.perf_counter()
     for name in names:
@@ -237,6 +263,7 @@ def main() -> None:
               f"{d['hit_abst_en']:.3f}/{d['hit_abst_ru']:.3f} abst-unans {d['abst_non_en']:.2f}/{d['abst_non_ru']:.2f} | agree3 {d['agree3']:.3f} agreep {d['agreep']:.3f} "
               f"(pairs {d['n_pairs']}) | inhouse RU {h['hit_ru']:.3f} (n={h['n_ru']}) EN {h['hit_en']:.3f} "
               f"agree3 {h['agree3']:.3f} (pairs {h['n_pairs']}) | {time.perf_counter() - t0:.0f}s", flush=True)
+        print("    " + " | ".join(_counts(row[part], part) for part in ("qasper", "extra", "dev")), flush=True)
     if len(names) > 1:
         cv, chosen = _paper_cv([it for it in items if _dev(it)],
                                {n: [r for it, r in zip(items, results[n], strict=True) if _dev(it)]
@@ -250,10 +277,12 @@ def main() -> None:
             r = starters[it.paper].ask(it.question, "starter")
             sres.append({"pages": r.pages, "support": [], "texts": r.texts, "top3": [], "abstained": False,
                          "seconds": r.seconds})
-        for part, sel in (("dev", _dev), ("inhouse", lambda it: not _dev(it))):
+        for part, sel in (("dev", _dev), ("inhouse", lambda it: not _dev(it)),
+                          ("qasper", lambda it: _dev(it) and not it.id.startswith(("extra", "unans"))
+                           and "-other" not in it.id), ("extra", lambda it: it.id.startswith("extra"))):
             s = measures(items, sres, [], sel)
             print(f"starter {part}: hit EN {s['hit_en']:.3f} RU {s['hit_ru']:.3f} (n={s['n_ru']}) evid "
-                  f"{s['evid_en']:.3f}/{s['evid_ru']:.3f} (n={s['n_evid_ru']})")
+                  f"{s['evid_en']:.3f}/{s['evid_ru']:.3f} (n={s['n_evid_ru']}) | {_counts(s, part)}")
             table.setdefault("_starter", {})[part] = s
     if args.out:
         Path(args.out).write_text(json.dumps(table, indent=1))

@@ -283,6 +283,11 @@ class EvidenceParams:
     glossary: bool = True
     cross_lexical: float = CROSS_LEXICAL_FACTOR
     cross_level: float = 0.2
+    page_nodes: int = 0
+    page_prior: float = 0.0
+    page_candidates: str = "chunks"
+    page_voter: float = 0.0
+    page_query: str = "ranking"
 
 
 DEFAULT_PARAMS = EvidenceParams()
@@ -349,6 +354,34 @@ def _background_cosine(all_cos: np.ndarray) -> float:
     return float(np.median(padded))
 
 
+def page_nodes(doc: ReaderDocument, embedder: Embedder) -> tuple[np.ndarray, np.ndarray]:
+    """Page-sized dense nodes of ``doc``, as the LlamaIndex starter builds them (scripts/qasper_eval.py
+    ``Starter``): one ``Document`` per PDF page (pymupdf ``page.get_text()``), LlamaIndex's default
+    ``SentenceSplitter`` (1024-token nodes, 200-token overlap), each node embedded whole (the embedder
+    cuts at :data:`core.embeddings.MAX_EMBED_CHARS`). Computed once per open document and cached on it.
+
+    Returns:
+        ``(pages, vectors)``: int ``(n_nodes,)`` 1-based page of each node and float32
+        ``(n_nodes, dim)`` L2-normalised vectors (``(0,)`` / ``(0, dim)`` when no page has text).
+    """
+    cached = getattr(doc, "_qa_page_nodes", None)
+    if cached is not None:
+        return cached
+    import pymupdf
+    from llama_index.core import Document
+    from llama_index.core.node_parser import SentenceSplitter
+
+    with pymupdf.open(stream=doc.pdf_bytes, filetype="pdf") as pdf:
+        pages = [Document(text=page.get_text(), metadata={"page": n + 1}) for n, page in enumerate(pdf)]
+    nodes = [n for n in SentenceSplitter().get_nodes_from_documents([d for d in pages if d.text.strip()])
+             if n.get_content().strip()]
+    page_of = np.array([int(n.metadata["page"]) for n in nodes], dtype=np.int64)
+    vectors = (embedder.embed([n.get_content() for n in nodes]) if nodes
+               else np.zeros((0, embedder.dim), np.float32))
+    doc._qa_page_nodes = (page_of, vectors)
+    return doc._qa_page_nodes
+
+
 def find_evidence(
     doc: ReaderDocument, question: str, embedder: Embedder, top_k: int | None = None,
     params: EvidenceParams = DEFAULT_PARAMS,
@@ -392,10 +425,25 @@ def find_evidence(
         r_vec = q_vec + params.lexicon_dense * pseudo
         r_vec = (r_vec / (np.linalg.norm(r_vec) or 1.0)).astype(np.float32)
         all_cos = doc.sentence_vectors @ r_vec
+    top_pages: list[int] = []  # across languages: pages of the best page-sized dense nodes (starter-style)
+    extra = []
+    if cross and params.page_nodes > 0:
+        node_pages, node_vectors = page_nodes(doc, embedder)
+        node_cos = node_vectors @ (q_vec if params.page_query == "question" else r_vec)
+        page_cos: dict[int, float] = {}
+        for pg, c in zip(node_pages.tolist(), node_cos.tolist(), strict=True):
+            page_cos[pg] = max(page_cos.get(pg, -1.0), c)
+        for j in np.argsort(-node_cos)[: params.page_nodes]:
+            if int(node_pages[j]) not in top_pages:
+                top_pages.append(int(node_pages[j]))
+        if params.page_voter > 0 and page_cos:
+            ranked = sorted(((n.node_id, page_cos.get(int(n.metadata.get("page", 0)), min(page_cos.values())))
+                             for n in doc.index.nodes), key=lambda x: -x[1])
+            extra = [(params.page_voter, ranked)]
     hits = doc.index.retrieve(question, top_k=k, mode="hybrid", method=params.method, weights=weights,
                               bm25_query=_bm25_query(question, doc.lang, cross, feedback, lexicon,
                                                      params.glossary) or None,
-                              query_vector=r_vec)
+                              query_vector=r_vec, extra=extra)
     if not hits:
         return Evidence([], [], lang, cross, hits)
     best_hit = max(h.score for h in hits) or 1.0
@@ -412,14 +460,23 @@ def find_evidence(
     stems = doc.sentence_stems()
     lexical_weight = params.lexical * (params.cross_lexical if cross else 1.0)
     wants_number = bool(_NUMBER_Q.search(question))
-    idx = [i for i, s in enumerate(doc.sentences) if s.chunk in passage_of and not in_references(s.section)]
+    on_top = set(top_pages)
+    if on_top and params.page_candidates == "pages":  # two-stage: the best pages first, then their sentences
+        keep = [s.page in on_top for s in doc.sentences]
+    elif on_top and params.page_candidates == "union":
+        keep = [s.chunk in passage_of or s.page in on_top for s in doc.sentences]
+    else:
+        keep = [s.chunk in passage_of for s in doc.sentences]
+    idx = [i for i, s in enumerate(doc.sentences) if keep[i] and not in_references(s.section)]
     if not idx:
         return Evidence([], [], lang, cross, hits)
     cos = all_cos[idx]
     scored = []
     for j, i in enumerate(idx):
         s = doc.sentences[i]
-        score = float(cos[j]) + passage_weight * passage_of[s.chunk] + (params.cross_level if cross else 0.0)
+        score = float(cos[j]) + passage_weight * passage_of.get(s.chunk, 0.0) + (params.cross_level if cross else 0.0)
+        if s.page in on_top:
+            score += params.page_prior
         if q_stems:
             score += lexical_weight * len(q_stems & stems[i]) / len(q_stems)
         if s.section:

@@ -250,6 +250,7 @@ class HybridIndex:
         weights: Sequence[float] = (1.0, 1.0),
         bm25_query: str | None = None,
         query_vector: np.ndarray | None = None,
+        extra: Sequence[tuple[float, Sequence[tuple[str, float]]]] = (),
     ) -> list[Hit]:
         """Retrieve the ``top_k`` best nodes for ``query``.
 
@@ -262,6 +263,9 @@ class HybridIndex:
             bm25_query: text for BM25 instead of ``query`` (e.g. with glossary
                 translations of a question in the other language).
             query_vector: the query's embedding when already computed (skips embedding).
+            extra: more voters for "hybrid" mode, each ``(weight, [(node_id, score), ...])`` best
+                first (e.g. the Reader's page-level dense list, :func:`core.reader.qa.find_evidence`),
+                fused with the dense and BM25 lists by the same ``method``; unknown ids are ignored.
 
         Returns:
             :class:`Hit` list, best first; BM25 hits with score 0 are never returned.
@@ -282,9 +286,10 @@ class HybridIndex:
         elif mode == "bm25":
             order = [(h.node.node_id, float(h.score or 0.0)) for h in bm25_hits]
         else:
-            order = fuse([[(h.node.node_id, float(h.score or 0.0)) for h in dense_hits],
-                          [(h.node.node_id, float(h.score or 0.0)) for h in bm25_hits]],
-                         method=method, weights=weights)
+            lists = [[(h.node.node_id, float(h.score or 0.0)) for h in dense_hits],
+                     [(h.node.node_id, float(h.score or 0.0)) for h in bm25_hits]]
+            lists += [[(i, float(sc)) for i, sc in ranked if i in self._by_id] for _, ranked in extra]
+            order = fuse(lists, method=method, weights=[*weights, *(w for w, _ in extra)])
         out = []
         for node_id, score in order[:top_k]:
             d = d_info.get(node_id)
