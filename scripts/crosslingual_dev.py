@@ -109,6 +109,14 @@ def variants() -> dict:
     v["union3"] = replace(S, page_nodes=3, page_candidates="union")
     for w in (0.5, 1.0):
         v[f"voter{w}"] = replace(S, page_nodes=3, page_voter=w)
+    # round 5: round 4's best (union3) with the starter's own query vector, more pages, a graded page score
+    u3 = replace(S, page_nodes=3, page_candidates="union")
+    v["union3 q"] = replace(u3, page_query="question")
+    v["union5"] = replace(u3, page_nodes=5)
+    v["graded0.5"] = replace(S, page_nodes=3, page_graded=0.5)
+    for w in (0.5, 1.0):
+        v[f"union3 graded{w}"] = replace(u3, page_graded=w)
+    v["union3 q graded0.5"] = replace(u3, page_query="question", page_graded=0.5)
     return v
 
 
@@ -119,6 +127,13 @@ nodes (:func:`core.reader.qa.page_nodes`) across languages as a sentence prior (
 sentence on the pages of the top-3 page nodes; ``q``: ranked by the question's own vector, not the
 lexicon-augmented one), a third fusion voter (``voter``: every chunk scored by its page's best node
 cosine), the only candidates (``first3``: two-stage, page first) or added candidates (``union3``)."""
+
+ROUND5 = ["shipped", "union3", "union3 q", "union5", "graded0.5", "union3 graded0.5", "union3 graded1.0",
+          "union3 q graded0.5"]
+"""Round 5's variants (``--variants round5``): round 4's best (``union3``), its pages ranked by the
+question's own vector as the starter does (``q``), the top-5 page nodes, and a graded page score:
++ w * (the sentence's page's best node cosine - the best page's), Callan (SIGIR 1994)'s passage +
+document evidence turned to sentence + page."""
 
 ROUND3 = ["before", "best2", "best2 k8", "best2 k10", "best2 lexical1.0", "best2 lexical0.25", "best2 x3"]
 """Round 3's variants (``--variants round3``)."""
@@ -246,7 +261,7 @@ def main() -> None:
     docs = {p: open_document(p.read_bytes(), embedder, index_dir) for p in sorted({it.paper for it in items})}
     pairs = _pairs(items, embedder)
     allv = variants()
-    names = {"round2": ROUND2, "round3": ROUND3, "round4": ROUND4}.get(args.variants) or [n for n in args.variants.split(",") if n] or list(allv)
+    names = {"round2": ROUND2, "round3": ROUND3, "round4": ROUND4, "round5": ROUND5}.get(args.variants) or [n for n in args.variants.split(",") if n] or list(allv)
     results, table = {}, {}
     t0 = time.perf_counter()
     for name in names:

@@ -288,6 +288,7 @@ class EvidenceParams:
     page_candidates: str = "chunks"
     page_voter: float = 0.0
     page_query: str = "ranking"
+    page_graded: float = 0.0
 
 
 DEFAULT_PARAMS = EvidenceParams()
@@ -426,11 +427,11 @@ def find_evidence(
         r_vec = (r_vec / (np.linalg.norm(r_vec) or 1.0)).astype(np.float32)
         all_cos = doc.sentence_vectors @ r_vec
     top_pages: list[int] = []  # across languages: pages of the best page-sized dense nodes (starter-style)
+    page_cos: dict[int, float] = {}  # page -> its best page node's cosine
     extra = []
     if cross and params.page_nodes > 0:
         node_pages, node_vectors = page_nodes(doc, embedder)
         node_cos = node_vectors @ (q_vec if params.page_query == "question" else r_vec)
-        page_cos: dict[int, float] = {}
         for pg, c in zip(node_pages.tolist(), node_cos.tolist(), strict=True):
             page_cos[pg] = max(page_cos.get(pg, -1.0), c)
         for j in np.argsort(-node_cos)[: params.page_nodes]:
@@ -461,6 +462,7 @@ def find_evidence(
     lexical_weight = params.lexical * (params.cross_lexical if cross else 1.0)
     wants_number = bool(_NUMBER_Q.search(question))
     on_top = set(top_pages)
+    page_high, page_low = (max(page_cos.values()), min(page_cos.values())) if page_cos else (0.0, 0.0)
     if on_top and params.page_candidates == "pages":  # two-stage: the best pages first, then their sentences
         keep = [s.page in on_top for s in doc.sentences]
     elif on_top and params.page_candidates == "union":
@@ -477,6 +479,8 @@ def find_evidence(
         score = float(cos[j]) + passage_weight * passage_of.get(s.chunk, 0.0) + (params.cross_level if cross else 0.0)
         if s.page in on_top:
             score += params.page_prior
+        if page_cos and params.page_graded:  # the page's evidence beside the sentence's (Callan, SIGIR 1994)
+            score += params.page_graded * (page_cos.get(s.page, page_low) - page_high)
         if q_stems:
             score += lexical_weight * len(q_stems & stems[i]) / len(q_stems)
         if s.section:
