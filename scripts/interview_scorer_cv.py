@@ -62,8 +62,34 @@ by-module F1 / proxy Pearson / labelled Spearman; RU/EN AUC; paraphrase-check me
 * ``s3_kp_share`` (the share alone): 0.7246 / 0.6792 / 0.4207 / 0.674; 0.712 / 0.735; 47.5; by module -0.004
   (-0.0089..+0.0005): refused.
 
+K (#9, good answers in one's own words; rule written 2026-12-02 08:05 UTC, before any K variant was run).
+``prep4`` adds ``data/interview_eval/ownwords_dev.jsonl`` (126 RU/EN answers to 21 bank questions: correct in
+one's own words, partial, wrong-but-borrowing the reference's words; ``split`` by question, 7 ``check``
+questions never trained on) and analyses the check sets as the app does (bank key points and distractors).
+Shipped model through the app (``finalize``), check split: correct mean 60.7 (n = 14), wrong 50.7 (n = 14),
+partial 23.3 (n = 14); paraphrase check 50.8 (n = 20); U1's ops-009 answer 37. Variants (``k_*``): the ownwords
+dev rows as labelled rows at weight ``ow_w`` × a labelled row (grid 1, 2, 4; 0 is the baseline ``k_base``, the
+shipped settings retrained on the same rows); the semantic key-point features (all three; the share × sim_ref,
+i.e. gated by the model's own similarity; all three on our bank rows only); our bank rows' features computed
+with the bank's key points as the app does (``bk``); the expected-value read-out.
+A variant replaces the shipped model only when all hold:
+
+1. check split, correct answers: mean score (the all-rows fit's 100·P(correct)·contradiction factor, app-path
+   features) ≥ ``k_base``'s + 8;
+2. check split, wrong-but-borrowing answers: mean ≤ ``k_base``'s + 3;
+3. train-only CV: by-question SemEval 2-way macro-F1, by-module SciEntsBank macro-F1 and the Mohler-proxy
+   Pearson: the 95% group-bootstrap interval of each paired difference to ``k_base`` includes or exceeds 0
+   (upper bound ≥ 0);
+4. RU/EN parity on ``ru_semeval.jsonl``: |AUC_RU − AUC_EN| ≤ 0.05;
+5. after retraining with ``scripts/train_interview_scorer.py``: the app's scores (``finalize``, guards on)
+   confirm 1-2 and ``tests/test_interview*.py`` pass; the off-topic guard's false flags on train stay ≤ 1%.
+
+``ow_w`` is read off the by-question OOF Spearman of score and grade on the ownwords dev rows (highest, among
+weights whose by-question SemEval macro-F1 is within 0.01 of ``k_base``'s). Among passing variants the highest
+ownwords-dev OOF Spearman wins; within 0.02 of it, the one with fewest fitted numbers.
+
 Usage: ``.venv/bin/python -m scripts.interview_scorer_cv [prep | cv [VARIANT ...] | prep3 [OLD_X.pkl] |
-cv3 BASE VARIANT ...]``
+cv3 BASE VARIANT ... | prep4 | cv4 BASE VARIANT ...]``
 """
 
 from __future__ import annotations
@@ -237,6 +263,11 @@ def augment(X: np.ndarray, variant: dict) -> np.ndarray:
     """Per-question relative features (``variant["rel"]``): the answer's similarity to the reference relative
     to how close the reference itself is to the question, and demoted recall scaled by the share of the
     answer that is not the question's words."""
+    if variant.get("k"):  # K prep: 28 named features, the 3 KP_SEM_NAMES columns, then a bank-row flag
+        kp, bank = X[:, N28:N28 + 3], X[:, N28 + 3:N28 + 4]
+        sim = X[:, FEATURE_NAMES.index("sim_ref")][:, None]
+        extra = {None: kp[:, :0], "all": kp, "sim": kp[:, :1] * sim, "bank": kp * bank}[variant.get("kpk")]
+        return np.hstack([X[:, :N28], extra])
     if "kp_sem" in variant:  # S3 prep: 28 named features, then the 3 KP_SEM_NAMES columns
         X = X[:, :N28 + {False: 0, "share": 1, True: 3}[variant["kp_sem"]]]
     if not variant.get("rel"):
@@ -293,7 +324,12 @@ def evaluate(name: str, variant: dict, D: dict, base: dict | None = None) -> dic
 
     T = D["train"]
     X, Y, groups, sem, gold2 = T["X"], T["Y"].copy(), T["groups"], T["sem"], T["gold2"]
+    if variant.get("bk"):  # K: our bank rows' features computed with the bank's key points (as the app does)
+        X = T["X_bk"]
     Y[~sem] *= 20.0  # the shipped labelled weight (scorer_model.json trained_on.labelled_weight)
+    ow = T.get("ow")  # K: ownwords_dev.jsonl dev rows (appended last), weighted ow_w times a labelled row
+    if ow is not None:
+        Y[ow] *= variant.get("ow_w", 0.0)
     Z = dense(T["vec"], variant["dense"]) if variant.get("dense") else None
     how = variant.get("readout", "pc")
     fit = make_fit(variant)
@@ -304,6 +340,7 @@ def evaluate(name: str, variant: dict, D: dict, base: dict | None = None) -> dic
     sq, sm = readout(Pq, X, how), readout(Pm, X, how)
     thr, f1q = best_threshold(sq[sem] / 100, gold2[sem])
     sci = np.array([g.startswith("sciEntsBank:") for g in groups])
+    lab = ~sem if ow is None else ~sem & ~ow
     lab3 = np.array([MAP3[["correct", "contradictory", "incorrect"][int(np.argmax(y))]] for y in T["Y"]])
     from sklearn.metrics import log_loss
 
@@ -314,7 +351,7 @@ def evaluate(name: str, variant: dict, D: dict, base: dict | None = None) -> dic
          "bymod_f1_ownthr": best_threshold(sm[sci] / 100, gold2[sci])[1],
          "pearson3": float(pearsonr(sq[sem], lab3[sem]).statistic),
          "pearson3_bymod_sci": float(pearsonr(sm[sci], lab3[sci]).statistic),
-         "lab_spearman": float(spearmanr(sq[~sem], T["Y"][~sem, 0]).statistic),
+         "lab_spearman": float(spearmanr(sq[lab], T["Y"][lab, 0]).statistic),
          "sq": sq, "sm": sm}
     # fit on all rows: RU/EN parity (questions held out of training) and paraphrase check
     full = fit(X if Xf is None else Xf, Z, Y)
@@ -330,6 +367,22 @@ def evaluate(name: str, variant: dict, D: dict, base: dict | None = None) -> dic
     Pp = D["para"]
     Zp = dense(Pp["vec"], variant["dense"]) if variant.get("dense") else None
     r["para_mean"] = float(np.mean(np.where(Pp["ok"], readout(full(Pp["X"], Zp), Pp["X"], how), 0.0)))
+    if ow is not None:  # K: out-of-fold (by question) scores of the ownwords dev rows, and the app-path sets
+        r["ow_spearman"] = float(spearmanr(sq[ow], T["Y"][ow, 0]).statistic)
+        for kind in ("correct", "partial", "wrong"):
+            r[f"ow_oof_{kind}"] = float(np.mean(sq[ow][T["ow_kind"] == kind]))
+        A = D["app"]
+        Za = dense(A["vec"], variant["dense"]) if variant.get("dense") else None
+        sa = np.where(A["ok"], readout(full(A["X"], Za), A["X"], how), 0.0)
+        r["s_app"] = sa
+        for split in ("check", "dev"):
+            for kind in ("correct", "partial", "wrong"):
+                m = (A["split"] == split) & (A["kind"] == kind)
+                r[f"{split}_{kind}"] = float(np.mean(sa[m]))
+        r["check_correct_ru_en"] = tuple(float(np.mean(sa[(A["split"] == "check") & (A["kind"] == "correct")
+                                                          & (A["lang"] == lg)])) for lg in ("ru", "en"))
+        r["para_app"] = float(np.mean(sa[A["split"] == "para"]))
+        r["ops009"] = float(sa[A["split"] == "ops009"][0])
     r["secs"] = time.time() - t0
     if base is not None:
         gs, gsci = groups[sem], groups[sci]
@@ -343,7 +396,9 @@ def evaluate(name: str, variant: dict, D: dict, base: dict | None = None) -> dic
                                  gs)
     keys = ("thr", "byq_f1", "byq_logloss", "bymod_f1", "bymod_f1_ownthr", "pearson3", "pearson3_bymod_sci", "lab_spearman",
             "auc_ru", "auc_en", "f1_ru", "f1_en", "ru_en_abs", "para_mean", "d_bymod_ci", "d_byq_ci",
-            "d_pearson_ci", "secs")
+            "d_pearson_ci", "ow_spearman", "ow_oof_correct", "ow_oof_partial", "ow_oof_wrong", "check_correct",
+            "check_partial", "check_wrong", "check_correct_ru_en", "dev_correct", "dev_partial", "dev_wrong", "para_app",
+            "ops009", "secs")
     print(name, {k: (tuple(round(x, 4) for x in r[k]) if isinstance(r[k], tuple) else round(r[k], 4))
                  for k in keys if k in r}, flush=True)
     return r
@@ -376,7 +431,17 @@ VARIANTS: dict[str, dict] = {
     "s3_retrain": {"dense": "absdiff_prod", "dense_w": 0.1, "kp_sem": False},
     "s3_kp_sem": {"dense": "absdiff_prod", "dense_w": 0.1, "kp_sem": True},
     "s3_kp_share": {"dense": "absdiff_prod", "dense_w": 0.1, "kp_sem": "share"},
+    # K (#9, k_prep.pkl only): ownwords_dev.jsonl dev rows at ow_w x a labelled row, semantic key-point features
+    # (kpk), bank key points for our rows (bk), expected-value read-out.
+    "k_base": {"dense": "absdiff_prod", "dense_w": 0.1, "k": True, "ow_w": 0.0},
+    "k_ow1": {"dense": "absdiff_prod", "dense_w": 0.1, "k": True, "ow_w": 1.0},
+    "k_ow2": {"dense": "absdiff_prod", "dense_w": 0.1, "k": True, "ow_w": 2.0},
+    "k_ow4": {"dense": "absdiff_prod", "dense_w": 0.1, "k": True, "ow_w": 4.0},
 }
+for _w in (1, 2, 4):
+    for _tag, _extra in (("kp", {"kpk": "all"}), ("kpsim", {"kpk": "sim"}), ("kpbank", {"kpk": "bank"}),
+                         ("bk", {"bk": True}), ("ev", {"readout": "ev"})):
+        VARIANTS[f"k_ow{_w}_{_tag}"] = VARIANTS[f"k_ow{_w}"] | _extra
 N28 = 28
 """Named features of the shipped model (S1's 28), the first columns of an S3 prep's X."""
 PREP3 = CACHE_DIR / "s3_prep.pkl"
@@ -477,11 +542,124 @@ def prep3(old_file: str | None = None) -> None:
     print(f"prep3 done {time.time() - t0:.0f}s", flush=True)
 
 
+PREP4 = CACHE_DIR / "k_prep.pkl"
+OW_FILE = ROOT / "data" / "interview_eval" / "ownwords_dev.jsonl"
+"""K (#9): 126 RU/EN answers in one's own words (correct), partial and wrong-but-borrowing, dev/check by question."""
+OPS_009_RU = ("Можно обновлять модель регулярно, скажем раз в неделю, если данные меняются медленно. Другой вариант — "
+              "запускать обучение заново, когда мониторинг показывает, что метрики просели или распределение входных "
+              "данных заметно сдвинулось. Чтобы понять, как часто это нужно, я бы прогнал модель на старых данных и "
+              "посмотрел, через сколько времени она начинает ошибаться. Сам процесс делаю автоматическим, и перед "
+              "выкаткой сравниваю новую версию со старой.")
+"""U1's browser-run RU answer to ops-009 (the same text as ``tests/test_interview_kp_sem.py``'s)."""
+
+
+def _k_block(analyses, cal: Calibration, bank_flag: float) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """(X ``(n, 32)``: 28 named features, 3 KP_SEM_NAMES, the bank-row flag; guard mask; vectors)."""
+    x, ok = features_matrix(analyses, cal)
+    X = _with_kp_sem(x, ok, analyses, cal)
+    return np.hstack([X, np.full((len(X), 1), bank_flag)]), ok, _analysis_vectors(analyses)
+
+
+def _bank_rows(items: list[dict], bank) -> list[dict]:
+    return [{"qid": it["question_id"], "question": bank.get(it["question_id"]).text(it["lang"]),
+             "reference": bank.get(it["question_id"]).ref(it["lang"]), "answer": it["answer"], "lang": it["lang"]}
+            for it in items]
+
+
+def _app_analyses(app: Scorer, items: list[dict]):
+    """Analyses as the app makes them: the bank's question, key points and off-topic distractors."""
+    bank = app.bank
+    return [app.analyse(bank.get(it["question_id"]).text(it["lang"]), bank.get(it["question_id"]).ref(it["lang"]),
+                        it["answer"], it["lang"], None, it["question_id"]) for it in items]
+
+
+def prep4() -> None:
+    """K (#9): the training rows (SemEval train, labelled.jsonl, paraphrase_dev.jsonl) plus the ``dev`` rows of
+    :data:`OW_FILE` appended last (``T["ow"]``), 32 columns each (:func:`_k_block`); ``X_bk`` the same rows with our
+    bank rows analysed as the app analyses them (the bank's key points instead of the reference's sentences);
+    ``app``: every row of :data:`OW_FILE`, ``paraphrase_check.jsonl`` and U1's ops-009 answer analysed the app's way
+    (the check sets of the rule). Written to ``var/bench_cache/k_prep.pkl``."""
+    from threadpoolctl import threadpool_limits
+
+    from core.interview.bank import load_bank
+    from scripts.train_interview_scorer import DEV_FILE, PARAPHRASE_FILE
+
+    threadpool_limits(1)
+    t0 = time.time()
+    emb = CachingEmbedder(USEEmbedder())
+    scorer = Scorer(emb, None, None, model=None)
+    bank = load_bank()
+    app = Scorer(emb, bank, None, model=None)
+    cal = Calibration.load()
+    X, Y, groups, sem, gold2, analyses = training_set(scorer)
+    Xs, _, vs = _k_block([a for a, s in zip(analyses, sem, strict=True) if s], cal, 0.0)
+    parts = {"X": [Xs], "X_bk": [Xs], "Y": [Y[sem]], "groups": [groups[sem]], "gold2": [gold2[sem]],
+             "vec_a": [vs["answer"]], "vec_r": [vs["reference"]]}
+    ow_items = [r for r in read_jsonl(OW_FILE) if r["split"] == "dev"]
+    n_ow, kinds = 0, []
+    for fname, items in (("labelled.jsonl", read_jsonl(ROOT / "data" / "interview_eval" / "labelled.jsonl")),
+                         (DEV_FILE.name, read_jsonl(DEV_FILE)), ("ownwords_dev", ow_items)):
+        tag = {"labelled.jsonl": "labelled", DEV_FILE.name: "paraphrase_dev"}.get(fname, fname)
+        an = analyse_rows(_bank_rows(items, bank), scorer, tag)
+        Xd, ok, vd = _k_block(an, cal, 1.0)
+        Xb, okb, _ = _k_block(_app_analyses(app, items), cal, 1.0)
+        Xb = np.where(okb[:, None], Xb, Xd)  # a row the app's guards flag keeps its training-time features
+        for j, it in enumerate(items):
+            if not ok[j]:
+                continue
+            g = it["grade"] / 100.0
+            wrong = "contradictory" if it["kind"] == "swapped" else "incorrect"
+            parts["X"].append(Xd[j:j + 1])
+            parts["X_bk"].append(Xb[j:j + 1])
+            parts["Y"].append(np.array([[g, (1 - g) * (wrong == "contradictory"), (1 - g) * (wrong == "incorrect")]]))
+            parts["groups"].append(np.array([f"labelled:{it['question_id']}"]))
+            parts["gold2"].append(np.array([int(it["grade"] >= 50)]))
+            parts["vec_a"].append(vd["answer"][j:j + 1])
+            parts["vec_r"].append(vd["reference"][j:j + 1])
+            if tag == "ownwords_dev":
+                n_ow += 1
+                kinds.append(it["kind"])
+    T = {k: np.concatenate(v) for k, v in parts.items()}
+    n = len(T["X"])
+    T["sem"] = np.r_[np.ones(int(sem.sum()), dtype=bool), np.zeros(n - int(sem.sum()), dtype=bool)]
+    T["ow"] = np.r_[np.zeros(n - n_ow, dtype=bool), np.ones(n_ow, dtype=bool)]
+    T["ow_kind"] = np.array(kinds)
+    T["vec"] = {"answer": T.pop("vec_a"), "reference": T.pop("vec_r")}
+    assert np.allclose(T["X"][~T["ow"]][:, :N28], X[:, :N28]), "rebuilt training rows differ from training_set's"
+    data = {"train": T}
+    print(f"train {n} rows ({n_ow} ownwords dev) {time.time() - t0:.0f}s", flush=True)
+    ru = read_jsonl(RU_FILE)
+    src = {r["id"]: r for c in ("sciEntsBank", "beetle") for r in semeval(c)}
+    en = [src[r["source_id"]] for r in ru]
+    for tag, rows, alt in (("ru", ru, "references"), ("en", en, None)):
+        an = analyse_rows(rows, scorer, "ru-semeval" if tag == "ru" else "ru-semeval-en", alt_key=alt)
+        x, okx, vx = _k_block(an, cal, 0.0)
+        data[tag] = {"X": x, "ok": okx, "vec": vx, "gold2": np.array([r["label_2way"] == "correct" for r in rows]),
+                     "label3": [r["label_3way"] for r in rows]}
+    ow_all = read_jsonl(OW_FILE)
+    para = read_jsonl(PARAPHRASE_FILE)
+    items = ow_all + [dict(r, kind="correct", split="para") for r in para] + [
+        {"id": "u1-ops-009", "question_id": "ops-009", "lang": "ru", "kind": "correct", "split": "ops009",
+         "answer": OPS_009_RU}]
+    x, okx, vx = _k_block(_app_analyses(app, items), cal, 1.0)
+    data["app"] = {"X": x, "ok": okx, "vec": vx, "ids": [it["id"] for it in items],
+                   **{k: np.array([it[k] for it in items]) for k in ("kind", "split", "lang")}}
+    data["para"] = {"X": x[len(ow_all):len(ow_all) + len(para)], "ok": okx[len(ow_all):len(ow_all) + len(para)],
+                    "vec": {k: v[len(ow_all):len(ow_all) + len(para)] for k, v in vx.items()}}
+    PREP4.write_bytes(pickle.dumps(data))
+    print(f"prep4 done {time.time() - t0:.0f}s; app rows flagged by the guards: "
+          f"{[i for i, o in zip(data['app']['ids'], okx, strict=True) if not o]}", flush=True)
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["prep"]:
         prep()
     elif sys.argv[1:2] == ["prep3"]:
         prep3(sys.argv[2] if len(sys.argv) > 2 else None)
+    elif sys.argv[1:2] == ["prep4"]:
+        prep4()
+    elif sys.argv[1:2] == ["cv4"]:  # K: cv4 BASE VARIANT ... on k_prep.pkl
+        cv(sys.argv[3:], PREP4, sys.argv[2])
     elif sys.argv[1:2] == ["cv3"]:  # S3: cv3 BASE VARIANT ... on s3_prep.pkl
         cv(sys.argv[3:], PREP3, sys.argv[2])
     elif sys.argv[1:2] == ["logloss"]:
