@@ -117,6 +117,12 @@ def variants() -> dict:
     for w in (0.5, 1.0):
         v[f"union3 graded{w}"] = replace(u3, page_graded=w)
     v["union3 q graded0.5"] = replace(u3, page_query="question", page_graded=0.5)
+    # round 6: the best page node's page interleaved into the answer's pages (EvidenceParams.page_slot)
+    for k in (2, 3):
+        v[f"slot{k}"] = replace(S, page_nodes=3, page_slot=k)
+        v[f"slot{k} q"] = replace(S, page_nodes=3, page_slot=k, page_query="question")
+        v[f"union3 slot{k}"] = replace(u3, page_slot=k)
+        v[f"union3 q slot{k}"] = replace(u3, page_slot=k, page_query="question")
     return v
 
 
@@ -134,6 +140,12 @@ ROUND5 = ["shipped", "union3", "union3 q", "union5", "graded0.5", "union3 graded
 question's own vector as the starter does (``q``), the top-5 page nodes, and a graded page score:
 + w * (the sentence's page's best node cosine - the best page's), Callan (SIGIR 1994)'s passage +
 document evidence turned to sentence + page."""
+
+ROUND6 = ["shipped", "slot2", "slot3", "slot2 q", "slot3 q", "union3 slot2", "union3 slot3", "union3 q slot2",
+          "union3 q slot3"]
+"""Round 6's variants (``--variants round6``): the best page node's page (``q``: ranked by the question's
+own vector, the starter's first page) interleaved as the 2nd / 3rd answer page (``slotK``,
+:func:`core.reader.qa._page_slot`), alone or with round 4's ``union3`` candidates."""
 
 ROUND3 = ["before", "best2", "best2 k8", "best2 k10", "best2 lexical1.0", "best2 lexical0.25", "best2 x3"]
 """Round 3's variants (``--variants round3``)."""
@@ -261,7 +273,8 @@ def main() -> None:
     docs = {p: open_document(p.read_bytes(), embedder, index_dir) for p in sorted({it.paper for it in items})}
     pairs = _pairs(items, embedder)
     allv = variants()
-    names = {"round2": ROUND2, "round3": ROUND3, "round4": ROUND4, "round5": ROUND5}.get(args.variants) or [n for n in args.variants.split(",") if n] or list(allv)
+    names = {"round2": ROUND2, "round3": ROUND3, "round4": ROUND4, "round5": ROUND5,
+             "round6": ROUND6}.get(args.variants) or [n for n in args.variants.split(",") if n] or list(allv)
     results, table = {}, {}
     t0 = time.perf_counter()
     for name in names:

@@ -289,6 +289,7 @@ class EvidenceParams:
     page_voter: float = 0.0
     page_query: str = "ranking"
     page_graded: float = 0.0
+    page_slot: int = 0
 
 
 DEFAULT_PARAMS = EvidenceParams()
@@ -489,9 +490,33 @@ def find_evidence(
             score += params.number
         scored.append((score, i))
     scored.sort(reverse=True)
+    if top_pages and params.page_slot > 0:
+        scored = _page_slot(doc, scored, top_pages[0], params.page_slot)
     return Evidence([i for _, i in scored], [s for s, _ in scored], lang, cross, hits,
                     coverage=_coverage(doc, question, cross), coverage_weight=params.coverage,
                     margin=margin, margin_weight=params.margin, question=question, query_vector=q_vec)
+
+
+def _page_slot(doc: ReaderDocument, scored: list[tuple[float, int]], page: int, slot: int) -> list[tuple[float, int]]:
+    """Interleave the page ranker into the sentence ranking: the best candidate sentence on ``page``
+    (1-based; the best page node's) moves up to where the ``slot``-th distinct page (1-based) first
+    appears in ``scored`` (``[(score, sentence index)]``, best first), taking that place's score so the
+    list stays sorted; nothing changes when ``page`` is already among the first ``slot`` pages or has no
+    candidate. One answer citation then comes from the page ranker, as team-draft interleaving gives each
+    ranker a share of the shown results (Radlinski, Kurup & Joachims, CIKM 2008)."""
+    first_at: list[int] = []  # position in scored where each distinct page first appears
+    seen: list[int] = []
+    for pos, (_, i) in enumerate(scored):
+        pg = doc.sentences[i].page
+        if pg not in seen:
+            seen.append(pg)
+            first_at.append(pos)
+    if page in seen[:slot] or page not in seen or len(first_at) < slot:
+        return scored
+    src = first_at[seen.index(page)]
+    dst = first_at[slot - 1]
+    moved = (scored[dst][0], scored[src][1])
+    return [*scored[:dst], moved, *scored[dst:src], *scored[src + 1:]]
 
 
 def _coverage(doc: ReaderDocument, question: str, cross: bool) -> float:
