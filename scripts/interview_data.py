@@ -98,11 +98,13 @@ def ru_qids() -> set[str]:
     return {r["qid"] for r in ru_selection()}
 
 
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
 """Bump when ``Scorer.analyse`` or the guards change (the disk cache is keyed by it). 3: the distractors' question
 and reference texts are passed (S2's question-aware off-topic guard). 4: analyses carry the answer's and the
 reference's vectors (S1, the learned model's dense block). 5: analyses carry
-``sim_subject`` (S2b's "unrelated to the whole subject" guard; v4 caches read as never unrelated)."""
+``sim_subject`` (S2b's "unrelated to the whole subject" guard; v4 caches read as never unrelated). 6: G's
+``guard_answer`` (a "skip"/"pass" inside an answer is no refusal; Latin notation in a Russian answer is no
+English), which sets ``Analysis.flag``; no field changed."""
 
 
 def analyse_rows(rows: list[dict], scorer: Scorer, tag: str, group_key: str = "qid",

@@ -65,6 +65,8 @@ __all__ = [
     "KP_SEM_NAMES",
     "fit_calibration",
     "guard_answer",
+    "guard_exemption",
+    "FORMULA_TOKEN",
 ]
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
@@ -127,6 +129,18 @@ class Calibration:
             a hiking story) and is flagged off-topic with the "unrelated" message; -1 switches
             it off. Chosen by ``scripts/tune_unrelated_guard.py`` (SemEval train and our own
             bank answers only): see ``s2b_unrelated`` in ``calibration.json``.
+        guard_min_stems: (G, #9) the off-topic tests (closer elsewhere, unrelated to the reference,
+            far from the subject) never fire on an answer with fewer distinct content stems than this
+            (:func:`guard_exemption`: too short to judge by meaning); 0 switches it off.
+        guard_formula: (G) 1: nor on an answer holding a formula or complexity token
+            (:data:`FORMULA_TOKEN`: ``O(n)``, ``a[i]``, ``x->next``, ``=``, ``^``...); 0 off.
+        guard_lex_own: (G) nor on an answer at least this share of whose content stems are in its own
+            question + reference (:attr:`Analysis.lex_own`, 0..1); above 1 switches it off.
+        guard_max_score: (G) with the learned model the off-topic tests fire only on answers it scores
+            below this (0-100, before the cap; the closer-elsewhere and reference tests also keep their
+            own "not judged correct" condition); below 0 switches it off (the subject test then has no
+            score condition). The four ``guard_*`` values are chosen by ``scripts/tune_guard_transfer.py``
+            (train and own data only): see ``g_guards`` in ``calibration.json``.
         kp_sem_negation: (S2b) what keeps a unit from covering a key point by meaning: 0 nothing (S2),
             1 an opposite cue (:func:`_opposes`: antonym, extra opposite, negation of a content word),
             2 also a negation on one side only. Chosen on ``keypoints_dev.jsonl`` dev by the mean RU/EN
@@ -155,6 +169,10 @@ class Calibration:
     qa_q_margin: float = 0.15
     subject_sim: float = -1.0
     kp_sem_negation: float = 1.0
+    guard_min_stems: float = 0.0
+    guard_formula: float = 0.0
+    guard_lex_own: float = 2.0
+    guard_max_score: float = -1.0
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
@@ -261,11 +279,16 @@ class ScoreResult:
 
 _IDK = re.compile(
     r"\b(?:i\s+(?:really\s+|honestly\s+)?(?:don'?t|do\s+not|dont)\s+(?:know|remember)|no\s+idea|not\s+sure|"
-    r"i\s+forgot|no\s+clue|dunno|idk|pass|skip|i\s+have\s+no\s+(?:idea|clue))\b|"
+    r"i\s+forgot|no\s+clue|dunno|idk|i\s+have\s+no\s+(?:idea|clue))\b|"
     r"(?<!\w)(?:не\s+знаю|без\s+понятия|понятия\s+не\s+имею|не\s+помню|забыл[аи]?|затрудняюсь(?:\s+ответить)?|"
-    r"пропуск(?:аю)?|пропущу|хз|не\s+уверен[аы]?|не\s+в\s+курсе)(?!\w)",
+    r"хз|не\s+уверен[аы]?|не\s+в\s+курсе)(?!\w)",
     re.IGNORECASE,
 )
+_SKIP = re.compile(r"(?<!\w)(?:pass|skip|пропуск(?:аю)?|пропущу)(?!\w)", re.IGNORECASE)
+"""(G) "Pass" / "пропускаю": an answer only when nothing but :data:`_SKIP_REST` words is left, so
+"skip connections: y = F(x) + x" or "one forward pass" is an answer, not a refusal."""
+_SKIP_REST = frozenset({"question", "this", "one", "pleas", "вопрос", "этот", "эт", "пожалуйст"})
+"""Snowball stems (EN/RU) that may stand beside a skip word in a refusal ("skip this question, please")."""
 _LETTER_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _VOWELS = set("aeiouyаеёиоуыэюя")
 
@@ -351,7 +374,15 @@ def answer_script_language(text: str, lang: Lang) -> str:
     n_letters = len(re.findall(r"[A-Za-zА-Яа-яЁё]", text))
     cyr = cyrillic_ratio(text)
     if lang == "ru":
-        return "en" if n_letters >= 12 and cyr < 0.15 else ""
+        # G (#9): acronyms (TP, ROC, RMSE) and a formula without English function words
+        # ("P(score(pos) > score(neg))") are notation, not an answer in English
+        words = re.findall(r"[A-Za-z]+", text)
+        n_latin = sum(len(w) for w in words if not (w.isupper() or len(w) == 1))
+        if n_letters < 12 or cyr >= 0.15 or n_latin < 12:
+            return ""
+        if FORMULA_TOKEN.search(text) and not any(w.lower() in _EN_STOP for w in words):
+            return ""
+        return "en"
     if n_letters >= 12 and cyr > 0.5:
         return "ru"
     toks = tokenize(text)
@@ -406,6 +437,8 @@ def guard_answer(answer: str, lang: Lang, vocab: frozenset[str] = frozenset()) -
         rest = _IDK.sub(" ", text)
         if len(stem_tokens(rest)) < 5:
             return "idk"
+    if _SKIP.search(text) and not has_digit and set(stem_tokens(_SKIP.sub(" ", text))) <= _SKIP_REST:
+        return "idk"
     if not words:  # a number or a formula of digits is an answer; symbol noise is not
         mathy = len(re.findall(r"[\d+\-*/^=<>().,\s]", text)) / len(text)
         return "" if has_digit and mathy >= 0.8 else "gibberish"
@@ -891,6 +924,15 @@ def finalize(a: Analysis, cal: Calibration, model: ScorerModel | None | Literal[
         unrelated = a.sim_ref < cal.unrelated_sim and a.sim_question < cal.unrelated_sim + 0.05 and not any_covered
     # S2b (#9): far from every text of the subject (a recipe, a hiking story): about something else altogether
     far = a.sim_subject < cal.subject_sim
+    exempt = ""
+    if model is not None and (closer_elsewhere or unrelated or far):
+        # G (#9): no off-topic verdict on an answer too short or too formal to judge by meaning, in the
+        # question's own words, or one the model scores well (calibration's guard_* values)
+        exempt = guard_exemption(a, cal)
+        if not exempt and 0 <= cal.guard_max_score <= overall:
+            exempt = "score"
+        if exempt:
+            closer_elsewhere = unrelated = far = False
     off_topic = bool(closer_elsewhere or unrelated or far)
     if model is not None and not off_topic:
         semantic_coverage(a, kp_results, overall, cal)  # S2: paraphrased key points, on-topic answers only
@@ -906,6 +948,7 @@ def finalize(a: Analysis, cal: Calibration, model: ScorerModel | None | Literal[
                 k.by_meaning = False
         completeness = 0.0
     overall = min(100.0, max(0.0, overall))
+    uncapped = overall
     flag, message = "", ""
     if off_topic:
         overall = min(overall, cal.off_topic_cap)
@@ -915,6 +958,7 @@ def finalize(a: Analysis, cal: Calibration, model: ScorerModel | None | Literal[
         "completeness": round(completeness, 4), "contradicted": round(contra_share, 4),
         "structure": round(structure, 4), "n_words": a.n_words,
         "sim_subject": round(a.sim_subject, 4), "unrelated": bool(far),
+        "guard_exempt": exempt, "score_uncapped": round(uncapped, 3),
     }
     if learned:
         features["learned"] = {k: round(v, 4) for k, v in learned.items()}
@@ -1022,6 +1066,36 @@ def semantic_kp_features(a: Analysis, cal: Calibration) -> dict[str, float]:
     m = np.where(ok, a.kp_cos, -np.inf).max(axis=1)
     m = np.where(np.isfinite(m), m, 0.0) - bound
     return {"kp_sem_share": float((m >= 0).mean()), "kp_sem_max": float(m.max()), "kp_sem_min": float(m.min())}
+
+
+FORMULA_TOKEN = re.compile(r"[=^<>|\[\]{}]|->|(?<![^\W\d_])[A-Za-zΘΩ]\s*\(|\w\s*[*/+]\s*[\w(]")
+"""(G) A formula or complexity token: a comparison, power, index, pointer or set sign, a one-letter function
+(``O(n)``, ``P(H|D)``, ``F(x)``) or an arithmetic operator between terms (``2PR / (P + R)``, ``tf * idf``).
+The bench's short technical answers (``O(n)``, ``a[i] = *(a+i)``, ``x->next``, ``2^n - 1``) carry one."""
+
+
+def guard_exemption(a: Analysis, cal: Calibration) -> str:
+    """(G, #9) Why the off-topic tests must not judge this answer, or "" when they may.
+
+    Cosines of a two-word answer with any text are noise (USE puts ``LIFO`` at 0.19 from a binary-search
+    question), a formula says little to a sentence encoder, and an answer in the asked question's own
+    words is about that question whatever another reference says.
+
+    Args:
+        a: the analysed answer (not flagged).
+        cal: ``guard_min_stems``, ``guard_formula``, ``guard_lex_own``.
+
+    Returns:
+        "short" (fewer than ``guard_min_stems`` distinct content stems), "formula"
+        (:data:`FORMULA_TOKEN`, with ``guard_formula``), "own_words" (``lex_own >= guard_lex_own``) or "".
+    """
+    if cal.guard_min_stems > 0 and len(stem_set(a.answer)) < cal.guard_min_stems:
+        return "short"
+    if cal.guard_formula > 0 and FORMULA_TOKEN.search(a.answer):
+        return "formula"
+    if cal.guard_lex_own <= 1.0 and a.lex_own >= cal.guard_lex_own:
+        return "own_words"
+    return ""
 
 
 def _closer_elsewhere(a: Analysis, cal: Calibration, off_margin: float) -> bool:
