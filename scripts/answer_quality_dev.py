@@ -15,10 +15,13 @@ Usage: ``nice .venv/bin/python -m scripts.answer_quality_dev [--index-dir DIR] [
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import tempfile
+import unicodedata
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 _LABEL = re.compile(r"^(?:figure|fig\.|table|tab\.|рис\.|рисунок|таблица|табл\.)\s*[\dIVX]+[a-z]?\s*[:.|—–-]?",
@@ -133,19 +136,145 @@ def report(items, res, n_examples: int = 12) -> dict:
     return summary
 
 
+TYPED = Path(__file__).resolve().parent.parent / "data" / "eval" / "reader_typed.jsonl"
+TYPED_R2 = Path(__file__).resolve().parent.parent / "data" / "eval" / "qasper_dev_typed.jsonl"
+
+
+def typed_items() -> list:
+    """data/eval/reader_typed.jsonl as :class:`scripts.qasper_eval.Item` rows, each in English and Russian
+    (``id`` ``typed-NN-en`` / ``-ru``; ``evidence`` = the gold sentences; ``answers`` = ``[type, split]``)."""
+    from scripts.benchlib import SHARED_DATA
+    from scripts.qasper_eval import Item
+
+    out = []
+    for line in TYPED.read_text(encoding="utf-8").splitlines():
+        q = json.loads(line)
+        paper = SHARED_DATA / ("qasper_dev/papers" if q["source"] == "qasper_dev" else "papers") / q["paper"]
+        doc_ru = q["paper"].startswith("sokolov")
+        for lang, text in (("en", q["question"]), ("ru", q["question_ru"])):
+            out.append(Item(f"{q['id']}-{lang}", paper, text, lang, True, q["pages"], q["gold_sentences"],
+                            [q["type"], q["split"]], cross=(lang == "ru") != doc_ru))
+    return out
+
+
+def r2_typed_items() -> list:
+    """R2's data/eval/qasper_dev_typed.jsonl (hardware, time, code questions; answerable), EN and RU."""
+    from scripts.benchlib import SHARED_DATA
+    from scripts.qasper_eval import Item
+
+    out = []
+    for n, line in enumerate(TYPED_R2.read_text(encoding="utf-8").splitlines()):
+        q = json.loads(line)
+        paper = SHARED_DATA / "qasper_dev" / "papers" / q["paper"]
+        out += [Item(f"r2typed-{n}", paper, q["question"], "en", True, q["pages"], [q["evidence_quote"]]),
+                Item(f"r2typed-{n}-ru", paper, q["question_ru"], "ru", True, q["pages"], [q["evidence_quote"]],
+                     cross=True)]
+    return out
+
+
+def typed_variants() -> dict:
+    """Name -> :class:`core.reader.qa.TypedParams` compared by ``--typed`` (``off`` is the baseline)."""
+    from core.reader.qa import TYPED_OFF
+
+    v = {"off": TYPED_OFF}
+    for w in (0.05, 0.1, 0.15, 0.2, 0.3):
+        v[f"all{w}"] = replace(TYPED_OFF, value=w, formula=w, unit=w, dataset=w, name=w, definition=w)
+        v[f"number{w}"] = replace(TYPED_OFF, value=w, formula=w, unit=w)
+        v[f"value{w}"] = replace(TYPED_OFF, value=w)
+        v[f"names{w}"] = replace(TYPED_OFF, dataset=w, name=w)
+        v[f"definition{w}"] = replace(TYPED_OFF, definition=w)
+    for w in (0.1, 0.2):
+        v[f"all{w}+next"] = replace(v[f"all{w}"], definition_next=True)
+    v["next"] = replace(TYPED_OFF, definition_next=True)
+    for r in (0.7, 0.8, 0.9):
+        v[f"rel{r}"] = replace(TYPED_OFF, relative_floor=r)
+    return v
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^0-9a-zа-яё]+", " ", unicodedata.normalize("NFKC", text).lower()).strip()
+
+
+def typed_report(docs, embedder, names: list[str]) -> None:
+    """Print, per variant: the typed set's page-hit and sentence-hit (a gold sentence in the answer text) by
+    split and language, the dev pool's answer page-hit (qasper_dev + extra; in-house) and words shown,
+    before abstention; then the unit refusal's decisions on every dev question (answerable ones must not
+    be refused)."""
+    from core.reader.abstain import missing_unit
+    from core.reader.qa import answer_extractive, find_evidence
+    from scripts.qasper_eval import load_set
+
+    typed = typed_items()
+    pool = load_set("qasper_dev") + load_set("inhouse")
+    r2 = r2_typed_items()
+    for it in typed + pool + r2:
+        if it.paper not in docs:
+            docs[it.paper] = open_document_cached(it.paper, embedder)
+    evs = {id(it): find_evidence(docs[it.paper], it.question, embedder) for it in typed + pool}
+    variants = typed_variants()
+    for name in names:
+        v = variants[name]
+        row = []
+        for split in ("dev", "check"):
+            for lang in ("en", "ru"):
+                sub = [it for it in typed if it.answers[1] == split and it.lang == lang]
+                ans = [answer_extractive(docs[it.paper], evs[id(it)], -10.0, typed=v) for it in sub]
+                ph = sum(bool({c.page for c in a.citations} & set(it.pages)) for it, a in zip(sub, ans, strict=True))
+                sh = sum(any(_norm(g) in _norm(a.text) for g in it.evidence) for it, a in zip(sub, ans, strict=True))
+                row.append(f"{split}-{lang} page {ph}/{len(sub)} sent {sh}/{len(sub)}")
+        for part, sel in (("pool", lambda it: it.paper.parent.parent.name == "qasper_dev"),
+                          ("inhouse", lambda it: it.paper.parent.parent.name != "qasper_dev")):
+            for lang, cross in (("en", False), ("ru", True)):
+                sub = [it for it in pool if sel(it) and it.cross == cross and it.answerable and it.pages]
+                ans = [answer_extractive(docs[it.paper], evs[id(it)], -10.0, typed=v) for it in sub]
+                ph = sum(bool({c.page for c in a.citations} & set(it.pages)) for it, a in zip(sub, ans, strict=True))
+                words = sum(len(a.text.split()) for a in ans) / max(1, len(ans))
+                row.append(f"{part}-{lang} {ph}/{len(sub)} {words:.1f}w")
+        print(f"{name:16s} " + " | ".join(row), flush=True)
+    print("unit refusal (missing_unit) on every dev question:")
+    for group, items in (("typed", typed), ("pool", pool), ("r2typed", r2)):
+        refused = [(it.id, it.answerable, missing_unit(docs[it.paper], it.question), it.question) for it in items
+                   if missing_unit(docs[it.paper], it.question)]
+        false = [r for r in refused if r[1]]
+        print(f"  {group}: answerable {sum(it.answerable for it in items)}, refused among them {len(false)}; "
+              f"unanswerable {sum(not it.answerable for it in items)}, refused {len(refused) - len(false)}")
+        for r in refused:
+            print("    ", *r)
+
+
+_DOCS: dict = {}
+
+
+def open_document_cached(path: Path, embedder, index_dir: Path | None = None):
+    """:func:`core.reader.documents.open_document` of ``path``, once per process."""
+    from core.reader.documents import open_document
+
+    if path not in _DOCS:
+        _DOCS[path] = open_document(path.read_bytes(), embedder, index_dir or _INDEX_DIR[0])
+    return _DOCS[path]
+
+
+_INDEX_DIR: list[Path] = []
+
+
 def main() -> None:
     from core.embeddings import get_embedder
-    from core.reader.documents import open_document
     from scripts.qasper_eval import load_set
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--index-dir", default="", help="saved indexes to reuse (default: a new temporary folder)")
     ap.add_argument("--examples", type=int, default=40)
+    ap.add_argument("--typed", default="", help="comma-separated typed variants (or 'all'): the typed-answer round")
     args = ap.parse_args()
     embedder = get_embedder()
-    items = load_set("qasper_dev") + load_set("inhouse")
     index_dir = Path(args.index_dir) if args.index_dir else Path(tempfile.mkdtemp())
-    docs = {p: open_document(p.read_bytes(), embedder, index_dir) for p in sorted({it.paper for it in items})}
+    _INDEX_DIR.append(index_dir)
+    if args.typed:
+        names = list(typed_variants()) if args.typed == "all" else args.typed.split(",")
+        typed_report({}, embedder, names)
+        return
+    items = load_set("qasper_dev") + load_set("inhouse")
+    docs = {p: open_document_cached(p, embedder) for p in sorted({it.paper for it in items})}
     report(items, run(docs, items, embedder), args.examples)
 
 

@@ -458,8 +458,60 @@ def answerability(doc, evidence, model: AbstentionModel | None = None) -> float 
     return p
 
 
+_UNITS = {
+    "money": (re.compile(r"\b(dollars?|usd|euros?|rubles?|roubles?)\b|\$|\bin money\b|доллар\w*|рубл\w*|\bевро\b|"
+                         r"\bденьг\w*|\bденег\b", re.IGNORECASE),
+              re.compile(r"\$\s?\d|\d\s?\$|\bdollars?\b|\bUSD\b|€|\beuros?\b|\brubles?\b|доллар|рубл|\bевро\b|"
+                         r"\bprice\b|\bcents?\b", re.IGNORECASE)),
+    "hours": (re.compile(r"\b(how many|in) (hours|days|minutes)\b|\bсколько (часов|дней|минут)\b|\bв (часах|днях|минутах)\b",
+                         re.IGNORECASE),
+              re.compile(r"\b(hours?|hrs?|days?|minutes?|mins?|weeks?|seconds?)\b|\bчас\w*|\bдн(я|ей|и)\b|\bсут\w*|"
+                         r"\bминут\w*|\bдень\b", re.IGNORECASE)),
+    "gpus": (re.compile(r"\b(how many|which|what) (\w+ )?(gpus?|tpus?)\b|\bсколько (\w+ )?(gpu|tpu|видеокарт\w*|"
+                        r"графических процессоров)\b", re.IGNORECASE),
+             re.compile(r"\b(gpus?|tpus?|cuda|titan|tesla|p100|v100|k80|a100)\b|видеокарт|графическ\w+ процессор",
+                        re.IGNORECASE)),
+}
+"""Units a question may ask an amount in: (question pattern, pattern of the unit in the document).
+Money is never derivable from what papers report (GPU-days, FLOPs); a time in hours is satisfied by
+any time unit; a GPU count by any accelerator word. The issue's list (#8: "dollars", "hours", "GPUs")."""
+
+
+def _document_text(doc) -> str:
+    """Every passage's text joined (tables included), computed once per document."""
+    text = getattr(doc, "_qa_text", None)
+    if text is None:
+        text = "\n".join(n.get_content() for n in doc.index.nodes)
+        doc._qa_text = text
+    return text
+
+
+def missing_unit(doc, question: str) -> str | None:
+    """The unit (a key of :data:`_UNITS`) ``question`` asks an amount in that ``doc`` never mentions, or None.
+
+    "How much did training cost in dollars?" on a paper that gives GPU-days and FLOPs but no money
+    -> "money". References count as mentions (conservative: a refusal needs the unit to be absent).
+    Measured on every dev question (scripts/answer_quality_dev.py --typed, 2026-12-02): of 406
+    answerable ones (qasper_dev + extra pool + data/eval in-house, EN and RU; data/eval/reader_typed.jsonl;
+    R2's qasper_dev_typed.jsonl with its GPU / training-time questions) none is refused; of 231
+    unanswerable ones 6 are (3 GPU questions on papers without any accelerator word, the Attention
+    paper's dollars question, BERT's roubles question, the recommender lecture's GPU question).
+    """
+    text = _document_text(doc)
+    for unit, (asked, present) in _UNITS.items():
+        if asked.search(question) and not present.search(text):
+            return unit
+    return None
+
+
+UNIT_REFUSAL = True
+""":func:`should_abstain` refuses a question asking an amount in a unit the paper never uses (issue #8,
+the browser case «Сколько стоило обучение в долларах?» on the Attention paper). Shipped by the rule fixed
+before the comparison (commit 6afbacf): no answerable dev question refused, at least one unanswerable."""
+
+
 def should_abstain(doc, evidence, threshold: float | tuple | None = None,
-                   model: AbstentionModel | None = None) -> bool:
+                   model: AbstentionModel | None = None, unit_refusal: bool = UNIT_REFUSAL) -> bool:
     """Whether the Reader should say "not in this document" (the one call from qa.py).
 
     With the model (the default): abstain when P(answerable) (:func:`answerability`) is below
@@ -474,6 +526,8 @@ def should_abstain(doc, evidence, threshold: float | tuple | None = None,
         threshold: None (calibrated), one number, or ``(same_language, cross_lingual)``
             (either may be None). A negative number never abstains (benchmarks use -10).
         model: a model to use instead of the saved one (tests).
+        unit_refusal: also abstain when the question asks an amount in a unit the paper never
+            uses (:func:`missing_unit`), whatever the model says (not when ``threshold`` is negative).
 
     Returns:
         True to abstain. A question with no candidate sentence always abstains.
@@ -486,6 +540,8 @@ def should_abstain(doc, evidence, threshold: float | tuple | None = None,
     p = answerability(doc, evidence, model)  # computed (and cached) even when abstention is off
     if threshold is not None and threshold < 0:
         return False
+    if unit_refusal and missing_unit(doc, getattr(evidence, "question", "")):
+        return True
     if p is not None:
         limit = threshold if threshold is not None else (model or get_model()).threshold(cross)
         return p < limit

@@ -198,8 +198,9 @@ def _save(doc: ReaderDocument, target: Path, params: dict | None = None, embedde
 def _prepare(doc: ReaderDocument, embedder: Embedder) -> None:
     """Compute and cache what every question on ``doc`` needs and the first one used to compute:
     the lexicon (read from ``doc.folder`` when saved there, else built and saved,
-    :func:`core.reader.lexicon.paper_lexicon`), the sentences' stems, the vocabulary and the section
-    titles' vectors. Nothing here changes a result: the same cached values, computed earlier.
+    :func:`core.reader.lexicon.paper_lexicon`), the sentences' stems, the vocabulary, the section
+    titles' vectors and, when :attr:`core.reader.qa.EvidenceParams.page_nodes` is on, the page-sized
+    dense nodes of cross-lingual questions (:func:`core.reader.qa.page_nodes`, kept in ``doc.folder``). Nothing here changes a result: the same cached values, computed earlier.
 
     Measured (scripts/reader_latency_dev.py, 2026-12-02): under load (qasper_dev, 11 papers, n=222
     questions per language, cProfile) the lexicon was 0.52 s of the first Russian question on each
@@ -210,6 +211,10 @@ def _prepare(doc: ReaderDocument, embedder: Embedder) -> None:
     doc.sentence_stems()
     doc.vocabulary()
     doc.section_vectors(embedder)
+    from .qa import DEFAULT_PARAMS, page_nodes  # qa imports this module
+
+    if DEFAULT_PARAMS.page_nodes:  # the cross-lingual page nodes (0.08 s/page, qa.page_nodes): read or built now
+        page_nodes(doc, embedder)
 
 
 def _load(target: Path, embedder: Embedder) -> ReaderDocument:
