@@ -267,6 +267,8 @@ def augment(X: np.ndarray, variant: dict) -> np.ndarray:
         kp, bank = X[:, N28:N28 + 3], X[:, N28 + 3:N28 + 4]
         sim = X[:, FEATURE_NAMES.index("sim_ref")][:, None]
         extra = {None: kp[:, :0], "all": kp, "sim": kp[:, :1] * sim, "bank": kp * bank}[variant.get("kpk")]
+        if variant.get("dom"):  # Daume III (2007) feature augmentation: a bank-domain copy of the 28, and the flag
+            extra = np.hstack([extra, X[:, :N28] * bank, bank])
         return np.hstack([X[:, :N28], extra])
     if "kp_sem" in variant:  # S3 prep: 28 named features, then the 3 KP_SEM_NAMES columns
         X = X[:, :N28 + {False: 0, "share": 1, True: 3}[variant["kp_sem"]]]
@@ -442,6 +444,10 @@ for _w in (1, 2, 4):
     for _tag, _extra in (("kp", {"kpk": "all"}), ("kpsim", {"kpk": "sim"}), ("kpbank", {"kpk": "bank"}),
                          ("bk", {"bk": True}), ("ev", {"readout": "ev"})):
         VARIANTS[f"k_ow{_w}_{_tag}"] = VARIANTS[f"k_ow{_w}"] | _extra
+    # added at 08:20 UTC after the runs above (every ownwords variant lost on SemEval by module): our bank rows'
+    # features in a domain copy (flag = the question has written key points), so they need not move SemEval's
+    VARIANTS[f"k_ow{_w}_bk_dom"] = VARIANTS[f"k_ow{_w}"] | {"bk": True, "dom": True}
+VARIANTS["k_ow0_bk_dom"] = VARIANTS["k_base"] | {"bk": True, "dom": True}
 N28 = 28
 """Named features of the shipped model (S1's 28), the first columns of an S3 prep's X."""
 PREP3 = CACHE_DIR / "s3_prep.pkl"
