@@ -127,10 +127,11 @@ def test_channels_import_ask_new_conversation_follow_up(browser, app_url, shared
     _upload(page, shared_data / "telegram" / "ai_newz_ru_telethon_dump" / "1.json")
     page.get_by_role("button", name="Загрузить", exact=True).click()
     page.get_by_text(re.compile(r"1\.json.*ai_newz")).first.wait_for(timeout=LONG)
+    settle(page, 0)  # the import run is still drawing the search panel under the message: let it end
     ask = page.get_by_label("Ваш вопрос")
     ask.fill("Сколько стоит подписка ChatGPT Pro?")
     ask.press("Enter")  # a text input sends its value on Enter or blur
-    page.wait_for_timeout(800)
+    settle(page, 0)  # the value sent on Enter has been run (not a fixed sleep)
     page.get_by_role("button", name="Спросить").click()
     page.get_by_text(re.compile("Разговор:")).wait_for(timeout=LONG)
     # the date fields' placeholder segments (their Russian "дд" is CSS-inserted) must be drawn before the
@@ -145,7 +146,7 @@ def test_channels_import_ask_new_conversation_follow_up(browser, app_url, shared
     page.screenshot(path=str(SHOTS / "channels_answer.png"), full_page=True)
     ask.fill("А что в неё входит?")
     ask.press("Enter")
-    page.wait_for_timeout(800)
+    settle(page, 0)  # the value sent on Enter has been run (not a fixed sleep)
     page.get_by_role("button", name="Спросить").click()
     page.get_by_text(re.compile("уточнение к предыдущему вопросу")).wait_for(timeout=LONG)
     page.screenshot(path=str(SHOTS / "channels_follow_up.png"), full_page=True)
