@@ -888,6 +888,9 @@ def answer_extractive(
         one_per_passage: at most one sentence from each retrieved passage.
         one_per_page: at most one sentence from each page (on: qasper_dev page-hit 0.84/0.84
             EN/RU vs 0.79/0.79 one per passage; data/eval unchanged).
+        typed: the answer-type preferences (None: :data:`TYPED_PARAMS`); a question of a detected
+            type (:func:`answer_type`) re-ranks the quotable candidates by :func:`type_bonus` before the
+            margin, and a definition whose best sentence names the term also quotes the next one.
 
     Only quotable candidates compete (:func:`_quotable`: no headings, labels or fragments; R4, #8), and
     the margin is counted from the best of them. A list question (:data:`_LIST_Q`) whose best sentence is a
