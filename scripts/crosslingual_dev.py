@@ -41,12 +41,15 @@ from scripts.qasper_eval import Starter, evidence_hit, load_set
 
 def variants() -> dict:
     """Name -> EvidenceParams. ``before``: the scorer before R1 (no lexicon, cross passage weight
-    0.3), which every other variant modifies; ``shipped``: the current DEFAULT_PARAMS."""
+    0.3), which rounds 1-3's variants modify; ``r3``: R1-R3's scorer (no page nodes), which rounds
+    4-6's variants modify (their runs called it ``shipped``); ``shipped``: the current DEFAULT_PARAMS
+    (round 6's ``union3 slot2``)."""
     from core.reader.qa import DEFAULT_PARAMS
 
-    D = replace(DEFAULT_PARAMS, lexicon_floor=0.0, lexicon_words=1, lexicon_stage2=False, lexicon_dense=0.0,
+    S = replace(DEFAULT_PARAMS, page_nodes=0, page_candidates="chunks", page_slot=0)  # R1-R3's scorer
+    D = replace(S, lexicon_floor=0.0, lexicon_words=1, lexicon_stage2=False, lexicon_dense=0.0,
                 cross_passage=0.3, cross_level=0.0)
-    v = {"before": D, "shipped": DEFAULT_PARAMS}
+    v = {"before": D, "shipped": DEFAULT_PARAMS, "r3": S}
     for floor in (0.5, 0.6, 0.7):
         for n in (1, 2, 3):
             v[f"lex{floor}x{n}"] = replace(D, lexicon_floor=floor, lexicon_words=n)
@@ -98,9 +101,8 @@ def variants() -> dict:
     v["best2 lexical1.0"] = replace(best, cross_lexical=1.0)
     v["best2 lexical0.25"] = replace(best, cross_lexical=0.25)
     v["best2 x3"] = replace(best, lexicon_words=3)
-    v["shipped level0"] = replace(DEFAULT_PARAMS, cross_level=0.0)
-    # round 4 (#8, X): the starter's page-sized dense nodes (EvidenceParams.page_*) across languages
-    S = DEFAULT_PARAMS
+    v["shipped level0"] = replace(S, cross_level=0.0)
+    # round 4 (#8, X): the starter's page-sized dense nodes (EvidenceParams.page_*) across languages, on r3
     for w in (0.1, 0.2):
         v[f"prior{w}"] = replace(S, page_nodes=3, page_prior=w)
         v[f"union3 prior{w}"] = replace(S, page_nodes=3, page_candidates="union", page_prior=w)
@@ -126,7 +128,7 @@ def variants() -> dict:
     return v
 
 
-ROUND4 = ["shipped", "prior0.1", "prior0.2", "prior0.2 q", "voter0.5", "voter1.0", "first3", "union3",
+ROUND4 = ["r3", "prior0.1", "prior0.2", "prior0.2 q", "voter0.5", "voter1.0", "first3", "union3",
           "union3 prior0.1", "union3 prior0.2"]
 """Round 4's variants (``--variants round4``, issue #8, X): the LlamaIndex starter's page-sized dense
 nodes (:func:`core.reader.qa.page_nodes`) across languages as a sentence prior (``prior``: + w for a
@@ -134,14 +136,14 @@ sentence on the pages of the top-3 page nodes; ``q``: ranked by the question's o
 lexicon-augmented one), a third fusion voter (``voter``: every chunk scored by its page's best node
 cosine), the only candidates (``first3``: two-stage, page first) or added candidates (``union3``)."""
 
-ROUND5 = ["shipped", "union3", "union3 q", "union5", "graded0.5", "union3 graded0.5", "union3 graded1.0",
+ROUND5 = ["r3", "union3", "union3 q", "union5", "graded0.5", "union3 graded0.5", "union3 graded1.0",
           "union3 q graded0.5"]
 """Round 5's variants (``--variants round5``): round 4's best (``union3``), its pages ranked by the
 question's own vector as the starter does (``q``), the top-5 page nodes, and a graded page score:
 + w * (the sentence's page's best node cosine - the best page's), Callan (SIGIR 1994)'s passage +
 document evidence turned to sentence + page."""
 
-ROUND6 = ["shipped", "slot2", "slot3", "slot2 q", "slot3 q", "union3 slot2", "union3 slot3", "union3 q slot2",
+ROUND6 = ["r3", "slot2", "slot3", "slot2 q", "slot3 q", "union3 slot2", "union3 slot3", "union3 q slot2",
           "union3 q slot3"]
 """Round 6's variants (``--variants round6``): the best page node's page (``q``: ranked by the question's
 own vector, the starter's first page) interleaved as the 2nd / 3rd answer page (``slotK``,
