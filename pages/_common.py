@@ -216,33 +216,6 @@ def _russian_library_css() -> str:
 [data-testid="stSkipToContent"]::after {{ content: "{t('common.skip_to_content', 'ru')}"; font-size: 1rem; }}"""
 
 
-def remembered_tabs(key: str, labels: dict[str, str]) -> list:
-    """``st.tabs`` that stay on the tab the user opened when the interface language changes.
-
-    A tab's label is part of Streamlit's identity of the tab bar, so a switch of language makes a
-    new bar that opens on its first tab (the Reader fell back to "Summary" with the question
-    asked in "Ask", U, 2026-12-02). Here the open tab is tracked (``on_change``) and kept under a
-    plain session key ``f"{key}_open"`` as its language-free name, and the new bar opens on it.
-
-    Args:
-        key: the tab bar's widget key, e.g. ``"reader_tabs"``.
-        labels: tab name → label in the interface language, in display order,
-            e.g. ``{"summary": "Конспект", "ask": "Вопросы"}``.
-
-    Returns:
-        The tab containers, in the order of ``labels``.
-    """
-    state, open_key = st.session_state, f"{key}_open"
-    names = list(labels)
-
-    def remember() -> None:
-        shown = state.get(key)
-        state[open_key] = next((n for n in names if labels[n] == shown), names[0])
-
-    default = labels.get(state.get(open_key), labels[names[0]])
-    return st.tabs(list(labels.values()), key=key, default=default, on_change=remember)
-
-
 def page_header(icon: str, feature: str) -> Lang:
     """A page's start: its title (``:material/<icon>:`` and ``<feature>.title``), its caption
     (``<feature>.caption``) and the sidebar status. Returns the interface language.

@@ -21,7 +21,6 @@ from tests.speech_browser import (
     browser_missing_reason,
     demo_server,
 )
-from tests.ui_pages import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(browser_missing_reason()),
                                                       reason=browser_missing_reason() or "ok")]
@@ -198,49 +197,4 @@ def test_recommendations_russian_with_movielens(browser, app_url, shared_data, t
     page.wait_for_timeout(1200)
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
     full_screenshot(page, SHOTS / "recommend_ru_phone.png")
-    ctx.close()
-
-
-def _switch_language(page, name: str) -> None:
-    page.get_by_test_id("stSidebarUserContent").get_by_text(name, exact=True).click()
-
-
-def _selected_tab(page) -> str:
-    return " | ".join(page.locator("[role=tab][aria-selected=true]").all_inner_texts())
-
-
-def test_language_switch_keeps_the_open_tab_and_the_conversation(browser, app_url, shared_data):
-    """Switching the interface language keeps the Reader on "Ask" with its question and answer, and the
-    interview on "Progress" (a tab's label is part of its identity: the new language's bar used to open
-    on its first tab, "Summary")."""
-    ctx, page = _page(browser)
-    page.goto(app_url)
-    page.get_by_role("heading", name=re.compile("Чтение статей")).wait_for(timeout=LONG)
-    _upload(page, shared_data / "papers" / "sokolov_hse_lecture07_deeplearning_ru.pdf")
-    page.get_by_text("Конспект готов").first.wait_for(timeout=LONG)
-    page.get_by_role("tab", name=re.compile("Вопросы")).click()
-    box = page.get_by_placeholder(re.compile("Спросите о статье"))
-    box.fill("Какие функции активации перечислены?")
-    box.press("Enter")
-    page.get_by_role("button", name=re.compile("Новый разговор")).wait_for(timeout=LONG)
-    _switch_language(page, "English")
-    page.get_by_role("tab", name=re.compile("Ask")).wait_for(timeout=LONG)
-    settle(page, 500)
-    assert "Ask" in _selected_tab(page), _selected_tab(page)
-    page.get_by_role("button", name=re.compile("New conversation")).wait_for(timeout=LONG)
-    assert page.get_by_text("Какие функции активации перечислены?").first.is_visible()
-    assert page.get_by_text(re.compile(r"ReLU")).first.is_visible()
-    page.screenshot(path=str(SHOTS / "reader_ask_after_language_switch.png"))
-    _switch_language(page, "Русский")
-    page.get_by_role("tab", name=re.compile("Вопросы")).wait_for(timeout=LONG)
-    settle(page, 500)
-    assert "Вопросы" in _selected_tab(page), _selected_tab(page)
-
-    page.get_by_role("link", name=re.compile("Тренажёр собеседований")).click()
-    page.get_by_role("tab", name=re.compile("Прогресс")).click()
-    page.get_by_role("tab", name=re.compile("Прогресс"), selected=True).wait_for(timeout=LONG)
-    _switch_language(page, "English")
-    page.get_by_role("tab", name=re.compile("Progress")).wait_for(timeout=LONG)
-    settle(page, 500)
-    assert "Progress" in _selected_tab(page), _selected_tab(page)
     ctx.close()
