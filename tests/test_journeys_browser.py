@@ -21,6 +21,7 @@ from tests.speech_browser import (
     browser_missing_reason,
     demo_server,
 )
+from tests.ui_pages import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(browser_missing_reason()),
                                                       reason=browser_missing_reason() or "ok")]
