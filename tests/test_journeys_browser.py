@@ -21,7 +21,7 @@ from tests.speech_browser import (
     browser_missing_reason,
     demo_server,
 )
-from tests.ui_pages import settle
+from tests.ui_pages import click_until, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(browser_missing_reason()),
                                                       reason=browser_missing_reason() or "ok")]
@@ -132,8 +132,7 @@ def test_channels_import_ask_new_conversation_follow_up(browser, app_url, shared
     ask.fill("Сколько стоит подписка ChatGPT Pro?")
     ask.press("Enter")  # a text input sends its value on Enter or blur
     settle(page, 0)  # the value sent on Enter has been run (not a fixed sleep)
-    page.get_by_role("button", name="Спросить").click()
-    page.get_by_text(re.compile("Разговор:")).wait_for(timeout=LONG)
+    click_until(page, page.get_by_role("button", name="Спросить"), page.get_by_text(re.compile("Разговор:")))
     # the date fields' placeholder segments (their Russian "дд" is CSS-inserted) must be drawn before the
     # strings are read: in a loaded CI run they were not yet there after the answer (1 of 3 runs)
     page.locator('[data-testid="stDateInput"] [role="spinbutton"][data-placeholder="true"]').first.wait_for(
@@ -147,8 +146,8 @@ def test_channels_import_ask_new_conversation_follow_up(browser, app_url, shared
     ask.fill("А что в неё входит?")
     ask.press("Enter")
     settle(page, 0)  # the value sent on Enter has been run (not a fixed sleep)
-    page.get_by_role("button", name="Спросить").click()
-    page.get_by_text(re.compile("уточнение к предыдущему вопросу")).wait_for(timeout=LONG)
+    click_until(page, page.get_by_role("button", name="Спросить"),
+                page.get_by_text(re.compile("уточнение к предыдущему вопросу")))
     page.screenshot(path=str(SHOTS / "channels_follow_up.png"), full_page=True)
     page.get_by_role("button", name=re.compile("Новый разговор")).click()
     page.wait_for_function("() => !document.body.innerText.includes('Разговор:')", timeout=LONG)

@@ -41,11 +41,17 @@ def test_transcribes_synthesized_speech(transcriber, lang, bound):
                    if lang in e.langs and e.available()), None)
     if engine is None:
         pytest.skip(f"no offline voice for {lang}")
-    wav, _ = engine.synthesize(PHRASES[lang], lang)
-    result = transcriber.transcribe(wav)
-    assert result.lang == lang
-    assert wer(PHRASES[lang], result.text) <= bound, result.text
-    assert result.words and result.words[0].start < result.words[-1].end <= result.duration_s + 0.5
+    # Piper (the English voice) samples its VITS noise on every call, so one synthesis is one random
+    # draw: 40 draws here gave WER 0 (16), 0.09 (16), 0.18 (3), 0.27 (5), mean 0.08, and a fresh-clone
+    # CI run drew 0.36. The mean of 5 draws is held to the bound, each draw to 0.5 (a failed
+    # transcription). Festival's Russian voice is deterministic: its 5 draws are the same.
+    results = [transcriber.transcribe(engine.synthesize(PHRASES[lang], lang)[0]) for _ in range(5)]
+    errors = [wer(PHRASES[lang], r.text) for r in results]
+    texts = [r.text for r in results]
+    assert all(r.lang == lang for r in results)
+    assert sum(errors) / len(errors) <= bound and max(errors) <= 0.5, texts
+    for result in results:
+        assert result.words and result.words[0].start < result.words[-1].end <= result.duration_s + 0.5
 
 
 def test_wer_helper():

@@ -65,6 +65,45 @@ def settle(page, ms: int = 1500) -> None:
     page.wait_for_timeout(ms)
 
 
+_RUNNING = ("() => document.querySelector('[data-testid=stApp]')"
+            "?.getAttribute('data-test-script-state') === 'running'")
+
+
+def click_until(page, button, done, tries: int = 3, start_ms: int = 8000) -> None:
+    """Click ``button`` until the locator ``done`` is visible, clicking again when a click was lost.
+
+    On a loaded machine a click that lands while a rerun is redrawing the page can be lost
+    (the fresh-clone CI run of 2026-12-02 waited 120 s for the channels answer after a click
+    that never started a run). After each click this polls up to ``start_ms`` for ``done`` or
+    for a run to start; a started run is waited out (``LONG_MS``) before ``done`` is checked, so
+    a slow answer is not asked twice. A click that started neither is repeated, ``tries``
+    clicks in all.
+
+    Raises:
+        AssertionError: ``done`` never appeared; the message holds the page's visible text.
+    """
+    for _ in range(tries):
+        button.click()
+        started = False
+        for _ in range(max(1, start_ms // 200)):
+            if done.first.is_visible():
+                return
+            if page.evaluate(_RUNNING):
+                started = True
+                break
+            page.wait_for_timeout(200)
+        if not started:
+            continue
+        settle(page, 0)
+        try:
+            done.first.wait_for(timeout=5000)
+            return
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: that run was another one
+            continue
+    text = page.locator("[data-testid=stMain]").inner_text(timeout=5000)
+    raise AssertionError(f"{done} never appeared after {tries} clicks; the page shows:\n{text[:3000]}")
+
+
 def open_page(page, url: str, path: str, title_key: str, lang: str) -> None:
     """Go to ``url/path`` and wait for its title."""
     page.goto(f"{url}/{path}")
