@@ -358,17 +358,19 @@ def _doc_frequency(doc: ReaderDocument) -> Counter:
 def _feedback_terms(doc: ReaderDocument, cos: np.ndarray, n_sentences: int, n_terms: int) -> list[str]:
     """Pseudo-relevance feedback: the ``n_terms`` stems with the highest summed in-paper
     idf (log((N + 1) / (df + 1)), N sentences) over the ``n_sentences`` sentences with the
-    highest cosine ``cos`` (shape ``(len(doc.sentences),)``) to the question."""
+    highest cosine ``cos`` (shape ``(len(doc.sentences),)``) to the question. Ties go to the stem
+    first in alphabetical order, and the sums are taken in that order, so the terms do not depend
+    on the process's hash seed (a set's order: unseeded runs used to differ on 8 of 444 dev answers)."""
     if n_sentences <= 0 or n_terms <= 0 or not len(cos):
         return []
     df = _doc_frequency(doc)
     n = len(doc.sentences)
     stems = doc.sentence_stems()
     weight: Counter = Counter()
-    for i in np.argsort(-cos)[:n_sentences]:
-        for term in stems[int(i)]:
+    for i in np.argsort(-cos, kind="stable")[:n_sentences]:
+        for term in sorted(stems[int(i)]):
             weight[term] += math.log((n + 1) / (df.get(term, 0) + 1))
-    return [t for t, _ in weight.most_common(n_terms)]
+    return [t for t, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:n_terms]]
 
 
 BACKGROUND_COSINE = 0.044
