@@ -88,8 +88,23 @@ A variant replaces the shipped model only when all hold:
 weights whose by-question SemEval macro-F1 is within 0.01 of ``k_base``'s). Among passing variants the highest
 ownwords-dev OOF Spearman wins; within 0.02 of it, the one with fewest fitted numbers.
 
+K2 (#9, item 5 of the K rule for ``k_ow4_bk_dom``; fixed in the task brief and written here 2026-12-02 12:41 UTC,
+before the retrained model was scored). ``scripts/train_interview_scorer.py`` builds the variant (its ``DOMAIN``)
+and the app scores it (``Analysis.kp_given`` → :func:`core.interview.features.domain_features`). ``check5 OLD NEW``
+scores both model files through the app's path (``Scorer.score_question`` with the bank, guards on, the shipped
+``calibration.json``); NEW ships only if all hold:
+
+a. ``ownwords_dev.jsonl`` check split: correct mean ≥ OLD's + 8 and wrong-borrowing mean ≤ OLD's + 3 (n = 14 each);
+b. U1's ops-009 own-words answer (:data:`OPS_009_RU`) scores ≥ NEW's 2-way threshold;
+c. off-topic false flags: SemEval *train* correct answers, each judged out-of-fold by the grouped 5-fold model of the
+   same features and settings (C, labelled weight) that did not see its question, fed through ``finalize`` (as
+   ``scripts/tune_guard_transfer.py`` measures them): ≤ 1.0% per corpus (sciEntsBank, beetle; share in percent
+   rounded to one decimal, as G's 64c27a5 reported 1.0%); ``short_answers_dev.jsonl`` dev through the bank path and
+   without the bank: flagged share no higher than OLD's;
+d. ``paraphrase_check.jsonl`` mean (n = 20) no lower than OLD's.
+
 Usage: ``.venv/bin/python -m scripts.interview_scorer_cv [prep | cv [VARIANT ...] | prep3 [OLD_X.pkl] |
-cv3 BASE VARIANT ... | prep4 | cv4 BASE VARIANT ...]``
+cv3 BASE VARIANT ... | prep4 | cv4 BASE VARIANT ... | check5 OLD_MODEL.json NEW_MODEL.json]``
 """
 
 from __future__ import annotations
@@ -105,7 +120,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.embeddings import USEEmbedder  # noqa: E402
-from core.interview.features import FEATURE_NAMES  # noqa: E402
+from core.interview.features import FEATURE_NAMES, domain_columns  # noqa: E402
 from core.interview.scoring import Calibration, Scorer  # noqa: E402
 from scripts.interview_data import (  # noqa: E402
     CACHE_DIR,
@@ -115,7 +130,14 @@ from scripts.interview_data import (  # noqa: E402
     read_jsonl,
     semeval,
 )
-from scripts.train_interview_scorer import features_matrix, paraphrase_rows, training_set  # noqa: E402
+from scripts.train_interview_scorer import OW_FILE as TRAIN_OW_FILE  # noqa: E402
+from scripts.train_interview_scorer import (  # noqa: E402
+    app_analyses,
+    bank_rows,
+    features_matrix,
+    paraphrase_rows,
+    training_set,
+)
 
 PREP = CACHE_DIR / "s1_prep.pkl"
 
@@ -268,7 +290,7 @@ def augment(X: np.ndarray, variant: dict) -> np.ndarray:
         sim = X[:, FEATURE_NAMES.index("sim_ref")][:, None]
         extra = {None: kp[:, :0], "all": kp, "sim": kp[:, :1] * sim, "bank": kp * bank}[variant.get("kpk")]
         if variant.get("dom"):  # Daume III (2007) feature augmentation: a bank-domain copy of the 28, and the flag
-            extra = np.hstack([extra, X[:, :N28] * bank, bank])
+            extra = np.hstack([extra, domain_columns(X[:, :N28], bank[:, 0])])
         return np.hstack([X[:, :N28], extra])
     if "kp_sem" in variant:  # S3 prep: 28 named features, then the 3 KP_SEM_NAMES columns
         X = X[:, :N28 + {False: 0, "share": 1, True: 3}[variant["kp_sem"]]]
@@ -549,7 +571,7 @@ def prep3(old_file: str | None = None) -> None:
 
 
 PREP4 = CACHE_DIR / "k_prep.pkl"
-OW_FILE = ROOT / "data" / "interview_eval" / "ownwords_dev.jsonl"
+OW_FILE = TRAIN_OW_FILE
 """K (#9): 126 RU/EN answers in one's own words (correct), partial and wrong-but-borrowing, dev/check by question."""
 OPS_009_RU = ("Можно обновлять модель регулярно, скажем раз в неделю, если данные меняются медленно. Другой вариант — "
               "запускать обучение заново, когда мониторинг показывает, что метрики просели или распределение входных "
@@ -566,17 +588,8 @@ def _k_block(analyses, cal: Calibration, bank_flag: float) -> tuple[np.ndarray, 
     return np.hstack([X, np.full((len(X), 1), bank_flag)]), ok, _analysis_vectors(analyses)
 
 
-def _bank_rows(items: list[dict], bank) -> list[dict]:
-    return [{"qid": it["question_id"], "question": bank.get(it["question_id"]).text(it["lang"]),
-             "reference": bank.get(it["question_id"]).ref(it["lang"]), "answer": it["answer"], "lang": it["lang"]}
-            for it in items]
-
-
-def _app_analyses(app: Scorer, items: list[dict]):
-    """Analyses as the app makes them: the bank's question, key points and off-topic distractors."""
-    bank = app.bank
-    return [app.analyse(bank.get(it["question_id"]).text(it["lang"]), bank.get(it["question_id"]).ref(it["lang"]),
-                        it["answer"], it["lang"], None, it["question_id"]) for it in items]
+_bank_rows = bank_rows
+_app_analyses = app_analyses
 
 
 def prep4() -> None:
@@ -657,7 +670,98 @@ def prep4() -> None:
           f"{[i for i, o in zip(data['app']['ids'], okx, strict=True) if not o]}", flush=True)
 
 
+def _guard_false_flags(model, cal: Calibration, domain: bool) -> dict[str, dict]:
+    """(K2, rule c) Off-topic false flags of ``model``'s features and settings: SemEval train correct answers judged
+    out-of-fold (grouped 5-fold, C and labelled weight of ``model``'s ``trained_on``), fed through ``finalize``;
+    ``short_answers_dev.jsonl`` dev scored by ``model`` through the bank path and without the bank.
+    ``domain``: build the training rows as the domain variant does (``train_interview_scorer.DOMAIN``)."""
+    import scripts.train_interview_scorer as tis
+    from core.interview.bank import default_bank
+    from core.interview.features import DOMAIN_NAMES
+    from core.interview.scoring import finalize
+    from scripts.tune_guard_transfer import SHORT_FILE, _FixedScore, bank_parts, nobank_parts
+
+    tis.DOMAIN = domain
+    tis.NAMES = FEATURE_NAMES + DOMAIN_NAMES if domain else FEATURE_NAMES
+    tis.NB = len(tis.NAMES)
+    assert tuple(model.names) == tis.NAMES, "the model's features are not the ones this run builds"
+    emb = CachingEmbedder(USEEmbedder())
+    plain = Scorer(emb, None, None, model=None)
+    X, Y, groups, sem, gold2, analyses = tis.training_set(plain)
+    C, lab_w = float(model.meta["C"]), float(model.meta["labelled_weight"])
+    Yw = Y.copy()
+    Yw[~sem] *= lab_w
+    P = tis.oof(X, Yw, groups, lambda a, b: lambda x: tis.predict(tis.fit_lr(a, b, C), x))
+    corpus = np.array([g.split(":")[0] for g in groups])
+    out = {}
+    for c in ("sciEntsBank", "beetle"):
+        idx = np.flatnonzero(gold2.astype(bool) & (corpus == c))
+        off = [finalize(analyses[i], cal, _FixedScore(model, P[i, 0])).flag == "off_topic" for i in idx]
+        out[f"{c} train correct"] = {"n": len(off), "flagged": int(sum(off)), "share": float(np.mean(off))}
+    short_dev = [r for r in read_jsonl(SHORT_FILE) if r["split"] == "dev"]
+    for tag, parts in (("short dev (bank)", bank_parts(Scorer(emb, default_bank(), None, model=None), short_dev, cal,
+                                                         model)),
+                       ("short dev (no bank)", nobank_parts(plain, short_dev, cal, model))):
+        off = [p[0] for p in parts]
+        out[tag] = {"n": len(short_dev), "scored": len(off), "flagged": int(sum(off)),
+                    "share": float(sum(off) / len(short_dev))}
+    return out
+
+
+def check5(old_file: str, new_file: str) -> int:
+    """(K2) Item 5 of the K rule (see the module docstring): OLD and NEW model files through the app's path; prints
+    the numbers and the verdict as JSON. Returns 0 when NEW passes a-d, 1 otherwise."""
+    import json
+
+    from threadpoolctl import threadpool_limits
+
+    from core.interview.bank import default_bank
+    from core.interview.features import DOMAIN_NAMES
+    from core.interview.model import ScorerModel
+
+    threadpool_limits(1)
+    cal = Calibration.load()
+    emb = CachingEmbedder(USEEmbedder())
+    bank = default_bank()
+    ow = [r for r in read_jsonl(OW_FILE) if r["split"] == "check"]
+    para = read_jsonl(ROOT / "data" / "interview_eval" / "paraphrase_check.jsonl")
+    res = {}
+    for tag, path in (("old", old_file), ("new", new_file)):
+        m = ScorerModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+        app = Scorer(emb, bank, None, model=m)
+
+        def score(it, app=app):
+            return app.score_question(bank.get(it["question_id"]), it["answer"], it["lang"]).score
+
+        r = {"threshold": m.threshold_2way, "names": len(m.names)}
+        for kind in ("correct", "wrong", "partial"):
+            s = [score(it) for it in ow if it["kind"] == kind]
+            r[f"check_{kind}"] = {"n": len(s), "mean": round(float(np.mean(s)), 2)}
+        r["ops009"] = score({"question_id": "ops-009", "lang": "ru", "answer": OPS_009_RU})
+        ps = [score(it) for it in para]
+        r["paraphrase_check"] = {"n": len(ps), "mean": round(float(np.mean(ps)), 2)}
+        r["guards"] = _guard_false_flags(m, cal, domain=not set(m.names).isdisjoint(DOMAIN_NAMES))
+        res[tag] = r
+        print(tag, json.dumps(r), flush=True)
+    o, n = res["old"], res["new"]
+    verdict = {
+        "a_correct": n["check_correct"]["mean"] >= o["check_correct"]["mean"] + 8,
+        "a_wrong": n["check_wrong"]["mean"] <= o["check_wrong"]["mean"] + 3,
+        "b_ops009": n["ops009"] >= n["threshold"],
+        "c_semeval": all(round(100 * n["guards"][f"{c} train correct"]["share"], 1) <= 1.0
+                         for c in ("sciEntsBank", "beetle")),
+        "c_short": all(n["guards"][k]["share"] <= o["guards"][k]["share"] + 1e-9
+                       for k in ("short dev (bank)", "short dev (no bank)")),
+        "d_paraphrase": n["paraphrase_check"]["mean"] >= o["paraphrase_check"]["mean"],
+    }
+    verdict["ship"] = all(verdict.values())
+    print("verdict", json.dumps(verdict), flush=True)
+    return 0 if verdict["ship"] else 1
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["check5"]:  # K2: check5 OLD_MODEL.json NEW_MODEL.json
+        sys.exit(check5(sys.argv[2], sys.argv[3]))
     if sys.argv[1:2] == ["prep"]:
         prep()
     elif sys.argv[1:2] == ["prep3"]:

@@ -44,6 +44,7 @@ Usage: ``.venv/bin/python -m scripts.train_interview_scorer [--hgb | --candidate
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -56,7 +57,13 @@ sys.path.insert(0, str(ROOT))
 
 from core.embeddings import USEEmbedder  # noqa: E402
 from core.interview.bank import load_bank  # noqa: E402
-from core.interview.features import DENSE_DIM, DENSE_KIND, FEATURE_NAMES, dense_interactions  # noqa: E402
+from core.interview.features import (  # noqa: E402
+    DENSE_DIM,
+    DENSE_KIND,
+    DOMAIN_NAMES,
+    FEATURE_NAMES,
+    dense_interactions,
+)
 from core.interview.model import CLASSES, MODEL_FILE, ScorerModel  # noqa: E402
 from core.interview.scoring import Calibration, Scorer, finalize, learned_features  # noqa: E402
 from scripts.interview_data import (  # noqa: E402
@@ -75,8 +82,34 @@ domain: long ML interview answers, 153 rows against 7859). Chosen by the OOF Spe
 labelled rows, as long as the SemEval OOF 2-way macro-F1 stays within 0.01 of weight 1."""
 
 
-NB = len(FEATURE_NAMES)
-"""Columns of a feature matrix before the dense block (the named features)."""
+DOMAIN = "--no-domain" not in sys.argv
+"""(K, #9) The variant ``k_ow4_bk_dom`` of ``scripts/interview_scorer_cv.py`` (on by default; ``--no-domain``
+trains the model before it): (1) our bank rows (labelled, paraphrase_dev, ownwords dev) analysed as the app
+analyses them (the bank's key points and distractors, :func:`app_analyses`); (2) the ``dev`` rows of
+:data:`OW_FILE` as labelled rows at :data:`OW_W` times a labelled row's weight; (3) the domain copy of the 28
+features (:func:`core.interview.features.domain_columns`, flag = the question has written key points)."""
+NAMES: tuple[str, ...] = FEATURE_NAMES + DOMAIN_NAMES if DOMAIN else FEATURE_NAMES
+"""The named features of the model this run trains (the model file's ``names``)."""
+NB = len(NAMES)
+"""Columns of a feature matrix before the dense block (the named features, :data:`NAMES`)."""
+OW_FILE = EVAL_DIR / "ownwords_dev.jsonl"
+"""(K) 126 RU/EN answers to 21 bank questions: correct in one's own words, partial, wrong but borrowing the
+reference's words; ``split`` by question (the 7 ``check`` questions are never trained on)."""
+OW_W = 4.0
+"""(K) Weight of an :data:`OW_FILE` dev row relative to a labelled row: read off the by-question OOF Spearman of
+score and grade on those rows (grid 1, 2, 4: 0.62 / 0.69 / 0.73) by ``scripts/interview_scorer_cv.py``'s K rule,
+train rows only, 2026-12-02 (commit a575f48)."""
+DOMAIN_RECORD = {
+    "variant": "k_ow4_bk_dom of scripts/interview_scorer_cv.py (Daume III 2007 feature augmentation: the 28 named "
+               "features again x the bank-domain flag kp_given, plus the flag; ownwords_dev.jsonl dev rows at "
+               f"OW_W = {OW_W}; bank rows with the bank's key points)",
+    "cv4_vs_k_base": "train rows only (n=8161), 2026-12-02, commit a575f48: check split (n=14 per kind) correct "
+                     "60.8 -> 85.7, wrong-borrowing 50.7 -> 26.2, partial 23.2 -> 32.4; by-module SciEntsBank "
+                     "2-way macro-F1 0.690 -> 0.685 (95% CI of the difference -0.015..+0.004), by-question CI "
+                     "-0.006..+0.008, Mohler-proxy Pearson CI -0.008..+0.007; RU/EN AUC 0.734/0.742; ownwords dev "
+                     "OOF Spearman 0.73; ops-009 37 -> 58",
+}
+"""(K) Where the domain variant comes from (stored in the model file's ``trained_on.domain``)."""
 DENSE_W = 0.1
 """(S1) Extra shrinkage of the dense block (``|u - v|``, ``u * v`` of the USE vectors): its standardised
 columns are multiplied by this before the L2-penalised fit, the same as an L2 penalty 1/DENSE_W² = 100 times
@@ -109,9 +142,10 @@ on 2026-12-02; stored in ``trained_on.dense_cv``."""
 
 
 def features_matrix(analyses, cal: Calibration, dense: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """(X (n, d) features, mask of answers the guards let through). ``dense``: append the
-    ``DENSE_DIM`` columns of :func:`core.interview.features.dense_interactions` (zeros for a flagged
-    answer), so that ``X[:, :NB]`` are the named features and ``X[:, NB:]`` the dense block."""
+    """(X (n, d) features, mask of answers the guards let through). ``X[:, :NB]`` are the named features
+    (:data:`NAMES`: the 28 of :data:`core.interview.features.FEATURE_NAMES` first, then their domain copy when
+    :data:`DOMAIN`, read from ``Analysis.kp_given``). ``dense``: append the ``DENSE_DIM`` columns of
+    :func:`core.interview.features.dense_interactions` (zeros for a flagged answer) as ``X[:, NB:]``."""
     rows, ok = [], []
     d = DENSE_DIM if dense else 0
     for a in analyses:
@@ -121,7 +155,7 @@ def features_matrix(analyses, cal: Calibration, dense: bool = False) -> tuple[np
             continue
         r = finalize(a, cal, None)
         f = learned_features(a, float(r.features["contradicted"]), r.structure / 100.0, cal)
-        x = np.array([f[n] for n in FEATURE_NAMES])
+        x = np.array([f[n] for n in NAMES])
         if dense:
             if a.ans_vec is None or a.ref_vec is None:
                 raise ValueError("analysis without vectors: a cache from before ANALYSIS_VERSION 3")
@@ -136,8 +170,37 @@ def predict(model: ScorerModel, X: np.ndarray) -> np.ndarray:
     return model.proba(X[:, :NB], X[:, NB:] if X.shape[1] > NB else None)
 
 
+def bank_rows(items: list[dict], bank) -> list[dict]:
+    """Rows of (question_id, lang, answer) items as :func:`scripts.interview_data.analyse_rows` reads them: the
+    bank question's text and reference in the answer's language."""
+    return [{"qid": it["question_id"], "question": bank.get(it["question_id"]).text(it["lang"]),
+             "reference": bank.get(it["question_id"]).ref(it["lang"]), "answer": it["answer"], "lang": it["lang"]}
+            for it in items]
+
+
+def app_analyses(app: Scorer, items: list[dict]) -> list:
+    """(K) Analyses of (question_id, lang, answer) items as the app makes them (``app`` has the bank): the bank's
+    question, reference, key points (``kp_given`` True) and off-topic distractors."""
+    bank = app.bank
+    return [app.analyse(bank.get(it["question_id"]).text(it["lang"]), bank.get(it["question_id"]).ref(it["lang"]),
+                        it["answer"], it["lang"], None, it["question_id"]) for it in items]
+
+
+def bank_training_analyses(plain: list, app: list) -> list:
+    """(K) Per row the app's analysis, or where the app's guards flag it, the plain one (key points derived from
+    the reference) marked as a bank row (``kp_given`` True) so it keeps its training-time features (the
+    ``X_bk`` rows of ``scripts/interview_scorer_cv.py``'s ``prep4``). Which rows are trained on stays the plain
+    analyses' choice (unflagged)."""
+    return [b if not b.flag else dataclasses.replace(a, kp_given=True) for a, b in zip(plain, app, strict=True)]
+
+
 def training_set(scorer: Scorer):
-    """X, soft targets Y (n, 3), groups, is_semeval flag, 2-way gold (SemEval rows), analyses."""
+    """X, soft targets Y (n, 3), groups, is_semeval flag, 2-way gold (SemEval rows), analyses.
+
+    ``Y``'s rows carry the row weight as their sum: 1 for a SemEval or labelled row, :data:`OW_W` for an
+    :data:`OW_FILE` dev row (:data:`DOMAIN` only; the labelled weight multiplies both later). With :data:`DOMAIN`
+    our bank rows are described by :func:`bank_training_analyses` (the app's analyses).
+    """
     held = ru_qids()
     X, Y, groups, sem, gold2, analyses = [], [], [], [], [], []
     cal = Calibration.load()
@@ -157,26 +220,29 @@ def training_set(scorer: Scorer):
             gold2.append(int(r["label_2way"] == "correct"))
             analyses.append(an[i])
     bank = load_bank()
+    app = Scorer(scorer.embedder, bank, None, model=None) if DOMAIN else None
     # #9d: the 60 short own-words answers of paraphrase_dev.jsonl (30 correct, 30 wrong but on topic) are
     # labelled rows like labelled.jsonl's, same soft labels and weight: that set's correct answers are all
     # near-copies of the reference, so without these the model learnt "correct = the reference's words".
     # Each file is analysed on its own (its questions are its off-topic distractors, as before).
-    for fname, tag in (("labelled.jsonl", "labelled"), (DEV_FILE.name, "paraphrase_dev")):
-        lab = read_jsonl(EVAL_DIR / fname)
-        lab_rows = []
-        for it in lab:
-            q = bank.get(it["question_id"])
-            lab_rows.append({"qid": it["question_id"], "question": q.text(it["lang"]), "reference": q.ref(it["lang"]),
-                             "answer": it["answer"], "lang": it["lang"]})
-        an = analyse_rows(lab_rows, scorer, tag)
-        x, ok = features_matrix(an, cal, dense=True)
+    files = [("labelled.jsonl", "labelled", 1.0), (DEV_FILE.name, "paraphrase_dev", 1.0)]
+    if DOMAIN:
+        files.append((OW_FILE.name, "ownwords_dev", OW_W))
+    for fname, tag, weight in files:
+        lab = [r for r in read_jsonl(EVAL_DIR / fname) if r.get("split", "dev") == "dev"]
+        an = analyse_rows(bank_rows(lab, bank), scorer, tag)
+        ok = np.array([not a.flag for a in an])
+        if app is not None:
+            an = bank_training_analyses(an, app_analyses(app, lab))
+        x, _ = features_matrix(an, cal, dense=True)
         for j, it in enumerate(lab):
             if not ok[j]:
                 continue
             g = it["grade"] / 100.0
             wrong = "contradictory" if it["kind"] == "swapped" else "incorrect"
             X.append(x[j])
-            Y.append([g, (1 - g) * (wrong == "contradictory"), (1 - g) * (wrong == "incorrect")])
+            Y.append([weight * g, weight * (1 - g) * (wrong == "contradictory"),
+                      weight * (1 - g) * (wrong == "incorrect")])
             groups.append(f"labelled:{it['question_id']}")
             sem.append(False)
             gold2.append(int(it["grade"] >= 50))
@@ -206,7 +272,7 @@ def fit_lr(X, Y, C: float, dense_w: float = DENSE_W):
     xe, ye, we = expand((X - mean) / scale, Y)
     lr = LogisticRegression(C=C, max_iter=3000)
     lr.fit(xe, ye, sample_weight=we)
-    m = ScorerModel(names=FEATURE_NAMES, mean=mean[:NB], scale=scale[:NB], coef=lr.coef_[:, :NB],
+    m = ScorerModel(names=NAMES, mean=mean[:NB], scale=scale[:NB], coef=lr.coef_[:, :NB],
                     intercept=lr.intercept_)
     if X.shape[1] > NB:
         m.dense, m.dense_mean, m.dense_scale, m.dense_coef = DENSE_KIND, mean[NB:], scale[NB:], lr.coef_[:, NB:]
@@ -245,7 +311,7 @@ def fit_boost(X, Y):
     ye = np.r_[np.ones(len(X)), np.zeros(len(X))]
     we = np.r_[Y[:, 0], Y[:, 1] + Y[:, 2]]
     m = we > 0
-    cst = [1 if n in MONOTONE_UP else -1 if n in MONOTONE_DOWN else 0 for n in FEATURE_NAMES]
+    cst = [1 if n in MONOTONE_UP else -1 if n in MONOTONE_DOWN else 0 for n in NAMES]
     clf = HistGradientBoostingClassifier(**BOOST_PARAMS, monotonic_cst=cst, early_stopping=False, random_state=0)
     clf.fit(xe[m], ye[m], sample_weight=we[m])
     return clf
@@ -300,12 +366,19 @@ def penalty(X: np.ndarray, cal: Calibration) -> np.ndarray:
     return np.maximum(0.0, 1.0 - cal.contradiction_penalty * np.minimum(1.0, 2 * cs))
 
 
+def paraphrase_analyses(scorer: Scorer) -> list:
+    """Analyses of :data:`PARAPHRASE_FILE`: the app's (bank key points and distractors) with :data:`DOMAIN`, so
+    the check is scored as the page scores it; else the plain scorer's, as before K."""
+    if DOMAIN:
+        return app_analyses(Scorer(scorer.embedder, load_bank(), None, model=None), read_jsonl(PARAPHRASE_FILE))
+    return analyse_rows(paraphrase_rows(), scorer, "paraphrase")
+
+
 def paraphrase_matrix(scorer: Scorer) -> tuple[np.ndarray, np.ndarray, list[dict]]:
     """Features of :data:`PARAPHRASE_FILE` (short correct answers in other words than the reference, RU and
-    EN, written for #9c): (X, mask of rows the guards let through, rows)."""
-    rows = paraphrase_rows()
-    X, ok = features_matrix(analyse_rows(rows, scorer, "paraphrase"), Calibration.load(), dense=True)
-    return X, ok, rows
+    EN, written for #9c; :func:`paraphrase_analyses`): (X, mask of rows the guards let through, rows)."""
+    X, ok = features_matrix(paraphrase_analyses(scorer), Calibration.load(), dense=True)
+    return X, ok, paraphrase_rows()
 
 
 def choose_variant(P_lr, pc, Y, sem, gold2, groups, para_scores: dict[float, float]) -> tuple[float, dict]:
@@ -564,15 +637,18 @@ def main() -> int:
     print(f"guards: off_margin {model.off_margin}, unrelated_sim {model.unrelated_sim}, held-out false flags "
           f"{held_rates}", flush=True)
     crossed = crossed_detection(scorer, model)
-    para_shipped = [finalize(a, cal, model).score
-                    for a in analyse_rows(paraphrase_rows(), scorer, "paraphrase")]
+    para_shipped = [finalize(a, cal, model).score for a in paraphrase_analyses(scorer)]
     meta.update({
         "script": "scripts/train_interview_scorer.py",
         "data": "SemEval-2013 Task 7 train splits (SciEntsBank, Beetle; Beetle's alternative references: the "
                 "closest one is the reference) minus the questions of data/interview_eval/ru_semeval.jsonl; "
-                "data/interview_eval/labelled.jsonl (soft labels); data/interview_eval/paraphrase_check.jsonl "
-                "(tie-breaker only, not trained on)",
+                "data/interview_eval/labelled.jsonl and paraphrase_dev.jsonl (soft labels)"
+                + ("; data/interview_eval/ownwords_dev.jsonl split dev (soft labels, weight OW_W x a labelled row; "
+                   "our bank rows analysed as the app does)" if DOMAIN else "")
+                + "; data/interview_eval/paraphrase_check.jsonl (tie-breaker only, not trained on)",
         "rows": int(len(X)), "semeval_rows": int(sem.sum()), "labelled_rows": int((~sem).sum()),
+        "ownwords_rows": int(np.sum(~sem & ~np.isclose(Y.sum(axis=1), lab_w))),
+        "domain": DOMAIN_RECORD if DOMAIN else "off (--no-domain)",
         "model": "sklearn LogisticRegression (multinomial, L2), standardised features; (S1) plus the dense block "
                  f"{DENSE_KIND} of the answer and reference USE vectors, shrunk by DENSE_W = {DENSE_W}",
         "dense_cv": DENSE_CV,
@@ -638,14 +714,15 @@ def search_lr(X, Y, groups, sem, gold2) -> tuple[float, float, float | None, dic
         thr, f1 = best_threshold(P[sem, 0], gold2[sem])
         print(f"C={C}: OOF log-loss {cv[C]:.4f}, 2-way macro-F1 {f1:.3f} at {thr}", flush=True)
     C = min(cv, key=cv.get)
-    lab_grades = Y[~sem, 0]
+    lab = ~sem & np.isclose(Y.sum(axis=1), 1.0)  # the labelled rows proper (an OW_FILE row sums to OW_W)
+    lab_grades = Y[lab, 0]
     by_w = {}
     for w in LAB_W_GRID:
         Yw = Y.copy()
         Yw[~sem] *= w
         Pw = oofs[C] if w == 1.0 else oof(X, Yw, groups, lambda a, b: lambda x: predict(fit_lr(a, b, C), x))
         f1_w = best_threshold(Pw[sem, 0], gold2[sem])[1]
-        rho_w = float(spearmanr(Pw[~sem, 0], lab_grades).statistic)
+        rho_w = float(spearmanr(Pw[lab, 0], lab_grades).statistic)
         by_w[w] = (f1_w, rho_w)
         print(f"labelled weight {w}: SemEval OOF macro-F1 {f1_w:.3f}, labelled OOF Spearman {rho_w:.3f}", flush=True)
     ok_w = [w for w in LAB_W_GRID if by_w[w][0] >= by_w[1.0][0] - 0.01]

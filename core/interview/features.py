@@ -18,7 +18,14 @@ makes (answer, its units, reference, question, key points) plus stemmed tokens. 
   sentence-pair features of InferSent (Conneau et al. 2017) and of Tai, Socher & Manning (2015);
   the model weighs them in a separate, more strongly regularised block.
 
-The feature set and its order are pinned by :data:`FEATURE_NAMES`; the model file
+* (K) a *domain copy* (Daumé III 2007, "Frustratingly Easy Domain Adaptation", ACL): every named feature
+  again, multiplied by :data:`DOMAIN_FLAG` (1 when the question has written key points, as every bank question
+  does; 0 for a reference whose key points are derived from its sentences, as SemEval's and Mohler's), plus the
+  flag itself (:func:`domain_features`). The shared weights are fitted on all rows, the copy's only on our bank
+  rows, so the interview answers in one's own words (``data/interview_eval/ownwords_dev.jsonl``) can weigh the
+  reference's words less without moving the SemEval-trained weights.
+
+The feature set and its order are pinned by :data:`FEATURE_NAMES` (and :data:`DOMAIN_NAMES`); the model file
 (``core/interview/scorer_model.json``) stores the names it was trained on.
 """
 
@@ -32,8 +39,9 @@ import numpy as np
 
 from ..text import stem_tokens, tokenize
 
-__all__ = ["ANTONYMS", "DENSE_DIM", "DENSE_KIND", "FEATURE_NAMES", "NEGATION", "antonym_conflicts", "compute_features",
-           "demote", "dense_interactions", "has_negation", "stem_set"]
+__all__ = ["ANTONYMS", "DENSE_DIM", "DENSE_KIND", "DOMAIN_FLAG", "DOMAIN_NAMES", "FEATURE_NAMES", "NEGATION",
+           "antonym_conflicts", "compute_features", "demote", "dense_interactions", "domain_columns",
+           "domain_features", "has_negation", "stem_set"]
 
 NEGATION = re.compile(
     r"\b(?:not|no|never|cannot|can't|doesn't|don't|isn't|aren't|won't|wasn't|weren't|didn't|hasn't|haven't|"
@@ -107,6 +115,39 @@ FEATURE_NAMES: tuple[str, ...] = (
     "q_why", "q_why_x_reason", "q_list",
 )
 """Names and order of the feature vector."""
+
+DOMAIN_FLAG = "kp_given"
+"""(K) 1.0 when the question's key points were written (the bank's, or a user's question with key points), 0.0
+when they were derived from the reference's sentences (SemEval, Mohler, a user's question without them)."""
+DOMAIN_NAMES: tuple[str, ...] = tuple(f"dom_{n}" for n in FEATURE_NAMES) + (DOMAIN_FLAG,)
+"""(K) Names of :func:`domain_features`: ``dom_<name>`` for each of :data:`FEATURE_NAMES`, then the flag."""
+
+
+def domain_columns(X: np.ndarray, flag: np.ndarray) -> np.ndarray:
+    """(K) The domain copy of feature rows: ``[X · flag, flag]``.
+
+    Daumé III (2007), "Frustratingly Easy Domain Adaptation" (ACL): each feature is kept once for every domain
+    (the shared half, ``X`` itself) and once more for the target domain only; the learner then weighs a feature
+    differently where the domains disagree. Chosen by ``scripts/interview_scorer_cv.py`` (variant
+    ``k_ow4_bk_dom``, train rows only, 2026-12-02).
+
+    Args:
+        X: ``(n, 28)`` rows of :data:`FEATURE_NAMES` in that order (or ``(28,)`` for one row).
+        flag: ``(n,)`` (or a scalar) 1.0 for a question with written key points, 0.0 otherwise.
+
+    Returns:
+        ``(n, 29)`` float64 (or ``(29,)``) in :data:`DOMAIN_NAMES` order.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    f = np.asarray(flag, dtype=np.float64)[..., None]
+    return np.concatenate([X * f, f], axis=-1)
+
+
+def domain_features(feats: dict[str, float], kp_given: bool) -> dict[str, float]:
+    """(K) :func:`domain_columns` of one feature dict (keys :data:`FEATURE_NAMES`): ``{"dom_<name>": value · flag,
+    ..., "kp_given": flag}`` with flag = ``float(kp_given)``; the shared half is ``feats`` itself."""
+    row = domain_columns(np.array([feats[n] for n in FEATURE_NAMES]), float(bool(kp_given)))
+    return dict(zip(DOMAIN_NAMES, map(float, row), strict=True))
 
 
 DENSE_KIND = "absdiff_prod"

@@ -59,7 +59,7 @@ from typing import Any
 
 import numpy as np
 
-from .features import DENSE_KIND, FEATURE_NAMES, dense_interactions
+from .features import DENSE_KIND, DOMAIN_NAMES, FEATURE_NAMES, dense_interactions
 
 __all__ = ["CLASSES", "MODEL_FILE", "ScorerModel", "load_model"]
 
@@ -186,6 +186,6 @@ def load_model(path: Path = MODEL_FILE) -> ScorerModel | None:
         model = ScorerModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if set(model.names) - set(FEATURE_NAMES):
+    if set(model.names) - set(FEATURE_NAMES) - set(DOMAIN_NAMES):
         return None
     return model

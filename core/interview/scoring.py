@@ -49,7 +49,15 @@ from ..text import (
 )
 from ..types import Lang
 from .bank import Bank, BankEmbeddings, Question, derive_key_points, get_bank_embeddings
-from .features import ANTONYMS, antonym_conflicts, compute_features, demote, has_negation, stem_set
+from .features import (
+    ANTONYMS,
+    antonym_conflicts,
+    compute_features,
+    demote,
+    domain_features,
+    has_negation,
+    stem_set,
+)
 from .model import ScorerModel, load_model
 
 __all__ = [
@@ -794,6 +802,9 @@ class Analysis:
         sim_subject: (S2b) the highest cosine of the answer with any text of the subject: its own
             question, reference and key points, every bank question, reference and key point in
             ``lang`` and every distractor row (1.0, "never unrelated", in analyses made before it).
+        kp_given: (K) the key points were written (the bank's, or passed in), not derived from the
+            reference's sentences; the learned model's domain copy reads it
+            (:func:`core.interview.features.domain_features`; False in analyses made before it).
     """
 
     flag: str
@@ -820,6 +831,7 @@ class Analysis:
     lex_own: float = 0.0
     lex_other: float = -1.0
     sim_subject: float = 1.0
+    kp_given: bool = False
 
 
 def lex_share(answer: str, text: str) -> float:
@@ -1136,17 +1148,19 @@ def learned_features(a: Analysis, contra_share: float, structure: float,
             see ``scripts/interview_scorer_cv.py``), so the app does not pay for them.
 
     Returns:
-        {name: value} for every :data:`core.interview.features.FEATURE_NAMES` (plus :data:`KP_SEM_NAMES`
-        with ``kp_sem``); a model reads the names it was trained on.
+        {name: value} for every :data:`core.interview.features.FEATURE_NAMES` and (K)
+        :data:`core.interview.features.DOMAIN_NAMES` (plus :data:`KP_SEM_NAMES` with ``kp_sem``); a model reads
+        the names it was trained on.
     """
     extra = semantic_kp_features(a, cal if cal is not None else Calibration.load()) if kp_sem else {}
     kp_cos = a.kp_cos if a.kp_cos is not None else np.zeros((0, len(a.units)), dtype=np.float32)
     kp_overlap = a.kp_overlap if a.kp_overlap is not None else np.zeros_like(kp_cos)
-    return compute_features(
+    feats = compute_features(
         answer=a.answer, reference=a.reference, question=a.question, sim_ref=a.sim_ref, sim_q=a.sim_question,
         ref_q=a.ref_q, sim_demoted=a.sim_demoted, unit_texts=[u.text for u in a.units],
         unit_kinds=[u.kind for u in a.units], kp_texts=a.kp_texts, kp_cos=kp_cos, kp_overlap=kp_overlap,
-        contra_share=contra_share, structure=structure, n_words=a.n_words, n_sentences=a.n_sentences) | extra
+        contra_share=contra_share, structure=structure, n_words=a.n_words, n_sentences=a.n_sentences)
+    return feats | domain_features(feats, getattr(a, "kp_given", False)) | extra
 
 
 class Scorer:
@@ -1382,7 +1396,7 @@ class Scorer:
                         reference=reference, ref_q=float(ref_vec @ q_vec), sim_demoted=sim_demoted,
                         ans_vec=ans_vec, ref_vec=ref_vec,
                         sim_other_question=sim_oq, lex_own=lex_own, lex_other=lex_other,
-                        sim_subject=sim_subject)
+                        sim_subject=sim_subject, kp_given=bool(key_points))
 
     def _vocab(self, question: str, reference: str, kps: list[str], emb: BankEmbeddings | None) -> frozenset[str]:
         base = emb.vocab if emb is not None else frozenset()
