@@ -125,6 +125,8 @@ def variants() -> dict:
         v[f"slot{k} q"] = replace(S, page_nodes=3, page_slot=k, page_query="question")
         v[f"union3 slot{k}"] = replace(u3, page_slot=k)
         v[f"union3 q slot{k}"] = replace(u3, page_slot=k, page_query="question")
+    # round 7 (#8, lead): a same-language question's interrogative words out of its BM25 query and word share
+    v["shipped qwords"] = replace(DEFAULT_PARAMS, question_words=True)
     return v
 
 
