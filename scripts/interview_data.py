@@ -104,7 +104,9 @@ and reference texts are passed (S2's question-aware off-topic guard). 4: analyse
 reference's vectors (S1, the learned model's dense block). 5: analyses carry
 ``sim_subject`` (S2b's "unrelated to the whole subject" guard; v4 caches read as never unrelated). 6: G's
 ``guard_answer`` (a "skip"/"pass" inside an answer is no refusal; Latin notation in a Russian answer is no
-English), which sets ``Analysis.flag``; no field changed."""
+English), which sets ``Analysis.flag``; no field changed. Not bumped for K2's ``Analysis.kp_given``: a v6 cache
+reads it as False (the field's default), which is right for every analysis :func:`analyse_rows` makes (it passes no
+key points, so they are derived from the reference)."""
 
 
 def analyse_rows(rows: list[dict], scorer: Scorer, tag: str, group_key: str = "qid",

@@ -47,6 +47,22 @@ has all 5 points covered by meaning and scores 37). Same rule and CV, base the s
 macro-F1 0.683 → 0.689 (interval -0.001..+0.014), proxy Pearson 0.419 → 0.421 (interval including 0),
 paraphrase-check mean 48.0 → 46.5; ops-009 would score 40. A retrain on today's features (S2b's cues changed
 ``contra_share`` on 3 of 8075 training rows) differed by under 0.001 everywhere, so the file was not rewritten.
+
+Not adopted (K2, #9): a domain copy of the 28 named features, multiplied by ``kp_given`` (1 for a question with
+written key points, as every bank question has; 0 for SemEval's and Mohler's), plus the flag
+(:data:`core.interview.features.DOMAIN_NAMES`; Daumé III 2007, "Frustratingly Easy Domain Adaptation"), trained with
+``data/interview_eval/ownwords_dev.jsonl``'s dev rows at 4 times a labelled row and our bank rows analysed as the app
+analyses them (``scripts/train_interview_scorer.py --domain``; variant ``k_ow4_bk_dom`` of
+``scripts/interview_scorer_cv.py``). Through the app's path against this file (``check5``, rule fixed before the run)
+it passed every check: ownwords check split (n = 14 per kind) correct answers in one's own words 60.7 → 85.9, wrong
+answers borrowing the reference's words 50.7 → 26.2; U1's ops-009 answer 37 → 58 (its threshold 47); paraphrase
+check 50.8 → 59.3 (n = 20); off-topic false flags unchanged (SemEval train correct, out of fold: 18 of 1871, 15 of
+1450; short_answers_dev dev 0 and 3 of 36). It failed 8 tests of ``tests/test_interview_keypoints.py`` and
+``test_interview_learned.py``: it scores a fluent answer to *another* bank question as correct, and the off-topic
+guard only judges answers not judged correct. The check split's 14 correct answers, each put to another bank question
+(seeded): passed 2 → 12 of 14, flagged off-topic 9 → 2; ``labelled.jsonl``'s off-topic rows flagged 21 → 20 of 22.
+The code builds the copy (``Analysis.kp_given``, :func:`core.interview.features.domain_features`) and this
+evaluator reads a file that has it.
 """
 
 from __future__ import annotations
@@ -181,7 +197,8 @@ class ScorerModel:
 
 @lru_cache(maxsize=4)
 def load_model(path: Path = MODEL_FILE) -> ScorerModel | None:
-    """The saved model, or None when the file is absent, broken or built on other features."""
+    """The saved model, or None when the file is absent, broken or built on other features (names outside
+    :data:`~core.interview.features.FEATURE_NAMES` and :data:`~core.interview.features.DOMAIN_NAMES`)."""
     try:
         model = ScorerModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
