@@ -216,6 +216,47 @@ def _russian_library_css() -> str:
 [data-testid="stSkipToContent"]::after {{ content: "{t('common.skip_to_content', 'ru')}"; font-size: 1rem; }}"""
 
 
+def remembered_tabs(key: str, labels: dict[str, str]) -> list:
+    """``st.tabs`` that stay on the tab the user opened when the interface language changes.
+
+    A stateless tab bar's open tab is browser-local, and a tab's label is part of the bar's
+    identity, so a switch of language makes a new bar that opens on its first tab (the Reader fell
+    back to "Summary" with the question asked in "Ask", U, 2026-12-02). Here the bar is stateful
+    (``key`` + ``on_change``): a click reports the open tab, kept under the plain session key
+    ``f"{key}_open"`` as its language-free name (a widget's keyed value is dropped when the user
+    leaves the page), and a bar whose labels changed is opened on it through
+    ``st.session_state[key]``.
+
+    ``default=`` is not used on purpose: Streamlit 1.67 hashes it into the bar's element id
+    (``streamlit/elements/layouts.py``, ``compute_and_register_element_id(..., default=default)``),
+    which is also the React key of the tab container (the frontend keys a block by its
+    ``deltaBlock.id``), so a default that follows the click (ffa8ca2)
+    gave the bar a new id on every click and the browser remounted the whole container: the chat
+    box under "Ask" was replaced while the click's rerun ran and a question typed right after the
+    click was lost (fresh-clone CI run, 2026-12-02; reverted in 0fdc134). Without it the id
+    depends only on the labels, so a click's rerun keeps every element in place (the browser
+    test checks the chat box is the same DOM node after the click's run) and only a language
+    switch builds a new bar.
+
+    Args:
+        key: the tab bar's widget key, unique on the page, e.g. ``"reader_tabs"``.
+        labels: tab name → label in the interface language, in display order, e.g.
+            ``{"summary": "Конспект", "ask": "Вопросы"}``; labels are distinct.
+
+    Returns:
+        The tab containers, in the order of ``labels``.
+    """
+    state, open_key = st.session_state, f"{key}_open"
+    names, shown = list(labels), list(labels.values())
+
+    def remember() -> None:
+        state[open_key] = names[shown.index(state[key])] if state.get(key) in shown else names[0]
+
+    if state.get(key) not in shown:  # first run, a new language, or back from another page
+        state[key] = labels.get(state.get(open_key), shown[0])
+    return st.tabs(shown, key=key, on_change=remember)
+
+
 def page_header(icon: str, feature: str) -> Lang:
     """A page's start: its title (``:material/<icon>:`` and ``<feature>.title``), its caption
     (``<feature>.caption``) and the sidebar status. Returns the interface language.

@@ -31,6 +31,7 @@ from pages._common import (
     llm,
     page_header,
     rate_ok,
+    remembered_tabs,
     settings,
     show_error,
     ui_lang,
@@ -91,8 +92,9 @@ except MargoError as exc:
     show_error(exc)
     st.stop()
 
-tab_iv, tab_progress = st.tabs([f":material/record_voice_over: {t('interview.tab.interview', ui)}",
-                                f":material/monitoring: {t('interview.tab.progress', ui)}"])
+tab_iv, tab_progress = remembered_tabs("iv_tabs", {  # the open tab survives a switch of language
+    "interview": f":material/record_voice_over: {t('interview.tab.interview', ui)}",
+    "progress": f":material/monitoring: {t('interview.tab.progress', ui)}"})
 
 # ----------------------------------------------------------------------------- interview
 def interview_tab() -> None:

@@ -25,6 +25,7 @@ from pages._common import (
     llm,
     page_header,
     rate_ok,
+    remembered_tabs,
     show_error,
     user_settings,
     workspace,
@@ -96,8 +97,9 @@ st.caption(t("reader.doc.meta", ui, n=doc.n_pages, lang=lang_name(doc.lang, ui),
 docs = _papers.open_papers(reader, cfg, doc)
 _papers.ocr_notes(doc)
 
-tab_summary, tab_ask = st.tabs([f":material/summarize: {t('reader.tab.summary', ui)}",
-                                f":material/forum: {t('reader.tab.ask', ui)}"])
+tab_summary, tab_ask = remembered_tabs("reader_tabs", {  # the open tab survives a switch of language
+    "summary": f":material/summarize: {t('reader.tab.summary', ui)}",
+    "ask": f":material/forum: {t('reader.tab.ask', ui)}"})
 
 with tab_summary:
     c1, c2 = st.columns([3, 1])

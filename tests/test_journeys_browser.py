@@ -198,3 +198,77 @@ def test_recommendations_russian_with_movielens(browser, app_url, shared_data, t
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
     full_screenshot(page, SHOTS / "recommend_ru_phone.png")
     ctx.close()
+
+
+def _switch_language(page, name: str) -> None:
+    page.get_by_test_id("stSidebarUserContent").get_by_text(name, exact=True).click()
+
+
+def _selected_tab(page) -> str:
+    return " | ".join(page.locator("[role=tab][aria-selected=true]").all_inner_texts())
+
+
+_COUNT_RUNS = """() => {  // counts the script runs that start from now on (the app's run-state attribute)
+    const app = document.querySelector('[data-testid=stApp]');
+    window.margoRuns = 0;
+    new MutationObserver(() => {
+        if (app.getAttribute('data-test-script-state') === 'running') window.margoRuns += 1;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+_RUN_DONE = ("() => window.margoRuns >= 1 && document.querySelector('[data-testid=stApp]')"
+             ".getAttribute('data-test-script-state') !== 'running'")
+
+
+def test_language_switch_keeps_the_open_tab_and_the_conversation(browser, app_url, shared_data):
+    """Switching the interface language keeps the Reader on "Ask" with its question and answer, and the
+    interview on "Progress" (a tab's label is part of its identity: the new language's bar used to open
+    on its first tab, "Summary"). The tab bar that remembers its tab reruns the page on a click; that
+    run must keep the chat box (the same DOM node, with what was typed into it while the run went on):
+    ffa8ca2's bar got a new id on each click, the browser rebuilt it, and a question typed right after
+    the click was lost in a loaded CI run."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    ctx, page = _page(browser)
+    page.goto(app_url)
+    page.get_by_role("heading", name=re.compile("Чтение статей")).wait_for(timeout=LONG)
+    _upload(page, shared_data / "papers" / "sokolov_hse_lecture07_deeplearning_ru.pdf")
+    page.get_by_text("Конспект готов").first.wait_for(timeout=LONG)
+    settle(page, 0)
+    box = page.get_by_placeholder(re.compile("Спросите о статье"))
+    node = box.element_handle(timeout=LONG)  # the chat box inside the (hidden) "Ask" panel
+    page.evaluate(_COUNT_RUNS)
+    page.get_by_role("tab", name=re.compile("Вопросы")).click()
+    question = "Какие функции активации перечислены?"
+    box.fill(question)  # typed at once, while the click's run may still be going on
+    try:
+        page.wait_for_function(_RUN_DONE, timeout=LONG)
+    except PlaywrightTimeout:
+        raise AssertionError("the tab click started no run: the server never learns the open tab") from None
+    assert node.evaluate("e => e.isConnected"), "the click's run rebuilt the chat box"
+    assert box.input_value() == question
+    box.press("Enter")
+    page.get_by_role("button", name=re.compile("Новый разговор")).wait_for(timeout=LONG)
+    _switch_language(page, "English")
+    page.get_by_role("tab", name=re.compile("Ask")).wait_for(timeout=LONG)
+    settle(page, 500)
+    assert "Ask" in _selected_tab(page), _selected_tab(page)
+    page.get_by_role("button", name=re.compile("New conversation")).wait_for(timeout=LONG)
+    assert page.get_by_text(question).first.is_visible()
+    assert page.get_by_text(re.compile(r"ReLU")).first.is_visible()
+    page.screenshot(path=str(SHOTS / "reader_ask_after_language_switch.png"))
+    _switch_language(page, "Русский")
+    page.get_by_role("tab", name=re.compile("Вопросы")).wait_for(timeout=LONG)
+    settle(page, 500)
+    assert "Вопросы" in _selected_tab(page), _selected_tab(page)
+    page.screenshot(path=str(SHOTS / "reader_ask_back_in_russian.png"))
+
+    page.get_by_role("link", name=re.compile("Тренажёр собеседований")).click()
+    page.get_by_role("tab", name=re.compile("Прогресс")).click()
+    page.get_by_role("tab", name=re.compile("Прогресс"), selected=True).wait_for(timeout=LONG)
+    settle(page, 0)
+    _switch_language(page, "English")
+    page.get_by_role("tab", name=re.compile("Progress")).wait_for(timeout=LONG)
+    settle(page, 500)
+    assert "Progress" in _selected_tab(page), _selected_tab(page)
+    page.screenshot(path=str(SHOTS / "interview_progress_after_language_switch.png"))
+    ctx.close()
