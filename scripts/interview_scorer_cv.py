@@ -112,8 +112,20 @@ also requires), all about answers to *another* question: the check split's 14 co
 question (seeded) passed 2 → 12 of 14 and were flagged off-topic 9 → 2 of 14; ``labelled.jsonl``'s off-topic rows
 flagged 21 → 20 of 22, ``unrelated_dev`` dev 38 / 44 both. The rule above measured false flags only, not detection.
 
+K2b (post hoc: added 2026-12-02 13:01 UTC after ``k_ow4_bk_dom`` failed on answers to other questions; rule written
+before its run). Variant ``k_ow4_bk_dom_hn``: ``k_ow4_bk_dom`` plus hard negatives (``train_interview_scorer
+--domain --hard-negatives``: each bank training answer graded >= 50 put to another bank question, grade 0, its own
+row's weight). ``prep5`` appends those rows to ``k_prep.pkl`` (``T["hn"]``; weight 0 in every other variant).
+It ships only if all hold: (1) ``cv5 k_base k_ow4_bk_dom_hn``: items 1-4 of the K rule above; (2) ``check5`` a-d
+against the shipped file; (3) through the app's path, the check split's 14 correct answers put to another bank
+question (``crossed_check``, ``crossed_items`` seed 0): passed no more than the shipped file's, flagged off-topic no
+fewer than the shipped file's minus 1; ``labelled.jsonl``'s off-topic rows and ``unrelated_dev`` dev flagged off-topic
+no fewer than under the shipped file; (4) ``tests/test_interview_*.py`` pass with the two strict xfails
+of ``test_interview_domain.py`` turned into plain tests.
+
 Usage: ``.venv/bin/python -m scripts.interview_scorer_cv [prep | cv [VARIANT ...] | prep3 [OLD_X.pkl] |
-cv3 BASE VARIANT ... | prep4 | cv4 BASE VARIANT ... | check5 OLD_MODEL.json NEW_MODEL.json]``
+cv3 BASE VARIANT ... | prep4 | cv4 BASE VARIANT ... | check5 OLD_MODEL.json NEW_MODEL.json | prep5 |
+cv5 BASE VARIANT ... | crossed_check MODEL.json ...]``
 """
 
 from __future__ import annotations
@@ -363,6 +375,9 @@ def evaluate(name: str, variant: dict, D: dict, base: dict | None = None) -> dic
     ow = T.get("ow")  # K: ownwords_dev.jsonl dev rows (appended last), weighted ow_w times a labelled row
     if ow is not None:
         Y[ow] *= variant.get("ow_w", 0.0)
+    hn = T.get("hn")  # K2b: hard negatives (appended after), their source row's weight, or 0
+    if hn is not None:
+        Y[hn] *= T["hn_w"][hn] if variant.get("hn") else 0.0
     Z = dense(T["vec"], variant["dense"]) if variant.get("dense") else None
     how = variant.get("readout", "pc")
     fit = make_fit(variant)
@@ -374,6 +389,8 @@ def evaluate(name: str, variant: dict, D: dict, base: dict | None = None) -> dic
     thr, f1q = best_threshold(sq[sem] / 100, gold2[sem])
     sci = np.array([g.startswith("sciEntsBank:") for g in groups])
     lab = ~sem if ow is None else ~sem & ~ow
+    if hn is not None:
+        lab = lab & ~hn
     lab3 = np.array([MAP3[["correct", "contradictory", "incorrect"][int(np.argmax(y))]] for y in T["Y"]])
     from sklearn.metrics import log_loss
 
@@ -479,6 +496,7 @@ for _w in (1, 2, 4):
     # features in a domain copy (flag = the question has written key points), so they need not move SemEval's
     VARIANTS[f"k_ow{_w}_bk_dom"] = VARIANTS[f"k_ow{_w}"] | {"bk": True, "dom": True}
 VARIANTS["k_ow0_bk_dom"] = VARIANTS["k_base"] | {"bk": True, "dom": True}
+VARIANTS["k_ow4_bk_dom_hn"] = VARIANTS["k_ow4_bk_dom"] | {"hn": True}  # K2b, k_prep5.pkl
 N28 = 28
 """Named features of the shipped model (S1's 28), the first columns of an S3 prep's X."""
 PREP3 = CACHE_DIR / "s3_prep.pkl"
@@ -679,6 +697,98 @@ def prep4() -> None:
           f"{[i for i, o in zip(data['app']['ids'], okx, strict=True) if not o]}", flush=True)
 
 
+PREP5 = CACHE_DIR / "k_prep5.pkl"
+
+
+def prep5() -> None:
+    """K2b: :data:`PREP4` plus the hard negatives of ``train_interview_scorer.crossed_items`` (labelled, paraphrase_dev
+    and ownwords dev rows graded >= 50, each put to another bank question, grade 0), analysed as the training
+    script does (app path, fallback to the plain analysis where the app's guards flag it), appended to ``train``
+    with ``hn`` (mask) and ``hn_w`` (1, or 4 for an ownwords row: the source row's weight). Written to
+    ``var/bench_cache/k_prep5.pkl``."""
+    from threadpoolctl import threadpool_limits
+
+    from core.interview.bank import load_bank
+    from scripts.train_interview_scorer import DEV_FILE, OW_W, bank_training_analyses, crossed_items
+
+    threadpool_limits(1)
+    D = pickle.loads(PREP4.read_bytes())
+    T = D["train"]
+    emb = CachingEmbedder(USEEmbedder())
+    scorer = Scorer(emb, None, None, model=None)
+    bank = load_bank()
+    app = Scorer(emb, bank, None, model=None)
+    cal = Calibration.load()
+    add = {k: [] for k in ("X", "Y", "groups", "gold2", "va", "vr", "w")}
+    for fname, tag, w in (("labelled.jsonl", "labelled", 1.0), (DEV_FILE.name, "paraphrase_dev", 1.0),
+                          (OW_FILE.name, "ownwords_dev", OW_W)):
+        items = crossed_items([r for r in read_jsonl(ROOT / "data" / "interview_eval" / fname)
+                               if r.get("split", "dev") == "dev"], bank)
+        plain = analyse_rows(_bank_rows(items, bank), scorer, f"{tag}-crossed")
+        ok = np.array([not a.flag for a in plain])
+        an = bank_training_analyses(plain, _app_analyses(app, items))
+        X, _, v = _k_block(an, cal, 1.0)
+        for j, it in enumerate(items):
+            if ok[j]:
+                add["X"].append(X[j])
+                add["Y"].append([0.0, 0.0, 1.0])
+                add["groups"].append(f"labelled:{it['question_id']}")
+                add["gold2"].append(0)
+                add["va"].append(v["answer"][j])
+                add["vr"].append(v["reference"][j])
+                add["w"].append(w)
+    n = len(add["X"])
+    Xa = np.vstack(add["X"])
+    T["X"] = np.vstack([T["X"], Xa])
+    T["X_bk"] = np.vstack([T["X_bk"], Xa])
+    T["Y"] = np.vstack([T["Y"], np.array(add["Y"])])
+    T["groups"] = np.r_[T["groups"], np.array(add["groups"])]
+    T["gold2"] = np.r_[T["gold2"], np.array(add["gold2"])]
+    T["sem"] = np.r_[T["sem"], np.zeros(n, dtype=bool)]
+    T["hn"] = np.r_[np.zeros(len(T["ow"]), dtype=bool), np.ones(n, dtype=bool)]
+    T["hn_w"] = np.r_[np.zeros(len(T["ow"])), np.array(add["w"])]
+    T["ow"] = np.r_[T["ow"], np.zeros(n, dtype=bool)]
+    T["vec"] = {"answer": np.vstack([T["vec"]["answer"], np.array(add["va"])]),
+                "reference": np.vstack([T["vec"]["reference"], np.array(add["vr"])])}
+    PREP5.write_bytes(pickle.dumps(D))
+    print(f"prep5: {n} hard negatives appended ({len(T['X'])} rows)", flush=True)
+
+
+def crossed_check(model_files: list[str]) -> None:
+    """K2b rule (3): through the app's path, per model file: the ownwords check split's 14 correct answers each put
+    to another bank question (``crossed_items``, seed 0), ``labelled.jsonl``'s off-topic rows and ``unrelated_dev``
+    dev: n, passed (score >= threshold), flagged off-topic, mean score (JSON lines)."""
+    import json
+
+    from threadpoolctl import threadpool_limits
+
+    from core.interview.bank import default_bank
+    from core.interview.model import ScorerModel
+    from scripts.train_interview_scorer import crossed_items
+
+    threadpool_limits(1)
+    bank = default_bank()
+    emb = CachingEmbedder(USEEmbedder())
+    ev = ROOT / "data" / "interview_eval"
+    groups = {
+        "ownwords check correct -> another question": crossed_items(
+            [dict(r, grade=100) for r in read_jsonl(OW_FILE) if r["split"] == "check" and r["kind"] == "correct"],
+            bank, training=False),
+        "labelled off-topic rows": [r for r in read_jsonl(ev / "labelled.jsonl") if r["kind"] == "offtopic"],
+        "unrelated_dev dev": [r for r in read_jsonl(ev / "unrelated_dev.jsonl") if r["split"] == "dev"],
+    }
+    for path in model_files:
+        m = ScorerModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+        app = Scorer(emb, bank, None, model=m)
+        out = {}
+        for tag, rows in groups.items():
+            res = [app.score_question(bank.get(r["question_id"]), r["answer"], r["lang"]) for r in rows]
+            out[tag] = {"n": len(res), "passed": sum(x.score >= m.threshold_2way for x in res),
+                        "off_topic": sum(x.flag == "off_topic" for x in res),
+                        "mean_score": round(float(np.mean([x.score for x in res])), 1)}
+        print(Path(path).name, json.dumps(out), flush=True)
+
+
 def _guard_false_flags(model, cal: Calibration, domain: bool) -> dict[str, dict]:
     """(K2, rule c) Off-topic false flags of ``model``'s features and settings: SemEval train correct answers judged
     out-of-fold (grouped 5-fold, C and labelled weight of ``model``'s ``trained_on``), fed through ``finalize``;
@@ -771,6 +881,15 @@ def check5(old_file: str, new_file: str) -> int:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["check5"]:  # K2: check5 OLD_MODEL.json NEW_MODEL.json
         sys.exit(check5(sys.argv[2], sys.argv[3]))
+    if sys.argv[1:2] == ["prep5"]:
+        prep5()
+        sys.exit(0)
+    if sys.argv[1:2] == ["cv5"]:  # K2b: cv5 BASE VARIANT ... on k_prep5.pkl
+        cv(sys.argv[3:], PREP5, sys.argv[2])
+        sys.exit(0)
+    if sys.argv[1:2] == ["crossed_check"]:
+        crossed_check(sys.argv[2:])
+        sys.exit(0)
     if sys.argv[1:2] == ["prep"]:
         prep()
     elif sys.argv[1:2] == ["prep3"]:

@@ -94,6 +94,10 @@ them through): (1) our bank rows (labelled, paraphrase_dev, ownwords dev) analys
 analyses them (the bank's key points and distractors, :func:`app_analyses`); (2) the ``dev`` rows of
 :data:`OW_FILE` as labelled rows at :data:`OW_W` times a labelled row's weight; (3) the domain copy of the 28
 features (:func:`core.interview.features.domain_columns`, flag = the question has written key points)."""
+HARD_NEGATIVES = "--hard-negatives" in sys.argv
+"""(K2) With :data:`DOMAIN`: every bank training answer graded >= 50 also trained on once more, put to another bank
+question (:func:`crossed_items`, seeded), graded 0, at its own row's weight: the domain copy alone passed answers to
+other questions (2 -> 12 of 14 crossed check answers). Added 2026-12-02 13:01 UTC, after that failure (post hoc)."""
 NAMES: tuple[str, ...] = FEATURE_NAMES + DOMAIN_NAMES if DOMAIN else FEATURE_NAMES
 """The named features of the model this run trains (the model file's ``names``)."""
 NB = len(NAMES)
@@ -192,6 +196,26 @@ def app_analyses(app: Scorer, items: list[dict]) -> list:
                         it["answer"], it["lang"], None, it["question_id"]) for it in items]
 
 
+def crossed_items(items: list[dict], bank, seed: int = 0, training: bool = True) -> list[dict]:
+    """(K2) Hard negatives: each item graded >= 50, put to another bank question that has the item's language
+    (``random.Random(seed)``, in item order), as ``{..., "question_id": other, "grade": 0, "kind": "crossed"}``.
+    ``training``: the other question is never one of the check sets' (``ownwords_dev.jsonl`` split ``check``,
+    :data:`PARAPHRASE_FILE`), so no check question's reference is trained on."""
+    import random
+
+    rng = random.Random(seed)
+    held = ({r["question_id"] for r in read_jsonl(OW_FILE) if r["split"] == "check"}
+            | {r["question_id"] for r in read_jsonl(PARAPHRASE_FILE)}) if training else set()
+    ids = [q.id for q in bank.questions if q.id not in held]
+    out = []
+    for it in items:
+        if it["grade"] < 50:
+            continue
+        others = [q for q in ids if q != it["question_id"] and it["lang"] in bank.get(q).langs]
+        out.append(dict(it, id=f"{it.get('id', '')}-crossed", question_id=rng.choice(others), grade=0, kind="crossed"))
+    return out
+
+
 def bank_training_analyses(plain: list, app: list) -> list:
     """(K) Per row the app's analysis, or where the app's guards flag it, the plain one (key points derived from
     the reference) marked as a bank row (``kp_given`` True) so it keeps its training-time features (the
@@ -234,8 +258,12 @@ def training_set(scorer: Scorer):
     files = [("labelled.jsonl", "labelled", 1.0), (DEV_FILE.name, "paraphrase_dev", 1.0)]
     if DOMAIN:
         files.append((OW_FILE.name, "ownwords_dev", OW_W))
+    if DOMAIN and HARD_NEGATIVES:
+        files += [(f, f"{t}-crossed", w) for f, t, w in files]
     for fname, tag, weight in files:
         lab = [r for r in read_jsonl(EVAL_DIR / fname) if r.get("split", "dev") == "dev"]
+        if tag.endswith("-crossed"):
+            lab = crossed_items(lab, bank)
         an = analyse_rows(bank_rows(lab, bank), scorer, tag)
         ok = np.array([not a.flag for a in an])
         if app is not None:
