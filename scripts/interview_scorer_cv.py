@@ -123,6 +123,15 @@ fewer than the shipped file's minus 1; ``labelled.jsonl``'s off-topic rows and `
 no fewer than under the shipped file; (4) ``tests/test_interview_*.py`` pass with the two strict xfails
 of ``test_interview_domain.py`` turned into plain tests.
 
+Run once, 2026-12-02 13:05-13:15 UTC (124 hard negatives; 8285 rows): failed (1) and (2), not shipped. ``cv5`` vs
+``k_base`` (same prep): check correct 60.8 → 64.2 (rule ≥ +8), wrong 50.7 → 21.7, partial 23.3 → 26.7, ops-009 37 →
+48; intervals by module -0.022..+0.002, by question -0.010..+0.002, Pearson -0.017..+0.003; RU/EN AUC 0.743 / 0.737;
+ownwords dev OOF Spearman 0.35 (``k_ow4_bk_dom`` 0.73 on this prep); paraphrase check 50.6 → 42.5. ``check5`` (the
+training script's model, threshold 48): correct 60.7 → 64.3, wrong 50.7 → 21.6, ops-009 48 ≥ 48, false flags unchanged
+(18 / 1871, 15 / 1450, 0 and 3 of 36), paraphrase 50.8 → 42.5: a and d fail. (3) held: crossed check answers passed
+2 → 1, flagged 9 → 9 of 14; labelled off-topic 21 → 21 of 22; unrelated_dev dev 38 → 38 of 44 (``k_ow4_bk_dom``:
+12, 2; 20; 38).
+
 Usage: ``.venv/bin/python -m scripts.interview_scorer_cv [prep | cv [VARIANT ...] | prep3 [OLD_X.pkl] |
 cv3 BASE VARIANT ... | prep4 | cv4 BASE VARIANT ... | check5 OLD_MODEL.json NEW_MODEL.json | prep5 |
 cv5 BASE VARIANT ... | crossed_check MODEL.json ...]``
@@ -377,7 +386,7 @@ def evaluate(name: str, variant: dict, D: dict, base: dict | None = None) -> dic
         Y[ow] *= variant.get("ow_w", 0.0)
     hn = T.get("hn")  # K2b: hard negatives (appended after), their source row's weight, or 0
     if hn is not None:
-        Y[hn] *= T["hn_w"][hn] if variant.get("hn") else 0.0
+        Y[hn] *= T["hn_w"][hn][:, None] if variant.get("hn") else 0.0
     Z = dense(T["vec"], variant["dense"]) if variant.get("dense") else None
     how = variant.get("readout", "pc")
     fit = make_fit(variant)

@@ -39,7 +39,8 @@ beside it for the record.
 With ``--candidates`` nothing is written: the candidate features of :data:`CANDIDATES` are
 cross-validated beside the current ones (#9b).
 
-``--domain`` (K): the domain-augmented variant (:data:`DOMAIN`; not shipped).
+``--domain`` (K): the domain-augmented variant (:data:`DOMAIN`; not shipped); ``--hard-negatives`` adds
+:data:`HARD_NEGATIVES`; ``--out PATH`` writes the model there instead of the shipped file.
 
 Usage: ``.venv/bin/python -m scripts.train_interview_scorer [--domain] [--hgb | --candidates | --boost-only |
 --guard-report]``
@@ -97,7 +98,8 @@ features (:func:`core.interview.features.domain_columns`, flag = the question ha
 HARD_NEGATIVES = "--hard-negatives" in sys.argv
 """(K2) With :data:`DOMAIN`: every bank training answer graded >= 50 also trained on once more, put to another bank
 question (:func:`crossed_items`, seeded), graded 0, at its own row's weight: the domain copy alone passed answers to
-other questions (2 -> 12 of 14 crossed check answers). Added 2026-12-02 13:01 UTC, after that failure (post hoc)."""
+other questions (2 -> 12 of 14 crossed check answers). Added 2026-12-02 13:01 UTC, after that failure (post hoc); measured and not shipped (see
+``scripts/interview_scorer_cv.py``, K2b): it caught those answers again but lost the own-words gains."""
 NAMES: tuple[str, ...] = FEATURE_NAMES + DOMAIN_NAMES if DOMAIN else FEATURE_NAMES
 """The named features of the model this run trains (the model file's ``names``)."""
 NB = len(NAMES)
@@ -704,7 +706,8 @@ def main() -> int:
         "guard_crossed_train_detection": crossed,
     })
     model.meta = meta
-    MODEL_FILE.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+    out = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else MODEL_FILE
+    out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in model.to_json().items() if k not in ("mean", "scale")}, indent=1))
     return 0
 
