@@ -132,6 +132,19 @@ training script's model, threshold 48): correct 60.7 → 64.3, wrong 50.7 → 21
 2 → 1, flagged 9 → 9 of 14; labelled off-topic 21 → 21 of 22; unrelated_dev dev 38 → 38 of 44 (``k_ow4_bk_dom``:
 12, 2; 20; 38).
 
+K3 (#9; rule fixed by the lead 2026-12-02 13:15 UTC, before any run, written here before the results). Variant: K2b's
+with the hard negatives at a lower weight (``train_interview_scorer --domain --hard-negatives --hn-weight W``: W x
+their row's weight), W in {0.1, 0.25, 0.5}, each trained once and read by ``check5`` (OLD the shipped file, c31e4e7)
+and ``crossed_check``. A W qualifies if, through the app's path: (1) check split own-words correct mean ≥ 68.7
+(current + 8) and wrong-borrowing ≤ 53.7 (current + 3); (2) ops-009 ≥ that model's 2-way threshold; (3) SemEval train
+correct flagged off-topic (out of fold) ≤ 1.0% per corpus, ``short_answers_dev`` dev flagged no more than now (0 / 36
+bank, 3 / 36 no bank); (4) paraphrase_check mean ≥ 50.8; (5) crossed check: passed ≤ 2 and flagged ≥ 9 of 14;
+labelled off-topic rows flagged ≥ 21 of 22; ``unrelated_dev`` dev flagged ≥ 38 of 44; (6) labelled OOF Spearman as
+the training script records it (``labelled_weight_cv`` at the chosen weight) ≥ current − 0.03 (0.7631 − 0.03 =
+0.7331). Among qualifying W the highest check correct mean ships (ties: the smaller W), and only if every
+``tests/test_interview*.py`` passes with the two strict xfails of ``test_interview_domain.py`` as plain tests.
+``check5``'s out-of-fold guard folds are now trained with the model's hard negatives (``trained_on.hard_negatives``).
+
 Usage: ``.venv/bin/python -m scripts.interview_scorer_cv [prep | cv [VARIANT ...] | prep3 [OLD_X.pkl] |
 cv3 BASE VARIANT ... | prep4 | cv4 BASE VARIANT ... | check5 OLD_MODEL.json NEW_MODEL.json | prep5 |
 cv5 BASE VARIANT ... | crossed_check MODEL.json ...]``
@@ -802,7 +815,9 @@ def _guard_false_flags(model, cal: Calibration, domain: bool) -> dict[str, dict]
     """(K2, rule c) Off-topic false flags of ``model``'s features and settings: SemEval train correct answers judged
     out-of-fold (grouped 5-fold, C and labelled weight of ``model``'s ``trained_on``), fed through ``finalize``;
     ``short_answers_dev.jsonl`` dev scored by ``model`` through the bank path and without the bank.
-    ``domain``: build the training rows as the domain variant does (``train_interview_scorer.DOMAIN``)."""
+    ``domain``: build the training rows as the domain variant does (``train_interview_scorer.DOMAIN``); with the
+    hard negatives and their weight factor when ``model``'s ``trained_on.hard_negatives`` records them (K3; K2b's
+    check of its 1x model built the folds without them)."""
     import scripts.train_interview_scorer as tis
     from core.interview.bank import default_bank
     from core.interview.features import DOMAIN_NAMES
@@ -810,6 +825,9 @@ def _guard_false_flags(model, cal: Calibration, domain: bool) -> dict[str, dict]
     from scripts.tune_guard_transfer import SHORT_FILE, _FixedScore, bank_parts, nobank_parts
 
     tis.DOMAIN = domain
+    hn = model.meta.get("hard_negatives")  # (K3) a hard-negative model's folds are trained with its hard negatives
+    tis.HARD_NEGATIVES = domain and isinstance(hn, dict)
+    tis.HN_W = float(hn["weight_factor"]) if isinstance(hn, dict) else 1.0
     tis.NAMES = FEATURE_NAMES + DOMAIN_NAMES if domain else FEATURE_NAMES
     tis.NB = len(tis.NAMES)
     assert tuple(model.names) == tis.NAMES, "the model's features are not the ones this run builds"

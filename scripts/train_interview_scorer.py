@@ -40,7 +40,7 @@ With ``--candidates`` nothing is written: the candidate features of :data:`CANDI
 cross-validated beside the current ones (#9b).
 
 ``--domain`` (K): the domain-augmented variant (:data:`DOMAIN`; not shipped); ``--hard-negatives`` adds
-:data:`HARD_NEGATIVES`; ``--out PATH`` writes the model there instead of the shipped file.
+:data:`HARD_NEGATIVES`, ``--hn-weight W`` scales their weight (:data:`HN_W`); ``--out PATH`` writes the model there instead of the shipped file.
 
 Usage: ``.venv/bin/python -m scripts.train_interview_scorer [--domain] [--hgb | --candidates | --boost-only |
 --guard-report]``
@@ -100,6 +100,13 @@ HARD_NEGATIVES = "--hard-negatives" in sys.argv
 question (:func:`crossed_items`, seeded), graded 0, at its own row's weight: the domain copy alone passed answers to
 other questions (2 -> 12 of 14 crossed check answers). Added 2026-12-02 13:01 UTC, after that failure (post hoc); measured and not shipped (see
 ``scripts/interview_scorer_cv.py``, K2b): it caught those answers again but lost the own-words gains."""
+HN_W = float(sys.argv[sys.argv.index("--hn-weight") + 1]) if "--hn-weight" in sys.argv else 1.0
+"""(K3) ``--hn-weight W``: a :data:`HARD_NEGATIVES` row's weight is ``W`` times its own row's weight (before the
+labelled weight multiplies both); the default 1 is K2's run. Grid W in {0.1, 0.25, 0.5}, each run once, read by the
+rule written in ``scripts/interview_scorer_cv.py`` (K3, fixed by the lead 2026-12-02 13:15 UTC before any run)."""
+ROW_TAGS: list[str] = []
+"""(K3) The source of each row of the last :func:`training_set` (same order as its ``X``): ``"semeval"``,
+``"labelled"``, ``"paraphrase_dev"``, ``"ownwords_dev"`` or one of those + ``"-crossed"`` (a hard negative)."""
 NAMES: tuple[str, ...] = FEATURE_NAMES + DOMAIN_NAMES if DOMAIN else FEATURE_NAMES
 """The named features of the model this run trains (the model file's ``names``)."""
 NB = len(NAMES)
@@ -235,6 +242,7 @@ def training_set(scorer: Scorer):
     """
     held = ru_qids()
     X, Y, groups, sem, gold2, analyses = [], [], [], [], [], []
+    ROW_TAGS.clear()
     cal = Calibration.load()
     for corpus in ("sciEntsBank", "beetle"):
         rows = [r for r in semeval(corpus) if r["split"] == "train"]
@@ -251,6 +259,7 @@ def training_set(scorer: Scorer):
             sem.append(True)
             gold2.append(int(r["label_2way"] == "correct"))
             analyses.append(an[i])
+            ROW_TAGS.append("semeval")
     bank = load_bank()
     app = Scorer(scorer.embedder, bank, None, model=None) if DOMAIN else None
     # #9d: the 60 short own-words answers of paraphrase_dev.jsonl (30 correct, 30 wrong but on topic) are
@@ -261,7 +270,7 @@ def training_set(scorer: Scorer):
     if DOMAIN:
         files.append((OW_FILE.name, "ownwords_dev", OW_W))
     if DOMAIN and HARD_NEGATIVES:
-        files += [(f, f"{t}-crossed", w) for f, t, w in files]
+        files += [(f, f"{t}-crossed", w * HN_W) for f, t, w in files]
     for fname, tag, weight in files:
         lab = [r for r in read_jsonl(EVAL_DIR / fname) if r.get("split", "dev") == "dev"]
         if tag.endswith("-crossed"):
@@ -283,6 +292,7 @@ def training_set(scorer: Scorer):
             sem.append(False)
             gold2.append(int(it["grade"] >= 50))
             analyses.append(an[j])
+            ROW_TAGS.append(tag)
     return np.vstack(X), np.array(Y), np.array(groups), np.array(sem), np.array(gold2), analyses
 
 
@@ -683,8 +693,12 @@ def main() -> int:
                    "our bank rows analysed as the app does)" if DOMAIN else "")
                 + "; data/interview_eval/paraphrase_check.jsonl (tie-breaker only, not trained on)",
         "rows": int(len(X)), "semeval_rows": int(sem.sum()), "labelled_rows": int((~sem).sum()),
-        "ownwords_rows": int(np.sum(~sem & ~np.isclose(Y.sum(axis=1), lab_w))),
+        "ownwords_rows": ROW_TAGS.count("ownwords_dev"),
         "domain": DOMAIN_RECORD if DOMAIN else "off (--domain not given)",
+        "hard_negatives": ({"rows": sum(t.endswith("-crossed") for t in ROW_TAGS), "weight_factor": HN_W,
+                            "how": "each bank training answer graded >= 50 put to another bank question outside "
+                                   "the check sets (crossed_items, seed 0), grade 0, HN_W x its row's weight"}
+                           if DOMAIN and HARD_NEGATIVES else "off"),
         "model": "sklearn LogisticRegression (multinomial, L2), standardised features; (S1) plus the dense block "
                  f"{DENSE_KIND} of the answer and reference USE vectors, shrunk by DENSE_W = {DENSE_W}",
         "dense_cv": DENSE_CV,
@@ -751,7 +765,10 @@ def search_lr(X, Y, groups, sem, gold2) -> tuple[float, float, float | None, dic
         thr, f1 = best_threshold(P[sem, 0], gold2[sem])
         print(f"C={C}: OOF log-loss {cv[C]:.4f}, 2-way macro-F1 {f1:.3f} at {thr}", flush=True)
     C = min(cv, key=cv.get)
-    lab = ~sem & np.isclose(Y.sum(axis=1), 1.0)  # the labelled rows proper (an OW_FILE row sums to OW_W)
+    # the labelled rows proper (labelled.jsonl, paraphrase_dev): not OW_FILE rows, not hard negatives (K3: by the
+    # row's tag; a weight test would take a hard negative of an OW_FILE row at HN_W = 0.25, 4 x 0.25 = 1)
+    lab = (np.isin(np.array(ROW_TAGS), ["labelled", "paraphrase_dev"]) if len(ROW_TAGS) == len(Y)
+           else ~sem & np.isclose(Y.sum(axis=1), 1.0))
     lab_grades = Y[lab, 0]
     by_w = {}
     for w in LAB_W_GRID:
