@@ -145,6 +145,24 @@ the training script records it (``labelled_weight_cv`` at the chosen weight) ≥
 ``tests/test_interview*.py`` passes with the two strict xfails of ``test_interview_domain.py`` as plain tests.
 ``check5``'s out-of-fold guard folds are now trained with the model's hard negatives (``trained_on.hard_negatives``).
 
+Run once each, 2026-12-02 13:16-13:38 UTC (124 hard negatives, 8285 rows; C 0.01 and labelled weight 20 chosen in
+every run; OLD = shipped c31e4e7: correct 60.7, wrong 50.7, ops-009 37 / 49, paraphrase 50.8, crossed 2 / 9,
+labelled Spearman 0.7631). No W qualifies (item 6 fails for all three), nothing shipped:
+
+====  ============  =========  ==============  ==========  ==============================  ============
+W     correct (14)  wrong (14)  ops-009 / thr   para (20)   crossed 14 / off-topic 22 / 44  lab. Spearman
+====  ============  =========  ==============  ==========  ==============================  ============
+0.1   76.5          24.3       52 / 48         51.8        2, 9 / 21 / 38                  0.656
+0.25  72.3          23.2       50 / 48         48.3        1, 9 / 21 / 38                  0.671
+0.5   68.3          22.5       49 / 49         45.4        1, 9 / 21 / 38                  0.678
+====  ============  =========  ==============  ==========  ==============================  ============
+
+Item 3 held in every run (18 / 1871, 15 / 1450 SemEval train correct flagged out of fold; short dev 0 / 36 bank,
+3 / 36 no bank). W = 0.1 passes items 1-5; item 6 fails (0.656 < 0.733; the blend record's ``labelled_oof_spearman``
+over all non-SemEval rows, 0.543 against the shipped file's 0.649, fails as well). The domain copy alone already
+recorded 0.594 (K2's ``k_ow4_bk_dom``, same rows), which no K2 rule measured. ``tests/test_interview*.py`` not run
+for the candidates (the rule requires a qualifying W first).
+
 Usage: ``.venv/bin/python -m scripts.interview_scorer_cv [prep | cv [VARIANT ...] | prep3 [OLD_X.pkl] |
 cv3 BASE VARIANT ... | prep4 | cv4 BASE VARIANT ... | check5 OLD_MODEL.json NEW_MODEL.json | prep5 |
 cv5 BASE VARIANT ... | crossed_check MODEL.json ...]``

@@ -103,7 +103,9 @@ other questions (2 -> 12 of 14 crossed check answers). Added 2026-12-02 13:01 UT
 HN_W = float(sys.argv[sys.argv.index("--hn-weight") + 1]) if "--hn-weight" in sys.argv else 1.0
 """(K3) ``--hn-weight W``: a :data:`HARD_NEGATIVES` row's weight is ``W`` times its own row's weight (before the
 labelled weight multiplies both); the default 1 is K2's run. Grid W in {0.1, 0.25, 0.5}, each run once, read by the
-rule written in ``scripts/interview_scorer_cv.py`` (K3, fixed by the lead 2026-12-02 13:15 UTC before any run)."""
+rule written in ``scripts/interview_scorer_cv.py`` (K3, fixed by the lead 2026-12-02 13:15 UTC before any run). Run
+2026-12-02 13:16-13:38 UTC: no W qualified (labelled OOF Spearman 0.656 / 0.671 / 0.678 at W 0.1 / 0.25 / 0.5 against
+the shipped 0.763 - 0.03; W = 0.1 passed every other item), not shipped."""
 ROW_TAGS: list[str] = []
 """(K3) The source of each row of the last :func:`training_set` (same order as its ``X``): ``"semeval"``,
 ``"labelled"``, ``"paraphrase_dev"``, ``"ownwords_dev"`` or one of those + ``"-crossed"`` (a hard negative)."""

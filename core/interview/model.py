@@ -64,7 +64,13 @@ guard only judges answers not judged correct. The check split's 14 correct answe
 With hard negatives added (``--hard-negatives``: each bank training answer graded >= 50 put to another bank
 question, grade 0; post hoc, its rule written before the run) answers to other questions were caught again
 (passed 1, flagged 9 of 14; labelled off-topic 21 of 22) but the gains went: check correct 64.3 (+3.6, rule +8),
-wrong 21.6, ops-009 48 (threshold 48), paraphrase check 42.5 (< 50.8): not adopted either.
+wrong 21.6, ops-009 48 (threshold 48), paraphrase check 42.5 (< 50.8): not adopted either. At a lower weight
+(K3, ``--hn-weight W``, W x the row's weight; rule fixed before the runs, 2026-12-02) the own-words gains partly
+came back without passing answers to other questions: W = 0.1 scored check correct 76.5, wrong 24.3 (n = 14 each),
+ops-009 52 (threshold 48), paraphrase check 51.8 (n = 20), crossed check passed 2 / flagged 9 of 14, labelled
+off-topic 21 of 22, but its labelled out-of-fold Spearman fell to 0.656 (this file 0.763; W = 0.25 / 0.5: 0.671 /
+0.678, with check correct 72.3 / 68.3 and paraphrase 48.3 / 45.4): not adopted (table in
+``scripts/interview_scorer_cv.py``, K3).
 The code builds the copy (``Analysis.kp_given``, :func:`core.interview.features.domain_features`) and this
 evaluator reads a file that has it.
 """
