@@ -51,6 +51,7 @@ from ..types import Lang
 from .bank import Bank, BankEmbeddings, Question, derive_key_points, get_bank_embeddings
 from .features import (
     ANTONYMS,
+    DOMAIN_FLAG,
     antonym_conflicts,
     compute_features,
     demote,
@@ -908,7 +909,8 @@ def finalize(a: Analysis, cal: Calibration, model: ScorerModel | None | Literal[
     learned: dict[str, float] = {}
     label3 = ""
     if model is not None:
-        learned = learned_features(a, contra_share, structure, cal, kp_sem=not set(model.names).isdisjoint(KP_SEM_NAMES))
+        learned = learned_features(a, contra_share, structure, cal, kp_sem=not set(model.names).isdisjoint(KP_SEM_NAMES),
+                                   domain=DOMAIN_FLAG in model.names)
         overall, label3 = model.score(learned, a.ans_vec, a.ref_vec)
         if contra_share > 0:
             # A contradicted key point costs what it cost the previous scorer's correctness
@@ -1134,7 +1136,7 @@ def _closer_elsewhere(a: Analysis, cal: Calibration, off_margin: float) -> bool:
 
 
 def learned_features(a: Analysis, contra_share: float, structure: float,
-                     cal: Calibration | None = None, kp_sem: bool = False) -> dict[str, float]:
+                     cal: Calibration | None = None, kp_sem: bool = False, domain: bool = True) -> dict[str, float]:
     """The learned model's features of analysed answer ``a`` (see :mod:`core.interview.features`).
 
     Args:
@@ -1146,11 +1148,14 @@ def learned_features(a: Analysis, contra_share: float, structure: float,
         kp_sem: (S3) also return :data:`KP_SEM_NAMES`. :func:`finalize` asks for them only when the
             model was trained on them: the shipped one is not (S3's train-only CV did not accept them,
             see ``scripts/interview_scorer_cv.py``), so the app does not pay for them.
+        domain: (K) also return :data:`core.interview.features.DOMAIN_NAMES` (the training script reads
+            them with ``--domain``); :func:`finalize` asks for them only when the model has them (the
+            shipped one does not).
 
     Returns:
-        {name: value} for every :data:`core.interview.features.FEATURE_NAMES` and (K)
-        :data:`core.interview.features.DOMAIN_NAMES` (plus :data:`KP_SEM_NAMES` with ``kp_sem``); a model reads
-        the names it was trained on.
+        {name: value} for every :data:`core.interview.features.FEATURE_NAMES` (plus (K)
+        :data:`core.interview.features.DOMAIN_NAMES` with ``domain``, :data:`KP_SEM_NAMES` with ``kp_sem``); a
+        model reads the names it was trained on.
     """
     extra = semantic_kp_features(a, cal if cal is not None else Calibration.load()) if kp_sem else {}
     kp_cos = a.kp_cos if a.kp_cos is not None else np.zeros((0, len(a.units)), dtype=np.float32)
@@ -1160,7 +1165,7 @@ def learned_features(a: Analysis, contra_share: float, structure: float,
         ref_q=a.ref_q, sim_demoted=a.sim_demoted, unit_texts=[u.text for u in a.units],
         unit_kinds=[u.kind for u in a.units], kp_texts=a.kp_texts, kp_cos=kp_cos, kp_overlap=kp_overlap,
         contra_share=contra_share, structure=structure, n_words=a.n_words, n_sentences=a.n_sentences)
-    return feats | domain_features(feats, getattr(a, "kp_given", False)) | extra
+    return feats | (domain_features(feats, a.kp_given) if domain else {}) | extra
 
 
 class Scorer:
