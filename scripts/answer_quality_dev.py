@@ -79,7 +79,7 @@ def defects(text: str, section: str = "") -> list[str]:
 
 def run(docs, items, embedder) -> list[dict]:
     """Margo's extractive answer for every item (threshold -10: no abstention)."""
-    from core.reader.qa import answer_extractive, find_evidence
+    from core.reader.qa import answer_extractive, find_evidence, join_answer_parts
 
     out = []
     for it in items:
@@ -88,7 +88,7 @@ def run(docs, items, embedder) -> list[dict]:
         ans = answer_extractive(doc, ev, threshold=-10.0)
         section = {s.text: s.section for s in doc.sentences}
         quotes = [(c.page, c.quote, section.get(c.quote, "")) for c in ans.citations]
-        plain = " ".join(f"{c.quote} [p. {c.page}]" for c in ans.citations)
+        plain = join_answer_parts([f"{c.quote} [p. {c.page}]" for c in ans.citations])
         out.append({"pages": [c.page for c in ans.citations], "quotes": quotes,
                     "listed": ans.text if ans.text != plain else "", "words": len(ans.text.split())})
     return out
@@ -113,12 +113,13 @@ def report(items, res, n_examples: int = 12) -> dict:
                     examples.append((part, lang, it.id, page, d, text[:140]))
             ans = [(it, r) for it, r in sub if it.answerable and it.pages]
             hit = sum(bool(set(r["pages"]) & set(it.pages)) for it, r in ans)
+            hit1 = sum(bool(r["pages"][:1] and r["pages"][0] in it.pages) for it, r in ans)
             key = f"{part}_{lang}"
             summary[key] = {"answers": len(sub), "quotes": len(quotes), "bad": bad, "kinds": dict(kinds),
-                            "hit": hit, "n_hit": len(ans)}
+                            "hit": hit, "hit1": hit1, "n_hit": len(ans)}
             print(f"{key:11s} answers {len(sub):3d} quoted {len(quotes):3d} defective {bad:3d} "
                   f"({bad / max(1, len(quotes)):.3f}) {dict(kinds)} | page-hit {hit}/{len(ans)} "
-                  f"({hit / max(1, len(ans)):.3f})")
+                  f"({hit / max(1, len(ans)):.3f}), first sentence {hit1}/{len(ans)}")
     tq = sum(v["quotes"] for v in summary.values())
     tb = sum(v["bad"] for v in summary.values())
     th = sum(v["hit"] for v in summary.values())

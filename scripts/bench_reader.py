@@ -209,6 +209,9 @@ def _qasper_report(embedder) -> tuple[list[str], dict]:
 
     row("right page cited, EN question (Margo: a page of the answer sentences)", "hit_en", "n_hit_en")
     row("right page cited, RU question (RU→EN; in-house: all RU questions)", "hit_ru", "n_hit_ru")
+    row("the first cited page is right (Margo: the first answer sentence's; baselines: their top node's), EN",
+        "hit1_en", "n_hit_en")
+    row("the first cited page is right, RU", "hit1_ru", "n_hit_ru")
     row("right page among any cited page (Margo: answer + supporting passages), EN", "anyhit_en", "n_hit_en")
     row("right page among any cited page, RU", "anyhit_ru", "n_hit_ru")
     for key, label in (("hit_en", "EN"), ("hit_ru", "RU")):

@@ -295,6 +295,8 @@ def summarize_rows(items: list[Item], results: dict[str, list[Result]], threshol
             m[f"hit_{lang}"] = _mean([bool(set(r.pages) & set(it.pages)) and not abstains(r)
                                       for it, r in ans if it.pages])
             m[f"n_hit_{lang}"] = sum(1 for it, _ in ans if it.pages)
+            m[f"hit1_{lang}"] = _mean([bool(r.pages[:1]) and r.pages[0] in it.pages and not abstains(r)
+                                       for it, r in ans if it.pages])  # what is read first: best sentence / top node
             m[f"anyhit_{lang}"] = _mean([bool(set(r.pages + r.support_pages) & set(it.pages)) and not abstains(r)
                                          for it, r in ans if it.pages])
             m[f"evid_{lang}"] = _mean([evidence_hit(r.texts, it.evidence) and not abstains(r)

@@ -54,7 +54,13 @@ def test_answer_cites_the_right_page(docs, embedder, doc, question, page):
     # the best-scored sentence opens the answer (citations best first)
     scores = [c.score for c in answer.citations]
     assert scores == sorted(scores, reverse=True)
-    assert answer.text.startswith(answer.citations[0].quote)
+    assert answer.text.removeprefix("- ").startswith(answer.citations[0].quote)
+    # several quoted sentences: one bullet each, in the citations' order
+    if len(answer.citations) > 1:
+        lines = answer.text.split("\n")
+        assert len(lines) == len(answer.citations)
+        assert all(line.startswith(f"- {c.quote}") and line.endswith(f"[p. {c.page}]")
+                   for line, c in zip(lines, answer.citations, strict=True))
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,9 @@ def test_a_list_question_gets_the_list_after_its_lead_in(embedder, tmp_path):
     assert "Activation Functions We now" not in ans.text  # the heading is not quoted
     plain = answer_extractive(doc, find_evidence(doc, "How do neural networks learn?", embedder), -10.0)
     # no list appended to a question that asks for none: the text is just the quotes with their pages
-    assert plain.text == " ".join(f"{c.quote} [p. {c.page}]" for c in plain.citations)
+    # one "- " bullet per quoted sentence, each with its own page (several places to look, not one paragraph)
+    quoted = [f"{c.quote} [p. {c.page}]" for c in plain.citations]
+    assert plain.text == (quoted[0] if len(quoted) == 1 else "\n".join(f"- {q}" for q in quoted))
 
 
 def test_a_figure_label_and_a_fragment_are_not_quoted():

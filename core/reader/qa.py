@@ -898,7 +898,8 @@ def answer_extractive(
     margin: float = ANSWER_MARGIN, one_per_passage: bool = True, one_per_page: bool = True,
     typed: TypedParams | None = None,
 ) -> Answer:
-    """The best supporting sentences, best first, each cited to its page.
+    """The best supporting sentences, best first, each cited to its page; two or more are one ``"- "``
+    Markdown bullet per line.
 
     Best first, not in reading order: the sentences come from different pages (one per page), so reading
     order made a weaker sentence open the answer (seen in a real browser: "Which optimizer?" on the
@@ -969,9 +970,25 @@ def answer_extractive(
             parts.append(f"{c.quote} {listed} [p. {c.page}]")
         else:
             parts.append(f"{c.quote} [p. {c.page}]")
-    text = " ".join(parts)
+    text = join_answer_parts(parts)
     return Answer(text=text, abstained=False, citations=citations, lang=evidence.lang, evidence=evidence.confidence,
                   support=support_passages(doc, evidence, {doc.sentences[i].chunk for i, _ in chosen}))
+
+
+def join_answer_parts(parts: list[str]) -> str:
+    """The extractive answer's text from its quoted parts (each ``"<quote> [p. N]"``), best first.
+
+    One part is the text itself; two or more are one ``"- "`` Markdown bullet per line. They are
+    several places to look (one per page), not one answer: run together in a paragraph they read as
+    one (seen in a browser: "Which optimizer?" gave the Adam sentence, then a code URL and a FLOPs
+    sentence as if they continued it). All stay: the best sentence alone is on a gold page for 56/102
+    EN and 47/102 RU dev questions, any of them for 90/102 and 92/102 (scripts/answer_quality_dev.py,
+    qasper_dev pool, 2026-12-02).
+
+    Args:
+        parts: the quoted sentences with their page marks, best first ([] gives "").
+    """
+    return parts[0] if len(parts) == 1 else "\n".join(f"- {part}" for part in parts)
 
 
 def _next_in_section(doc: ReaderDocument, i: int) -> int | None:
