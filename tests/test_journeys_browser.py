@@ -111,6 +111,17 @@ def test_reader_upload_summary_ask_ru_en_speak(browser, app_url, shared_data):
     box.fill("Какой оптимизатор использовали для обучения?")
     box.press("Enter")
     page.get_by_text(re.compile(r"с\. 7")).first.wait_for(timeout=LONG)
+    # the answer's sentences come from different pages: one list item each, the Adam sentence (p. 7) first
+    items = page.locator('[data-testid="stChatMessage"] li')
+    assert items.count() >= 2, page.inner_text("body")[-1500:]
+    first = items.first.inner_text()
+    assert "Adam" in first and re.search(r"с\.\s7\]", first), first
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(800)
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
+    items.first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "reader_answer_list_phone.png"))
+    page.set_viewport_size({"width": 1440, "height": 900})
     box = page.get_by_placeholder(re.compile("Спросите о статье"))
     box.fill("How many attention heads does the base model use?")
     box.press("Enter")
