@@ -50,12 +50,11 @@ def test_transcribes_synthesized_speech(transcriber, lang, bound):
         pytest.skip(f"no offline voice for {lang}")
     # Piper (the English voice) samples its VITS noise on every call, so one synthesis is one random
     # draw: 40 draws here gave WER 0 (16), 0.09 (16), 0.18 (3), 0.27 (5), mean 0.08, and a fresh-clone
-    # CI run drew 0.36. The mean of 5 draws is held to the bound, each draw to 0.5 (a failed
-    # transcription). Festival's Russian voice is deterministic: its 5 draws are the same.
-    # Festival's Russian voice is deterministic but poor on rare words, and what Whisper makes of it
-    # differs between machines: "Градиентный спуск обновляет…" passed at WER ≤ 0.35 in earlier CI runs
-    # and gave 0.5 on this one ("Градейент кныс пускобно вляет веса…", 2026-12-02). So Russian is held on the
-    # mean over five phrases (that machine: 0.50, 0.27, 0.22, 0.12, 0.29; mean 0.28), each below 0.6.
+    # CI run drew 0.36: English is held on the mean of 5 draws of one phrase. Festival's Russian voice
+    # is deterministic but poor on rare words, and what Whisper makes of it differs between machines:
+    # "Градиентный спуск обновляет…" passed at WER <= 0.35 in earlier CI runs and gave 0.5 on the
+    # machine of 2026-12-02 ("Градейент кныс пускобно вляет веса…"): Russian is held on the mean over
+    # five phrases (there: 0.50, 0.27, 0.22, 0.12, 0.29; mean 0.28). No single result reaches 0.6.
     phrases = [PHRASES[lang]] * 5 if lang == "en" else [PHRASES["ru"], *MORE_RU]
     results = [transcriber.transcribe(engine.synthesize(phrase, lang)[0]) for phrase in phrases]
     errors = [wer(phrase, r.text) for phrase, r in zip(phrases, results, strict=True)]
