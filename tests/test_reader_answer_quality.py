@@ -10,7 +10,7 @@ import pytest
 from core.embeddings import get_embedder
 from core.reader.chunking import Sentence
 from core.reader.documents import open_document
-from core.reader.qa import _quotable, answer_extractive, find_evidence
+from core.reader.qa import _quotable, answer_extractive, find_evidence, join_answer_parts
 from scripts.answer_quality_dev import defects
 
 
@@ -73,9 +73,8 @@ def test_a_list_question_gets_the_list_after_its_lead_in(embedder, tmp_path):
     assert "Activation Functions We now" not in ans.text  # the heading is not quoted
     plain = answer_extractive(doc, find_evidence(doc, "How do neural networks learn?", embedder), -10.0)
     # no list appended to a question that asks for none: the text is just the quotes with their pages
-    # one "- " bullet per quoted sentence, each with its own page (several places to look, not one paragraph)
-    quoted = [f"{c.quote} [p. {c.page}]" for c in plain.citations]
-    assert plain.text == (quoted[0] if len(quoted) == 1 else "\n".join(f"- {q}" for q in quoted))
+    # (the bullet layout of several quotes is checked in tests/test_qa.py)
+    assert plain.text == join_answer_parts([f"{c.quote} [p. {c.page}]" for c in plain.citations])
 
 
 def test_a_figure_label_and_a_fragment_are_not_quoted():

@@ -42,8 +42,8 @@ def transcriber(tmp_path_factory):
     return get_transcriber(str(tmp_path_factory.mktemp("stt")), 1)
 
 
-@pytest.mark.parametrize(("lang", "bound"), [("ru", 0.35), ("en", 0.2)])
-def test_transcribes_synthesized_speech(transcriber, lang, bound):
+@pytest.mark.parametrize(("lang", "bound", "worst"), [("ru", 0.35, 0.55), ("en", 0.2, 0.5)])
+def test_transcribes_synthesized_speech(transcriber, lang, bound, worst):
     engine = next((e for e in (FestivalEngine(), PiperEngine(), EspeakEngine())
                    if lang in e.langs and e.available()), None)
     if engine is None:
@@ -54,13 +54,14 @@ def test_transcribes_synthesized_speech(transcriber, lang, bound):
     # is deterministic but poor on rare words, and what Whisper makes of it differs between machines:
     # "Градиентный спуск обновляет…" passed at WER <= 0.35 in earlier CI runs and gave 0.5 on the
     # machine of 2026-12-02 ("Градейент кныс пускобно вляет веса…"): Russian is held on the mean over
-    # five phrases (there: 0.50, 0.27, 0.22, 0.12, 0.29; mean 0.28). No single result reaches 0.6.
+    # five phrases (there: 0.50, 0.27, 0.22, 0.12, 0.29; mean 0.28), each at most 0.55; each English draw
+    # is held to 0.5 (a failed transcription).
     phrases = [PHRASES[lang]] * 5 if lang == "en" else [PHRASES["ru"], *MORE_RU]
     results = [transcriber.transcribe(engine.synthesize(phrase, lang)[0]) for phrase in phrases]
     errors = [wer(phrase, r.text) for phrase, r in zip(phrases, results, strict=True)]
     texts = [r.text for r in results]
     assert all(r.lang == lang for r in results)
-    assert sum(errors) / len(errors) <= bound and max(errors) < 0.6, (errors, texts)
+    assert sum(errors) / len(errors) <= bound and max(errors) <= worst, (errors, texts)
     for result in results:
         assert result.words and result.words[0].start < result.words[-1].end <= result.duration_s + 0.5
 
